@@ -1,0 +1,60 @@
+# Social media maturity benchmark: run `make help` for the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DATABASE_URL ?= sqlite:///var/smbench.sqlite3
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create .venv and install the locked dependencies (idempotent)
+
+.PHONY: lock
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv)
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+.PHONY: db
+db: install ## Create or upgrade the database named by DATABASE_URL
+	@mkdir -p var
+	$(BIN)/survey db upgrade
+
+.PHONY: run
+run: db ## Install, create or upgrade the SQLite database and serve the app on HOST:PORT
+	$(BIN)/survey serve --host $(HOST) --port $(PORT)
+
+.PHONY: browser
+browser: ## Install Debian's chromium for the end-to-end tests (if missing)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium poppler-utils; }
+
+.PHONY: test
+test: install browser ## Install and run the whole test suite (PostgreSQL tests when TEST_POSTGRES_URL is set)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## Ruff and mypy
+	$(BIN)/ruff check survey instruments analytics web tests bench
+	$(BIN)/ruff format --check survey instruments analytics web tests bench
+	$(BIN)/mypy
+
+.PHONY: bench
+bench: install ## Run the speed and load benchmarks under bench/
+	$(BIN)/python -m bench
+
+.PHONY: clean
+clean: ## Remove the virtualenv, caches and local database
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

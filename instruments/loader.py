@@ -1,0 +1,278 @@
+"""Read instrument files, check them and turn them into `Instrument` models.
+
+Every problem is reported as an `InstrumentProblem` naming the file, the place
+in it (a path such as ``items[3].options[1].score`` and, where known, the line)
+and what is wrong. Loading collects all problems of a file before giving up.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from instruments.schema import (
+    DONT_KNOW,
+    NOT_APPLICABLE,
+    FileOption,
+    Instrument,
+    InstrumentFile,
+    Item,
+    Option,
+    OptionKind,
+    Text,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+NON_INSTRUMENT_FILES = frozenset({"sources.yaml", "vocabularies.yaml", "standard-options.yaml"})
+
+DONT_KNOW_LABEL = Text(en="Don't know", nl="Weet ik niet")
+NOT_APPLICABLE_LABEL = Text(en="Not applicable", nl="Niet van toepassing")
+
+
+@dataclass(frozen=True)
+class InstrumentProblem:
+    file: str
+    location: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        place = f" at {self.location}" if self.location else ""
+        return f"{where}{place}: {self.message}"
+
+
+class InstrumentError(Exception):
+    """One or more instrument files are invalid."""
+
+    def __init__(self, problems: Sequence[InstrumentProblem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@cache
+def known_source_files() -> frozenset[str]:
+    with (DATA_DIR / "sources.yaml").open(encoding="utf-8") as fh:
+        return frozenset(entry["file"] for entry in yaml.safe_load(fh))
+
+
+def instrument_paths(directory: Path = DATA_DIR) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.name not in NON_INSTRUMENT_FILES)
+
+
+def load_file(path: Path) -> Instrument:
+    """Parse and check one file; raise `InstrumentError` listing every problem."""
+    name = str(path)
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstrumentError(
+            [InstrumentProblem(name, "", f"cannot read the file: {exc}")]
+        ) from exc
+    try:
+        node = yaml.compose(raw_text)
+        data = yaml.safe_load(raw_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InstrumentError(
+            [InstrumentProblem(name, "", f"not valid YAML: {problem}", line)]
+        ) from exc
+    if not isinstance(data, dict):
+        raise InstrumentError(
+            [InstrumentProblem(name, "", "the file must hold a mapping (an instrument)")]
+        )
+    try:
+        parsed = InstrumentFile.model_validate(data)
+    except ValidationError as exc:
+        raise InstrumentError(
+            [
+                InstrumentProblem(
+                    name, _location(err["loc"], data), err["msg"], _line(node, err["loc"])
+                )
+                for err in exc.errors()
+            ]
+        ) from exc
+    problems = [
+        InstrumentProblem(name, loc, msg, _line(node, path_))
+        for path_, loc, msg in _semantic_problems(parsed)
+    ]
+    if problems:
+        raise InstrumentError(problems)
+    return _build(parsed)
+
+
+def load_files(paths: Iterable[Path]) -> list[Instrument]:
+    """Load several files; also refuse two files claiming the same id and version."""
+    problems: list[InstrumentProblem] = []
+    loaded: list[tuple[Path, Instrument]] = []
+    for path in paths:
+        try:
+            loaded.append((path, load_file(path)))
+        except InstrumentError as exc:
+            problems.extend(exc.problems)
+    claimed: dict[tuple[str, str], Path] = {}
+    for path, instrument in loaded:
+        first = claimed.setdefault(instrument.key, path)
+        if first != path:
+            problems.append(
+                InstrumentProblem(
+                    str(path),
+                    "id/version",
+                    f"instrument '{instrument.id}' version '{instrument.version}' "
+                    f"is already defined in {first}",
+                )
+            )
+    if problems:
+        raise InstrumentError(problems)
+    return [instrument for _, instrument in loaded]
+
+
+def _semantic_problems(doc: InstrumentFile) -> list[tuple[tuple[Any, ...], str, str]]:
+    found: list[tuple[tuple[Any, ...], str, str]] = []
+
+    def add(path: tuple[Any, ...], message: str) -> None:
+        found.append((path, _location(path, None), message))
+
+    for field, ids in (
+        ("dimensions", [d.id for d in doc.dimensions]),
+        ("items", [i.id for i in doc.items]),
+        ("cases", [c.id for c in doc.cases]),
+    ):
+        for index, value in enumerate(ids):
+            if ids.index(value) != index:
+                add((field, index, "id"), f"duplicate id '{value}'")
+    dimension_ids = {d.id for d in doc.dimensions}
+    used = Counter(i.dimension for i in doc.items)
+    for index, dimension in enumerate(doc.dimensions):
+        if not used[dimension.id]:
+            add(("dimensions", index), f"dimension '{dimension.id}' has no items")
+    for name, options in doc.scales.items():
+        found.extend(_option_problems(("scales", name), options))
+    for index, item in enumerate(doc.items):
+        if item.dimension not in dimension_ids:
+            add((*("items", index), "dimension"), f"unknown dimension '{item.dimension}'")
+        if item.scale is not None and item.scale not in doc.scales:
+            add(("items", index, "scale"), f"unknown scale '{item.scale}'")
+        if item.options is not None:
+            found.extend(_option_problems(("items", index, "options"), item.options))
+        for s_index, source in enumerate(item.sources):
+            if source.file not in known_source_files():
+                add(
+                    ("items", index, "sources", s_index, "file"),
+                    f"unknown source file '{source.file}'",
+                )
+    for index, case in enumerate(doc.cases):
+        for d_index, dimension_id in enumerate(case.dimensions):
+            if dimension_id not in dimension_ids:
+                add(("cases", index, "dimensions", d_index), f"unknown dimension '{dimension_id}'")
+        for s_index, source in enumerate(case.sources):
+            if source.file not in known_source_files():
+                add(
+                    ("cases", index, "sources", s_index, "file"),
+                    f"unknown source file '{source.file}'",
+                )
+    for index, source in enumerate(doc.sources):
+        if source.file not in known_source_files():
+            add(("sources", index, "file"), f"unknown source file '{source.file}'")
+    return found
+
+
+def _option_problems(
+    path: tuple[Any, ...], options: Sequence[FileOption]
+) -> list[tuple[tuple[Any, ...], str, str]]:
+    found = []
+    values = [o.value for o in options]
+    for index, value in enumerate(values):
+        if values.index(value) != index:
+            found.append(((*path, index, "value"), "", f"duplicate option value '{value}'"))
+    if len(options) < 2:
+        found.append((path, "", "an answer scale needs at least two scored options"))
+    return [(p, _location(p, None), m) for p, _, m in found]
+
+
+def _build(doc: InstrumentFile) -> Instrument:
+    return Instrument(
+        id=doc.id,
+        version=doc.version,
+        title=doc.title,
+        description=doc.description,
+        sources=doc.sources,
+        dimensions=doc.dimensions,
+        items=tuple(
+            Item(
+                id=item.id,
+                dimension=item.dimension,
+                weight=item.weight,
+                tag=item.tag,
+                uses=item.uses,
+                text=item.text,
+                options=_complete_options(
+                    item.options if item.options is not None else doc.scales[item.scale or ""],
+                    offer_not_applicable=item.not_applicable,
+                ),
+                recommendation=item.recommendation,
+                dialogue_question=item.dialogue_question,
+                sources=item.sources,
+            )
+            for item in doc.items
+        ),
+        cases=doc.cases,
+    )
+
+
+def _complete_options(
+    options: Sequence[FileOption], *, offer_not_applicable: bool
+) -> tuple[Option, ...]:
+    complete = [Option(value=o.value, label=o.label, score=o.score) for o in options]
+    complete.append(Option(value=DONT_KNOW, label=DONT_KNOW_LABEL, kind=OptionKind.DONT_KNOW))
+    if offer_not_applicable:
+        complete.append(
+            Option(value=NOT_APPLICABLE, label=NOT_APPLICABLE_LABEL, kind=OptionKind.NOT_APPLICABLE)
+        )
+    return tuple(complete)
+
+
+def _location(loc: Sequence[Any], data: Any) -> str:
+    """Render a pydantic location as ``items[3] (strategy.x).options[0].score``."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int):
+            label = f"[{key}]"
+            if isinstance(node, list) and 0 <= key < len(node):
+                node = node[key]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label += f" ({node['id']})"
+            else:
+                node = None
+            parts.append(label)
+        else:
+            parts.append(("." if parts else "") + str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+def _line(node: yaml.Node | None, loc: Sequence[Any]) -> int | None:
+    """The 1-based line of the deepest YAML node that the location reaches."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            match = node.value[key]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+        line = node.start_mark.line + 1
+    return line

@@ -1,0 +1,201 @@
+"""Responses: starting through an invitation, saving answers, submitting."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from instruments import LANGUAGES, Instrument, InstrumentLibrary, vocabularies
+from survey.errors import Conflict, InvalidInput, NotFound
+from survey.models import Answer, Response, Round, utcnow
+from survey.services.rounds import round_for_invite, round_instruments
+from survey.tokens import hash_token, new_token
+
+MAX_ANSWERS_PER_REQUEST = 500
+
+
+@dataclass(frozen=True)
+class StartedResponse:
+    response: Response
+    token: str
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    answered: int
+    total: int
+
+
+def start_response(session: Session, invite_code: str, *, role: str, lang: str) -> StartedResponse:
+    """Start an anonymous response in the invited round; the token is returned once."""
+    round_ = round_for_invite(session, invite_code)
+    if round_ is None:
+        raise NotFound("This invitation link is not valid.")
+    if not round_.is_open:
+        raise Conflict("This assessment round is closed; it no longer accepts responses.")
+    if role not in vocabularies().roles:
+        raise InvalidInput(f"Unknown role '{role}'.", "role")
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"Unknown language '{lang}' (use en or nl).", "lang")
+    token = new_token()
+    response = Response(round_id=round_.id, role=role, lang=lang, token_hash=hash_token(token))
+    session.add(response)
+    session.flush()
+    return StartedResponse(response, token)
+
+
+def response_for_token(session: Session, token: str | None) -> Response | None:
+    if not token or len(token) > 200:
+        return None
+    return session.scalar(select(Response).where(Response.token_hash == hash_token(token)))
+
+
+def get_response(session: Session, response_id: str, *, of: Response) -> Response:
+    """The response, only if it is the caller's own (404 otherwise)."""
+    if response_id != of.id:
+        raise NotFound("No such response.")
+    return of
+
+
+def resolve_answers(
+    answers: Mapping[str, object], instruments: list[Instrument]
+) -> list[tuple[str, str, str]]:
+    """Check every answer against the pinned instruments before anything is written.
+
+    Keys are item ids, or ``instrument_id/item_id`` where an item id occurs in more
+    than one of the round's instruments. Returns (instrument_id, item_id, value).
+    """
+    if not isinstance(answers, Mapping):
+        raise InvalidInput("'answers' must be an object of item id to option value.", "answers")
+    if len(answers) > MAX_ANSWERS_PER_REQUEST:
+        raise InvalidInput(f"At most {MAX_ANSWERS_PER_REQUEST} answers per request.", "answers")
+    resolved = []
+    for key, value in answers.items():
+        field = f"answers.{key}"
+        if "/" in key:
+            instrument_id, item_id = key.split("/", 1)
+            candidates = [i for i in instruments if i.id == instrument_id]
+        else:
+            item_id = key
+            candidates = [i for i in instruments if i.item(item_id) is not None]
+        owners = [i for i in candidates if i.item(item_id) is not None]
+        if not owners:
+            raise InvalidInput(f"Unknown item '{key}' in this round.", field)
+        if len(owners) > 1:
+            raise InvalidInput(
+                f"Item '{key}' occurs in several instruments; write it as instrument_id/item_id.",
+                field,
+            )
+        instrument = owners[0]
+        item = instrument.item(item_id)
+        assert item is not None
+        if not isinstance(value, str) or item.option(value) is None:
+            allowed = ", ".join(o.value for o in item.options)
+            raise InvalidInput(
+                f"'{value}' is not an option of item '{key}' (use one of: {allowed}).", field
+            )
+        resolved.append((instrument.id, item_id, value))
+    return resolved
+
+
+def save_answers(
+    session: Session,
+    response: Response,
+    answers: Mapping[str, object],
+    library: InstrumentLibrary,
+    *,
+    page: int | None = None,
+) -> SaveResult:
+    """Validate all answers, then upsert them (latest wins) in one transaction.
+
+    Idempotent: saving the same answers twice leaves the same state. Refused with
+    Conflict when the response is submitted or the round is closed.
+    """
+    locked = _lock_response(session, response.id)
+    round_ = session.scalar(
+        select(Round).where(Round.id == locked.round_id).with_for_update(read=True)
+    )
+    assert round_ is not None
+    if not round_.is_open:
+        raise Conflict("This assessment round is closed; answers can no longer be changed.")
+    if locked.status == "submitted":
+        raise Conflict("This response has been submitted; answers can no longer be changed.")
+    instruments = round_instruments(round_, library)
+    resolved = resolve_answers(answers, instruments)
+    now = utcnow()
+    if resolved:
+        rows = [
+            {
+                "response_id": locked.id,
+                "instrument_id": instrument_id,
+                "item_id": item_id,
+                "option_value": value,
+                "updated_at": now,
+            }
+            for instrument_id, item_id, value in resolved
+        ]
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = insert(Answer).values(rows)
+        statement = statement.on_conflict_do_update(
+            index_elements=["response_id", "instrument_id", "item_id"],
+            set_={
+                "option_value": statement.excluded.option_value,
+                "updated_at": statement.excluded.updated_at,
+            },
+        )
+        session.execute(statement)
+    locked.updated_at = now
+    if page is not None and page >= 0:
+        locked.last_page = page
+    session.flush()
+    return SaveResult(
+        answered=answered_count(session, locked),
+        total=sum(len(i.items) for i in instruments),
+    )
+
+
+def submit(session: Session, response: Response) -> Response:
+    """Submit the response. A replay returns the first result unchanged."""
+    locked = _lock_response(session, response.id)
+    if locked.status == "submitted":
+        return locked
+    round_ = session.scalar(
+        select(Round).where(Round.id == locked.round_id).with_for_update(read=True)
+    )
+    assert round_ is not None
+    if not round_.is_open:
+        raise Conflict("This assessment round is closed; the response can no longer be submitted.")
+    locked.status = "submitted"
+    locked.submitted_at = utcnow()
+    session.flush()
+    return locked
+
+
+def answered_count(session: Session, response: Response) -> int:
+    return int(session.scalar(select(func.count()).where(Answer.response_id == response.id)) or 0)
+
+
+def answers_of(session: Session, response: Response) -> dict[tuple[str, str], str]:
+    rows = session.execute(
+        select(Answer.instrument_id, Answer.item_id, Answer.option_value).where(
+            Answer.response_id == response.id
+        )
+    ).all()
+    return {(i, item): value for i, item, value in rows}
+
+
+def _lock_response(session: Session, response_id: str) -> Response:
+    locked = session.scalar(
+        select(Response)
+        .where(Response.id == response_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if locked is None:
+        raise NotFound("No such response.")
+    return locked
