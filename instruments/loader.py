@@ -102,8 +102,8 @@ def load_file(path: Path) -> Instrument:
             ]
         ) from exc
     problems = [
-        InstrumentProblem(name, loc, msg, _line(node, path_))
-        for path_, loc, msg in _semantic_problems(parsed)
+        InstrumentProblem(name, _location(path_, data), msg, _line(node, path_))
+        for path_, msg in _semantic_problems(parsed)
     ]
     if problems:
         raise InstrumentError(problems)
@@ -136,11 +136,15 @@ def load_files(paths: Iterable[Path]) -> list[Instrument]:
     return [instrument for _, instrument in loaded]
 
 
-def _semantic_problems(doc: InstrumentFile) -> list[tuple[tuple[Any, ...], str, str]]:
-    found: list[tuple[tuple[Any, ...], str, str]] = []
+Finding = tuple[tuple[Any, ...], str]
+
+
+def _semantic_problems(doc: InstrumentFile) -> list[Finding]:
+    """Problems a schema cannot see: ids, references between parts, known sources."""
+    found: list[Finding] = []
 
     def add(path: tuple[Any, ...], message: str) -> None:
-        found.append((path, _location(path, None), message))
+        found.append((path, message))
 
     for field, ids in (
         ("dimensions", [d.id for d in doc.dimensions]),
@@ -159,7 +163,7 @@ def _semantic_problems(doc: InstrumentFile) -> list[tuple[tuple[Any, ...], str, 
         found.extend(_option_problems(("scales", name), options))
     for index, item in enumerate(doc.items):
         if item.dimension not in dimension_ids:
-            add((*("items", index), "dimension"), f"unknown dimension '{item.dimension}'")
+            add(("items", index, "dimension"), f"unknown dimension '{item.dimension}'")
         if item.scale is not None and item.scale not in doc.scales:
             add(("items", index, "scale"), f"unknown scale '{item.scale}'")
         if item.options is not None:
@@ -186,17 +190,15 @@ def _semantic_problems(doc: InstrumentFile) -> list[tuple[tuple[Any, ...], str, 
     return found
 
 
-def _option_problems(
-    path: tuple[Any, ...], options: Sequence[FileOption]
-) -> list[tuple[tuple[Any, ...], str, str]]:
-    found = []
+def _option_problems(path: tuple[Any, ...], options: Sequence[FileOption]) -> list[Finding]:
+    found: list[Finding] = []
     values = [o.value for o in options]
     for index, value in enumerate(values):
         if values.index(value) != index:
-            found.append(((*path, index, "value"), "", f"duplicate option value '{value}'"))
+            found.append(((*path, index, "value"), f"duplicate option value '{value}'"))
     if len(options) < 2:
-        found.append((path, "", "an answer scale needs at least two scored options"))
-    return [(p, _location(p, None), m) for p, _, m in found]
+        found.append((path, "an answer scale needs at least two scored options"))
+    return found
 
 
 def _build(doc: InstrumentFile) -> Instrument:

@@ -59,6 +59,71 @@ def db_upgrade(revision: str) -> None:
     click.echo("database is up to date")
 
 
+@main.command("demo")
+@click.option("--organisations", "count", default=40, show_default=True, help="How many")
+@click.option("--seed", default=1, show_default=True, help="Random seed (reproducible data)")
+@click.option("--remove", is_flag=True, help="Remove all synthetic demo data instead")
+def demo(count: int, seed: int, remove: bool) -> None:
+    """Create (or remove) synthetic demo organisations with closed rounds."""
+    from instruments import default_library
+    from survey.db import Database
+    from survey.demo import create_demo, remove_demo
+
+    database = Database(get_settings().database_url)
+    with database.session() as session:
+        if remove:
+            click.echo(f"removed {remove_demo(session)} synthetic organisation(s)")
+            return
+        summary = create_demo(session, default_library(), organisations=count, seed=seed)
+    click.echo(
+        f"created {summary.organisations} synthetic organisations, {summary.rounds} closed "
+        f"rounds, {summary.responses} responses (all marked synthetic)"
+    )
+
+
+@main.command("export")
+@click.option("--organisation", "organisation_id", default=None, help="Only this organisation")
+@click.option("--round", "round_id", default=None, help="Only this round")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+def export(organisation_id: str | None, round_id: str | None, output) -> None:  # type: ignore[no-untyped-def]
+    """Export submitted responses as long-format CSV."""
+    from survey.db import Database
+    from survey.transfer import export_responses
+
+    with Database(get_settings().database_url).session() as session:
+        rows = export_responses(session, output, organisation_id=organisation_id, round_id=round_id)
+    click.echo(f"exported {rows} answer(s)", err=True)
+
+
+@main.command("import")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--close", is_flag=True, help="Close the imported rounds (computes results)")
+def import_(csv_file, close: bool) -> None:  # type: ignore[no-untyped-def]
+    """Import responses from long-format CSV (all or nothing)."""
+    from instruments import default_library
+    from survey.db import Database
+    from survey.models import Round
+    from survey.services.rounds import close_round
+    from survey.transfer import ImportRejected, import_responses
+
+    library = default_library()
+    try:
+        with Database(get_settings().database_url).session() as session:
+            summary = import_responses(session, csv_file, library)
+            if close:
+                for round_id in dict.fromkeys(summary.rounds):
+                    close_round(session, session.get(Round, round_id), library)
+    except ImportRejected as exc:
+        for error in exc.errors:
+            click.echo(f"error: {csv_file.name}: {error}", err=True)
+        click.echo("nothing was imported", err=True)
+        sys.exit(2)
+    click.echo(
+        f"imported {summary.answers} answer(s) in {summary.responses} response(s) "
+        f"into {len(set(summary.rounds))} round(s)"
+    )
+
+
 @main.command("serve")
 @click.option("--host", default=None, help="Interface to listen on (default: HOST or 127.0.0.1)")
 @click.option("--port", default=None, type=int, help="Port (default: PORT or 8000)")
