@@ -91,6 +91,8 @@ class Round(Base):
     control_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     enablement_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     quadrant: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    control_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    enablement_respondents: Mapped[int] = mapped_column(Integer, default=0)
     coherent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     submitted_count: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -163,6 +165,8 @@ class DimensionResult(Base):
     respondents: Mapped[int] = mapped_column(Integer, default=0)
     role_groups: Mapped[int] = mapped_column(Integer, default=0)
     dont_know_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    answering_respondents: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
@@ -181,6 +185,9 @@ class InstrumentResult(Base):
     instrument_version: Mapped[str] = mapped_column(String(20))
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    dimensions: Mapped[int] = mapped_column(Integer, default=0)
+    scored_dimensions: Mapped[int] = mapped_column(Integer, default=0)
+    min_respondents: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class RoleResult(Base):
@@ -208,6 +215,7 @@ class ItemResult(Base):
     item_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     dimension_id: Mapped[str] = mapped_column(String(80))
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    respondents: Mapped[int] = mapped_column(Integer, default=0)
     answered: Mapped[int] = mapped_column(Integer, default=0)
     dont_know_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
     role_spread: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -205,13 +205,19 @@ def store_results(
     )
     round_.submitted_count = int(submitted or 0)
     session.add_all(_dimension_results(round_, instruments, scores, versions, closed_at))
+    by_instrument = {row["instrument_id"]: row for row in scores.instruments.iter_rows(named=True)}
     session.add_all(
         InstrumentResult(
             round_id=round_.id,
             instrument_id=inst.id,
             instrument_version=inst.version,
-            score=_row_value(scores.instruments, {"instrument_id": inst.id}, "score"),
-            level=_row_value(scores.instruments, {"instrument_id": inst.id}, "level"),
+            score=by_instrument.get(inst.id, {}).get("score"),
+            level=by_instrument.get(inst.id, {}).get("level"),
+            dimensions=int(
+                by_instrument.get(inst.id, {}).get("dimensions") or len(inst.dimensions)
+            ),
+            scored_dimensions=int(by_instrument.get(inst.id, {}).get("scored_dimensions") or 0),
+            min_respondents=int(by_instrument.get(inst.id, {}).get("min_respondents") or 0),
         )
         for inst in instruments
     )
@@ -233,6 +239,7 @@ def store_results(
             item_id=row["item_id"],
             dimension_id=row["dimension_id"],
             score=row["score"],
+            respondents=int(row["respondents"] or 0),
             answered=int(row["answered"] or 0),
             dont_know_rate=row["dont_know_rate"],
             role_spread=row["role_spread"],
@@ -245,6 +252,8 @@ def store_results(
     round_.control_score = balance.get("control")
     round_.enablement_score = balance.get("enablement")
     round_.quadrant = balance.get("quadrant")
+    round_.control_respondents = int(balance.get("control_respondents") or 0)
+    round_.enablement_respondents = int(balance.get("enablement_respondents") or 0)
     coherence = scores.coherence.row(0, named=True) if scores.coherence.height else {}
     round_.coherent = coherence.get("coherent")
     session.flush()
@@ -270,15 +279,10 @@ def _dimension_results(round_, instruments, scores, versions, closed_at):  # typ
                 respondents=int(row.get("respondents") or 0),
                 role_groups=int(row.get("role_groups") or 0),
                 dont_know_rate=row.get("dont_know_rate"),
+                answered=int(row.get("answered") or 0),
+                answering_respondents=int(row.get("answering_respondents") or 0),
                 closed_at=closed_at,
             )
-
-
-def _row_value(frame, match: dict[str, str], column: str):  # type: ignore[no-untyped-def]
-    for row in frame.iter_rows(named=True):
-        if all(row[k] == v for k, v in match.items()):
-            return row[column]
-    return None
 
 
 def role_counts(round_: Round, session: Session) -> Counter[str]:

@@ -2,13 +2,14 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 22:33:23.211577
+Create Date: 2026-11-21 22:38:47.030469
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -80,6 +81,8 @@ def upgrade() -> None:
         sa.Column("control_score", sa.Float(), nullable=True),
         sa.Column("enablement_score", sa.Float(), nullable=True),
         sa.Column("quadrant", sa.String(length=20), nullable=True),
+        sa.Column("control_respondents", sa.Integer(), nullable=False),
+        sa.Column("enablement_respondents", sa.Integer(), nullable=False),
         sa.Column("coherent", sa.Boolean(), nullable=True),
         sa.Column("submitted_count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -108,6 +111,8 @@ def upgrade() -> None:
         sa.Column("respondents", sa.Integer(), nullable=False),
         sa.Column("role_groups", sa.Integer(), nullable=False),
         sa.Column("dont_know_rate", sa.Float(), nullable=True),
+        sa.Column("answered", sa.Integer(), nullable=False),
+        sa.Column("answering_respondents", sa.Integer(), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
@@ -140,6 +145,9 @@ def upgrade() -> None:
         sa.Column("instrument_version", sa.String(length=20), nullable=False),
         sa.Column("score", sa.Float(), nullable=True),
         sa.Column("level", sa.Integer(), nullable=True),
+        sa.Column("dimensions", sa.Integer(), nullable=False),
+        sa.Column("scored_dimensions", sa.Integer(), nullable=False),
+        sa.Column("min_respondents", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["round_id"],
             ["rounds.id"],
@@ -155,6 +163,7 @@ def upgrade() -> None:
         sa.Column("item_id", sa.String(length=80), nullable=False),
         sa.Column("dimension_id", sa.String(length=80), nullable=False),
         sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("respondents", sa.Integer(), nullable=False),
         sa.Column("answered", sa.Integer(), nullable=False),
         sa.Column("dont_know_rate", sa.Float(), nullable=True),
         sa.Column("role_spread", sa.Float(), nullable=True),

@@ -1,0 +1,257 @@
+"""The results of a closed round as they may be shown: stored figures, anonymised.
+
+Reads only the stored results (never raw answers), rebuilds the scoring frames and
+passes them through `survey.anonymity.anonymise_scores`, the one place that
+decides what may be shown. Pages, the API, reports and exports all read from here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from instruments import Instrument, InstrumentLibrary, vocabularies
+from survey import scoring
+from survey.anonymity import anonymise_scores
+from survey.errors import Conflict
+from survey.models import DimensionResult, InstrumentResult, ItemResult, RoleResult, Round
+from survey.services.rounds import role_counts, round_instruments
+
+
+def stored_scores(session: Session, round_: Round) -> scoring.Scores:
+    """The round's stored results as raw `Scores` frames (not yet anonymised)."""
+    org = round_.organisation_id
+    dims = session.scalars(select(DimensionResult).where(DimensionResult.round_id == round_.id))
+    insts = session.scalars(select(InstrumentResult).where(InstrumentResult.round_id == round_.id))
+    roles = session.scalars(select(RoleResult).where(RoleResult.round_id == round_.id))
+    items = session.scalars(select(ItemResult).where(ItemResult.round_id == round_.id))
+    dimensions = _frame(
+        [
+            {
+                "organisation_id": org,
+                "instrument_id": d.instrument_id,
+                "dimension_id": d.dimension_id,
+                "score": d.score,
+                "level": d.level,
+                "respondents": d.respondents,
+                "role_groups": d.role_groups,
+                "dont_know_rate": d.dont_know_rate,
+                "answered": d.answered,
+                "answering_respondents": d.answering_respondents,
+            }
+            for d in dims
+        ],
+        scoring.DIMENSION_SCHEMA,
+    )
+    item_frame = _frame(
+        [
+            {
+                "organisation_id": org,
+                "instrument_id": i.instrument_id,
+                "dimension_id": i.dimension_id,
+                "item_id": i.item_id,
+                "score": i.score,
+                "respondents": i.respondents,
+                "answered": i.answered,
+                "dont_know_rate": i.dont_know_rate,
+                "role_spread": i.role_spread,
+                "priority": i.priority,
+                "weight": i.weight,
+            }
+            for i in items
+        ],
+        scoring.ITEM_RESULT_SCHEMA,
+    )
+    return scoring.Scores(
+        respondent_dimensions=_frame([], scoring.RESPONDENT_DIMENSION_SCHEMA),
+        role_dimensions=_frame(
+            [
+                {
+                    "organisation_id": org,
+                    "role": r.role,
+                    "instrument_id": r.instrument_id,
+                    "dimension_id": r.dimension_id,
+                    "score": r.score,
+                    "respondents": r.respondents,
+                }
+                for r in roles
+            ],
+            scoring.ROLE_DIMENSION_SCHEMA,
+        ),
+        dimensions=dimensions,
+        instruments=_frame(
+            [
+                {
+                    "organisation_id": org,
+                    "instrument_id": i.instrument_id,
+                    "score": i.score,
+                    "level": i.level,
+                    "dimensions": i.dimensions,
+                    "scored_dimensions": i.scored_dimensions,
+                    "min_respondents": i.min_respondents,
+                }
+                for i in insts
+            ],
+            scoring.INSTRUMENT_SCHEMA,
+        ),
+        items=item_frame,
+        balance=_frame(
+            [
+                {
+                    "organisation_id": org,
+                    "control": round_.control_score,
+                    "enablement": round_.enablement_score,
+                    "quadrant": round_.quadrant,
+                    "control_respondents": round_.control_respondents,
+                    "enablement_respondents": round_.enablement_respondents,
+                }
+            ],
+            scoring.BALANCE_SCHEMA,
+        ),
+        coherence=_frame(
+            [{"organisation_id": org, "coherent": round_.coherent}], scoring.COHERENCE_SCHEMA
+        ),
+        priorities=scoring.priorities(item_frame),
+        maturity_instrument_id="sm-maturity",
+    )
+
+
+def shown_scores(session: Session, round_: Round) -> scoring.Scores:
+    """The stored results with everything the anonymity rules hide removed."""
+    if round_.is_open:
+        raise Conflict("Results are available once the round is closed.")
+    return anonymise_scores(stored_scores(session, round_))
+
+
+def round_scores(
+    session: Session, round_: Round, library: InstrumentLibrary, lang: str = "en"
+) -> dict[str, Any]:
+    """The public shape of `GET /api/rounds/{id}/scores`, anonymised."""
+    shown = shown_scores(session, round_)
+    instruments = round_instruments(round_, library)
+    dims = {
+        (r["instrument_id"], r["dimension_id"]): r for r in shown.dimensions.iter_rows(named=True)
+    }
+    inst_rows = {r["instrument_id"]: r for r in shown.instruments.iter_rows(named=True)}
+    balance = shown.balance.row(0, named=True) if shown.balance.height else {}
+    coherence = shown.coherence.row(0, named=True) if shown.coherence.height else {}
+    return {
+        "round": {
+            "id": round_.id,
+            "label": round_.label,
+            "status": round_.status,
+            "closed_at": round_.closed_at.isoformat() if round_.closed_at else None,
+            "submitted": round_.submitted_count,
+        },
+        "instruments": [
+            _instrument(inst, inst_rows.get(inst.id, {}), dims, lang) for inst in instruments
+        ],
+        "balance": {
+            "control": balance.get("control"),
+            "enablement": balance.get("enablement"),
+            "quadrant": balance.get("quadrant"),
+        },
+        "coherent": coherence.get("coherent"),
+        "roles": _roles(shown, role_counts(round_, session), instruments, lang),
+        "priorities": _priorities(shown, instruments, lang),
+    }
+
+
+def _instrument(
+    inst: Instrument, row: dict[str, Any], dims: dict[tuple[str, str], dict[str, Any]], lang: str
+) -> dict[str, Any]:
+    dimensions = []
+    for dimension in inst.dimensions:
+        d = dims.get((inst.id, dimension.id), {})
+        level = d.get("level")
+        dimensions.append(
+            {
+                "id": dimension.id,
+                "title": dimension.title.get(lang),
+                "score": d.get("score"),
+                "level": level,
+                "level_description": dimension.levels[level - 1].get(lang) if level else None,
+                "dont_know_rate": d.get("dont_know_rate"),
+                "respondents": int(d.get("respondents") or 0),
+                "suppressed": bool(d.get("suppressed", True)),
+            }
+        )
+    return {
+        "id": inst.id,
+        "version": inst.version,
+        "title": inst.title.get(lang),
+        "score": row.get("score"),
+        "level": row.get("level"),
+        "dimensions": dimensions,
+    }
+
+
+def _roles(
+    shown: scoring.Scores, counts: Counter[str], instruments: list[Instrument], lang: str
+) -> list[dict[str, Any]]:
+    titles = {(i.id, d.id): d.title.get(lang) for i in instruments for d in i.dimensions}
+    by_role: dict[str, list[dict[str, Any]]] = {}
+    for row in shown.role_dimensions.sort(["role", "instrument_id", "dimension_id"]).iter_rows(
+        named=True
+    ):
+        by_role.setdefault(row["role"], []).append(
+            {
+                "instrument": row["instrument_id"],
+                "dimension": row["dimension_id"],
+                "title": titles.get((row["instrument_id"], row["dimension_id"])),
+                "score": row["score"],
+                "suppressed": row["suppressed"],
+            }
+        )
+    roles = vocabularies().roles
+    return [
+        {
+            "role": role,
+            "label": roles.label(role, lang),
+            "respondents": int(counts.get(role, 0)),
+            "suppressed": all(d["suppressed"] for d in dims),
+            "dimensions": dims,
+        }
+        for role, dims in sorted(by_role.items())
+    ]
+
+
+def _priorities(
+    shown: scoring.Scores, instruments: list[Instrument], lang: str
+) -> list[dict[str, Any]]:
+    by_id = {i.id: i for i in instruments}
+    found = []
+    for row in shown.priorities.iter_rows(named=True):
+        inst = by_id.get(row["instrument_id"])
+        item = inst.item(row["item_id"]) if inst else None
+        if inst is None or item is None:
+            continue
+        dimension = inst.dimension(row["dimension_id"])
+        found.append(
+            {
+                "rank": row["rank"],
+                "finding": row["finding"],
+                "instrument": inst.id,
+                "dimension": row["dimension_id"],
+                "dimension_title": dimension.title.get(lang) if dimension else row["dimension_id"],
+                "item": item.id,
+                "text": item.text.get(lang),
+                "score": row["score"],
+                "priority": row["priority"],
+                "weight": row["weight"],
+                "dont_know_rate": row["dont_know_rate"],
+                "role_spread": row["role_spread"],
+                "recommendation": item.recommendation.get(lang),
+                "dialogue_question": item.dialogue_question.get(lang),
+                "sources": [{"file": s.file, "section": s.section} for s in item.sources],
+            }
+        )
+    return found
+
+
+def _frame(rows: list[dict[str, Any]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=schema)
