@@ -124,6 +124,59 @@ def import_(csv_file, close: bool) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+@main.group()
+def admin() -> None:
+    """Integrity-office accounts and API tokens."""
+
+
+@admin.command("create-user")
+@click.argument("username")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="The password (at least 12 characters); asked twice when not given",
+)
+def admin_create_user(username: str, password: str) -> None:
+    """Create an integrity-office user who logs in to the sector view."""
+    from survey.db import Database
+    from survey.errors import DomainError
+    from survey.services.users import create_user
+
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            user = create_user(session, username, password)
+    except DomainError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    finally:
+        database.dispose()
+    click.echo(f"created user {user.username}")
+
+
+@admin.command("create-token")
+@click.argument("name")
+def admin_create_token(name: str) -> None:
+    """Create a named integrity-office API token; prints it once, as the last line."""
+    from survey.db import Database
+    from survey.errors import DomainError
+    from survey.services.users import create_api_token
+
+    database = Database(get_settings().database_url)
+    try:
+        with database.session() as session:
+            token = create_api_token(session, name)
+    except DomainError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    finally:
+        database.dispose()
+    click.echo(f"created API token {name!r}; it is shown only now, keep it safe:")
+    click.echo(token)
+
+
 @main.command("serve")
 @click.option("--host", default=None, help="Interface to listen on (default: HOST or 127.0.0.1)")
 @click.option("--port", default=None, type=int, help="Port (default: PORT or 8000)")

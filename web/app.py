@@ -3,22 +3,93 @@
 from __future__ import annotations
 
 from litestar import Litestar
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
-from instruments import default_library
+from instruments import InstrumentLibrary, default_library
 from survey.db import Database
 from survey.settings import Settings, get_settings
+from web.auth import session_config
+from web.controllers.api import API_CONTROLLERS
 from web.controllers.health import HealthController
+from web.controllers.pages import PAGE_CONTROLLERS
+from web.errors import exception_handlers
+from web.security import (
+    BodySizeLimitMiddleware,
+    RateLimitMiddleware,
+    csrf_config,
+    rate_limits,
+    security_headers,
+)
 from web.state import AppState
+from web.stores import SharedStores, build_stores
+from web.templating import static_files_config, template_config
+
+API_VERSION = "1"
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def openapi_config() -> OpenAPIConfig:
+    """The schema at ``/schema/openapi.json``; no documentation UI (those load external scripts)."""
+    return OpenAPIConfig(
+        title="Social media maturity benchmark API",
+        version=API_VERSION,
+        description=(
+            "Self-assessment of an organisation's social media policy: register, open "
+            "rounds, collect anonymous responses, read the scores. Credentials travel as "
+            "`Authorization: Bearer <token>`."
+        ),
+        path="/schema",
+        render_plugins=[JsonRenderPlugin()],
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="A coordinator, respondent or integrity-office API token.",
+                )
+            }
+        ),
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    library: InstrumentLibrary | None = None,
+    stores: SharedStores | None = None,
+) -> Litestar:
+    """The application; tests pass their own settings, instruments or store namespace."""
     settings = settings or get_settings()
-    library = default_library()
+    library = library or default_library()
+    stores = stores or build_stores(settings)
     database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     state = AppState(settings=settings, database=database, library=library)
+
+    async def shut_down() -> None:
+        database.dispose()
+        await stores.close()
+
     return Litestar(
-        route_handlers=[HealthController],
+        route_handlers=[HealthController, *API_CONTROLLERS, *PAGE_CONTROLLERS],
         state=state.as_litestar_state(),
-        on_shutdown=[lambda: database.dispose()],
+        stores=stores.registry(),
+        middleware=[
+            DefineMiddleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
+            DefineMiddleware(
+                RateLimitMiddleware, counter=stores.counter, limits=rate_limits(settings)
+            ),
+            session_config(settings).middleware,
+        ],
+        csrf_config=csrf_config(settings),
+        before_send=[security_headers],
+        exception_handlers=exception_handlers(),
+        request_max_body_size=settings.max_request_bytes,
+        template_config=template_config(settings),
+        static_files_config=[static_files_config()],
+        openapi_config=openapi_config(),
+        on_startup=[stores.clean_up],
+        on_shutdown=[shut_down],
         debug=settings.debug,
     )

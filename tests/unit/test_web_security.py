@@ -1,0 +1,123 @@
+"""The security middleware on raw ASGI scopes: per-client rate limits, size limits, headers."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from litestar.exceptions import HTTPException, TooManyRequestsException
+
+from survey.settings import Settings
+from web.security import (
+    SECURITY_HEADERS,
+    BodySizeLimitMiddleware,
+    RateLimitMiddleware,
+    csrf_config,
+    derived_secret,
+    rate_limits,
+    security_headers,
+)
+from web.stores import Hit
+
+
+class FakeHandler:
+    def __init__(self, opt):
+        self.opt = opt
+
+
+class MemoryCounter:
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+
+    async def hit(self, key: str, window: int) -> Hit:
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return Hit(self.counts[key], 30)
+
+    async def prune(self) -> None:
+        return None
+
+
+async def _app(scope, receive, send):
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def _scope(client="10.0.0.1", opt=None, headers=()):
+    return {
+        "type": "http",
+        "path": "/api/x",
+        "client": (client, 1234),
+        "headers": list(headers),
+        "route_handler": FakeHandler(opt or {}),
+    }
+
+
+def _call(middleware, scope):
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    anyio.run(middleware, scope, receive, send)
+    return sent
+
+
+def test_rate_limit_counts_per_client_and_limit():
+    counter = MemoryCounter()
+    middleware = RateLimitMiddleware(_app, counter=counter, limits={"token": (2, 60)})
+    opt = {"rate_limit": "token"}
+    for _ in range(2):
+        sent = _call(middleware, _scope(opt=opt))
+        headers = dict(sent[0]["headers"])
+        assert headers[b"ratelimit-limit"] == b"2"
+    with pytest.raises(TooManyRequestsException) as info:
+        _call(middleware, _scope(opt=opt))
+    assert info.value.headers["Retry-After"] == "30"
+    # another client has its own budget
+    assert _call(middleware, _scope(client="10.0.0.2", opt=opt))[0]["status"] == 200
+    # handlers that do not opt in are not counted
+    for _ in range(5):
+        assert _call(middleware, _scope())[0]["status"] == 200
+    assert counter.counts == {"token:10.0.0.1": 3, "token:10.0.0.2": 1}
+
+
+def test_rate_limits_come_from_settings():
+    settings = Settings(rate_limit_per_minute=7, registration_limit_per_hour=3)
+    assert rate_limits(settings) == {"token": (7, 60), "registration": (3, 3600)}
+
+
+def test_body_size_limit_by_declared_length():
+    middleware = BodySizeLimitMiddleware(_app, max_bytes=10)
+    assert _call(middleware, _scope(headers=[(b"content-length", b"10")]))[0]["status"] == 200
+    with pytest.raises(HTTPException) as info:
+        _call(middleware, _scope(headers=[(b"content-length", b"11")]))
+    assert info.value.status_code == 413
+    assert _call(middleware, _scope(headers=[(b"content-length", b"junk")]))[0]["status"] == 200
+
+
+@pytest.mark.parametrize("path", ["/api/rounds/x", "/health", "/", "/static/app.css"])
+def test_security_headers_on_every_response(path):
+    message = {"type": "http.response.start", "status": 200, "headers": []}
+    anyio.run(security_headers, message, {"path": path})
+    headers = {k.decode(): v.decode() for k, v in message["headers"]}
+    for name, value in SECURITY_HEADERS.items():
+        assert headers[name] == value
+    assert (headers.get("cache-control") == "no-store") == path.startswith(("/api", "/health"))
+
+
+def test_csrf_is_configured_for_forms_and_exempts_the_api():
+    config = csrf_config(Settings(secret_key="s", secure_cookies=True))
+    assert config.cookie_name == "smb_csrf"
+    assert config.cookie_secure and config.cookie_httponly
+    assert config.secret != "s" and config.secret == derived_secret(
+        Settings(secret_key="s"), "csrf"
+    )
+    import re
+
+    pattern = re.compile("|".join(config.exclude))
+    for path in ("/api", "/api/rounds/x", "/health", "/schema/openapi.json"):
+        assert pattern.findall(path), path
+    for path in ("/register", "/i/code", "/apiary", "/organisations/api"):
+        assert not pattern.findall(path), path

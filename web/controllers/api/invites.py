@@ -1,0 +1,40 @@
+"""Invitations: a respondent starts an anonymous response with the round's code."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, post
+from litestar.datastructures import State
+from litestar.params import FromPath
+from litestar.status_codes import HTTP_201_CREATED
+
+from survey.services import responses
+from web.auth import resume_url
+from web.controllers.api.schemas import ResponseIn, StartedOut
+from web.security import TOKEN_LIMIT
+from web.state import app_state
+
+
+class InviteController(Controller):
+    path = "/api/invites"
+    tags = ["responses"]
+    opt = TOKEN_LIMIT
+
+    @post(
+        "/{invite_code:str}/responses",
+        summary="Start an anonymous response in the invited round",
+        description="Returns the respondent token once (stored only as a hash); it "
+        "authorises saving answers and submitting, and resumes the response later.",
+        status_code=HTTP_201_CREATED,
+        sync_to_thread=True,
+    )
+    def start_response(
+        self, request: Request, state: State, invite_code: FromPath[str], data: ResponseIn
+    ) -> StartedOut:
+        app = app_state(state)
+        with app.database.session() as db:
+            started = responses.start_response(db, invite_code, role=data.role, lang=data.lang)
+            return StartedOut(
+                id=started.response.id,
+                token=started.token,
+                resume_url=resume_url(request, app.settings, started.token),
+            )

@@ -1,0 +1,66 @@
+"""Organisations: registration (which hands out the coordinator token) and the profile."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath
+from litestar.status_codes import HTTP_201_CREATED
+
+from survey.services import organisations
+from web.auth import current_coordinator, dashboard_url, require_coordinator
+from web.controllers.api.schemas import (
+    BEARER,
+    OrganisationIn,
+    OrganisationOut,
+    Registered,
+    organisation_out,
+)
+from web.security import REGISTRATION_LIMIT, TOKEN_LIMIT
+from web.state import app_state
+
+
+class OrganisationController(Controller):
+    path = "/api/organisations"
+    tags = ["organisations"]
+
+    @post(
+        summary="Register an organisation",
+        description="Returns the coordinator token once; it is stored only as a hash. "
+        "Keep it: it is the only key to the organisation's rounds.",
+        status_code=HTTP_201_CREATED,
+        opt=REGISTRATION_LIMIT,
+        sync_to_thread=True,
+    )
+    def register(self, request: Request, state: State, data: OrganisationIn) -> Registered:
+        app = app_state(state)
+        with app.database.session() as db:
+            registration = organisations.register_organisation(
+                db,
+                name=data.name,
+                sector=data.sector,
+                size_band=data.size_band,
+                country=data.country,
+                share_with_integrity_office=data.share_with_integrity_office,
+            )
+            token = registration.coordinator_token
+            return Registered(
+                id=registration.organisation.id,
+                coordinator_token=token,
+                dashboard_url=dashboard_url(request, app.settings, token),
+            )
+
+    @get(
+        "/{org_id:str}",
+        summary="The organisation's profile (coordinator)",
+        guards=[require_coordinator],
+        opt=TOKEN_LIMIT,
+        security=BEARER,
+        sync_to_thread=True,
+    )
+    def get_organisation(
+        self, request: Request, state: State, org_id: FromPath[str]
+    ) -> OrganisationOut:
+        with app_state(state).database.session() as db:
+            caller = current_coordinator(request, db)
+            return organisation_out(organisations.get_organisation(db, org_id, of=caller))

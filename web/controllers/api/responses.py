@@ -1,0 +1,95 @@
+"""A respondent's own response: reading it, saving answers, submitting."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post, put
+from litestar.datastructures import State
+from litestar.params import FromPath
+from litestar.status_codes import HTTP_200_OK
+from sqlalchemy.orm import Session
+
+from instruments import Instrument
+from survey.models import Response, Round
+from survey.services import responses, rounds
+from web.auth import current_respondent, require_respondent
+from web.controllers.api.schemas import BEARER, AnswersIn, ResponseOut, SavedOut, response_out
+from web.security import TOKEN_LIMIT
+from web.state import AppState, app_state
+
+
+def answer_keys(
+    answers: dict[tuple[str, str], str], instruments: list[Instrument]
+) -> dict[str, str]:
+    """Answers keyed as clients send them: the item id, or ``instrument_id/item_id``
+    where the item id occurs in more than one of the round's instruments."""
+    owners: dict[str, int] = {}
+    for instrument in instruments:
+        for item in instrument.items:
+            owners[item.id] = owners.get(item.id, 0) + 1
+    return {
+        (item_id if owners.get(item_id, 0) == 1 else f"{instrument_id}/{item_id}"): value
+        for (instrument_id, item_id), value in sorted(answers.items())
+    }
+
+
+def _response_out(app: AppState, db: Session, response: Response) -> ResponseOut:
+    round_ = db.get(Round, response.round_id)
+    assert round_ is not None
+    instruments = rounds.round_instruments(round_, app.library)
+    return response_out(
+        response,
+        round_,
+        answer_keys(responses.answers_of(db, response), instruments),
+        answered=responses.answered_count(db, response),
+        total=sum(len(i.items) for i in instruments),
+    )
+
+
+class ResponseController(Controller):
+    path = "/api/responses"
+    tags = ["responses"]
+    guards = [require_respondent]
+    opt = TOKEN_LIMIT
+    security = BEARER
+
+    @get(
+        "/{response_id:str}",
+        summary="The respondent's own response with its answers and progress",
+        sync_to_thread=True,
+    )
+    def get_response(
+        self, request: Request, state: State, response_id: FromPath[str]
+    ) -> ResponseOut:
+        app = app_state(state)
+        with app.database.session() as db:
+            response = responses.get_response(db, response_id, of=current_respondent(request, db))
+            return _response_out(app, db, response)
+
+    @put(
+        "/{response_id:str}/answers",
+        summary="Save answers (latest wins; idempotent)",
+        description="Keys are item ids (or instrument_id/item_id where an item id occurs "
+        "in several of the round's instruments); values are option values. All answers "
+        "are checked before any is saved. 409 once submitted or when the round is closed.",
+        sync_to_thread=True,
+    )
+    def save_answers(
+        self, request: Request, state: State, response_id: FromPath[str], data: AnswersIn
+    ) -> SavedOut:
+        app = app_state(state)
+        with app.database.session() as db:
+            response = responses.get_response(db, response_id, of=current_respondent(request, db))
+            saved = responses.save_answers(db, response, data.answers, app.library, page=data.page)
+            return SavedOut(answered=saved.answered, total=saved.total)
+
+    @post(
+        "/{response_id:str}/submit",
+        summary="Submit the response (idempotent)",
+        status_code=HTTP_200_OK,
+        sync_to_thread=True,
+    )
+    def submit(self, request: Request, state: State, response_id: FromPath[str]) -> ResponseOut:
+        app = app_state(state)
+        with app.database.session() as db:
+            response = responses.get_response(db, response_id, of=current_respondent(request, db))
+            return _response_out(app, db, responses.submit(db, response))

@@ -1,0 +1,132 @@
+"""Assessment rounds: opening, following, closing, and the scores of a closed round."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy.orm import Session
+
+from survey.models import Round
+from survey.services import organisations, results, rounds
+from survey.tokens import invite_code_for
+from web.auth import current_coordinator, invite_url, require_coordinator
+from web.controllers.api.schemas import (
+    BEARER,
+    Lang,
+    OpenedRoundOut,
+    RoundIn,
+    RoundOut,
+    round_out,
+)
+from web.security import TOKEN_LIMIT
+from web.state import AppState, app_state
+
+
+def _round_out(request: Request, app: AppState, db: Session, round_: Round) -> RoundOut:
+    code = (
+        invite_code_for(round_.id, app.settings.resolved_secret_key()) if round_.is_open else None
+    )
+    return round_out(
+        round_,
+        rounds.progress(db, round_),
+        invite_code=code,
+        invite_url=invite_url(request, app.settings, code) if code else None,
+    )
+
+
+class RoundController(Controller):
+    path = "/api"
+    tags = ["rounds"]
+    guards = [require_coordinator]
+    opt = TOKEN_LIMIT
+    security = BEARER
+
+    @post(
+        "/organisations/{org_id:str}/rounds",
+        summary="Open a round with the chosen instruments (coordinator)",
+        description="Each instrument is pinned to its latest version. Returns the "
+        "invitation code and link to share with respondents.",
+        status_code=HTTP_201_CREATED,
+        sync_to_thread=True,
+    )
+    def open_round(
+        self, request: Request, state: State, org_id: FromPath[str], data: RoundIn
+    ) -> OpenedRoundOut:
+        app = app_state(state)
+        with app.database.session() as db:
+            organisation = organisations.get_organisation(
+                db, org_id, of=current_coordinator(request, db)
+            )
+            opened = rounds.open_round(
+                db,
+                organisation,
+                label=data.label,
+                instrument_ids=data.instruments,
+                library=app.library,
+                secret_key=app.settings.resolved_secret_key(),
+            )
+            return OpenedRoundOut(
+                id=opened.round.id,
+                invite_code=opened.invite_code,
+                invite_url=invite_url(request, app.settings, opened.invite_code),
+            )
+
+    @get(
+        "/organisations/{org_id:str}/rounds",
+        summary="The organisation's rounds, newest first (coordinator)",
+        sync_to_thread=True,
+    )
+    def list_rounds(self, request: Request, state: State, org_id: FromPath[str]) -> list[RoundOut]:
+        app = app_state(state)
+        with app.database.session() as db:
+            organisation = organisations.get_organisation(
+                db, org_id, of=current_coordinator(request, db)
+            )
+            return [_round_out(request, app, db, r) for r in rounds.list_rounds(db, organisation)]
+
+    @get(
+        "/rounds/{round_id:str}",
+        summary="A round with its response counts per role (coordinator)",
+        sync_to_thread=True,
+    )
+    def get_round(self, request: Request, state: State, round_id: FromPath[str]) -> RoundOut:
+        app = app_state(state)
+        with app.database.session() as db:
+            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
+            return _round_out(request, app, db, round_)
+
+    @post(
+        "/rounds/{round_id:str}/close",
+        summary="Close the round and store its results (coordinator; idempotent)",
+        status_code=HTTP_200_OK,
+        sync_to_thread=True,
+    )
+    def close_round(self, request: Request, state: State, round_id: FromPath[str]) -> RoundOut:
+        app = app_state(state)
+        with app.database.session() as db:
+            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
+            closed = rounds.close_round(db, round_, app.library)
+            return _round_out(request, app, db, closed)
+
+    @get(
+        "/rounds/{round_id:str}/scores",
+        summary="The scores of a closed round, anonymised (coordinator)",
+        description="409 while the round is open. Role groups under 3 respondents and "
+        "figures that would reveal them are suppressed.",
+        sync_to_thread=True,
+    )
+    def get_scores(
+        self,
+        request: Request,
+        state: State,
+        round_id: FromPath[str],
+        lang: Annotated[Lang, Parameter(description="Language of the texts")] = "en",
+    ) -> dict[str, Any]:
+        app = app_state(state)
+        with app.database.session() as db:
+            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
+            return results.round_scores(db, round_, app.library, lang)
