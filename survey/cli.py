@@ -204,5 +204,14 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     )
 
 
+def _register_plugins() -> None:
+    """Commands that live with the part of the platform they drive."""
+    from analytics.cli import analyse
+
+    main.add_command(analyse)
+
+
+_register_plugins()
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,435 @@
+"""Batch analysis from files: the app's scoring engine and benchmark on exported answers.
+
+For integrity offices whose answers came from another survey tool. Input files are
+Parquet (``.parquet``, ``.pq``) or CSV (``.csv``, UTF-8, header row, comma-separated):
+
+* answers: ``organisation_id, respondent_id, role, item_id, score`` and optionally
+  ``kind``; one row per respondent and answered item. ``score`` is 0-100, or empty for
+  "don't know" / "not applicable". Respondent ids need only be unique within their
+  organisation.
+* items: ``item_id, instrument_id, dimension_id, weight`` and optionally ``tag``
+  (control / enablement); item ids must be unique in the file, since answers name
+  items by id alone.
+* organisations: ``organisation_id, sector, size_band, country``.
+
+``kind``: with the column, each answer is ``scored`` (score set), ``dont_know`` or
+``not_applicable`` (score empty), and the don't-know rate is reported as in the app.
+Without it, an empty score is an unscored answer: it does not count towards the
+score, exactly like "don't know" and "not applicable", but the file cannot say which
+of the two it was, so ``dont_know_rate`` is reported as null (unknown) rather than
+guessed.
+
+Scoring is :func:`survey.scoring.score` itself. ``scores.parquet`` holds, per
+organisation × instrument × dimension, the scores after
+:func:`survey.anonymity.anonymise_scores` (score and level null with ``suppressed``
+when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
+:func:`analytics.benchmark.benchmark_all` on the raw organisation scores (instrument
+version ``batch``, one round per organisation), so its suppression and differencing
+rules are those of the app. Any problem with a file raises :class:`BadFile`, naming the
+file and, where there is one, the column.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from analytics import benchmark
+from survey import anonymity, scoring
+
+BATCH_VERSION = "batch"
+BATCH_ROUND = "batch"
+CSV_SUFFIXES = (".csv",)
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+ANSWER_COLUMNS: dict[str, pl.DataType] = {
+    "organisation_id": pl.String(),
+    "respondent_id": pl.String(),
+    "role": pl.String(),
+    "item_id": pl.String(),
+    "score": pl.Float64(),
+}
+ITEM_COLUMNS: dict[str, pl.DataType] = {
+    "item_id": pl.String(),
+    "instrument_id": pl.String(),
+    "dimension_id": pl.String(),
+    "weight": pl.Float64(),
+}
+ORGANISATION_COLUMNS: dict[str, pl.DataType] = {
+    "organisation_id": pl.String(),
+    "sector": pl.String(),
+    "size_band": pl.String(),
+    "country": pl.String(),
+}
+OPTIONAL_TEXT = {"answers": "kind", "items": "tag"}
+
+SCORES_SCHEMA: dict[str, pl.DataType] = {
+    "organisation_id": pl.String(),
+    "instrument_id": pl.String(),
+    "dimension_id": pl.String(),
+    "score": pl.Float64(),
+    "level": pl.Int8(),
+    "respondents": pl.Int64(),
+    "role_groups": pl.Int64(),
+    "dont_know_rate": pl.Float64(),
+    "suppressed": pl.Boolean(),
+    "dont_know_suppressed": pl.Boolean(),
+}
+BENCHMARK_FILE_SCHEMA: dict[str, pl.DataType] = {
+    "organisation_id": pl.String(),
+    "instrument_id": pl.String(),
+    "instrument_version": pl.String(),
+    "dimension_id": pl.String(),
+    "peer_group": pl.String(),
+    "sector": pl.String(),
+    "size_band": pl.String(),
+    "country": pl.String(),
+    "score": pl.Float64(),
+    "score_suppressed": pl.Boolean(),
+    "peer_count": pl.Int64(),
+    "suppressed": pl.Boolean(),
+    "suppression": pl.String(),
+    "median": pl.Float64(),
+    "q1": pl.Float64(),
+    "q3": pl.Float64(),
+    "top_decile": pl.Float64(),
+    "percentile": pl.Float64(),
+}
+STEPS = ("reading", "checking", "scoring", "benchmarking", "writing")
+
+
+class BadFile(Exception):
+    """An input file that cannot be used; the message names the file and column."""
+
+    def __init__(self, path: Path, message: str, column: str | None = None) -> None:
+        self.path = path
+        self.column = column
+        where = f"{path}: column '{column}'" if column else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Summary:
+    organisations: int
+    respondents: int
+    answers: int
+    scores_path: Path
+    benchmark_path: Path
+    scores_rows: int
+    benchmark_rows: int
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def _format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    raise BadFile(path, "unknown file type: use .csv or .parquet")
+
+
+def _location(path: Path, index: int) -> str:
+    """Where row ``index`` (0-based) is: a CSV line (after the header) or a row."""
+    return f"line {index + 2}" if _format(path) == "csv" else f"row {index + 1}"
+
+
+def read_table(path: Path, required: dict[str, pl.DataType], optional: str | None) -> pl.DataFrame:
+    """The required columns (and the optional one when present), as text or as stored."""
+    kind = _format(path)
+    if not path.is_file():
+        raise BadFile(path, "no such file")
+    try:
+        if kind == "csv":
+            with path.open("rb") as fh:
+                fh.readline(1 << 20).decode("utf-8")
+            names = pl.read_csv(path, n_rows=0, infer_schema=False, encoding="utf8").columns
+        else:
+            names = list(pl.read_parquet_schema(path))
+    except UnicodeDecodeError:
+        raise BadFile(path, "cannot read the file (not UTF-8 text)") from None
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise BadFile(path, f"cannot read the file ({error})") from None
+    for column in required:
+        if column not in names:
+            raise BadFile(path, "missing", column)
+    wanted = [*required, *([optional] if optional and optional in names else [])]
+    try:
+        if kind == "csv":
+            frame = pl.read_csv(path, columns=wanted, infer_schema=False, encoding="utf8")
+        else:
+            frame = pl.read_parquet(path, columns=wanted)
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise BadFile(path, f"cannot read the file ({error})") from None
+    return frame
+
+
+def _typed(frame: pl.DataFrame, path: Path, columns: dict[str, pl.DataType]) -> pl.DataFrame:
+    """``frame`` with ``columns`` cast to their types; BadFile at the first bad value."""
+    cast_columns = []
+    for name, series in ((c, frame.get_column(c)) for c in frame.columns):
+        dtype = columns.get(name, pl.String())
+        if series.dtype == dtype:
+            cast_columns.append(series)
+            continue
+        expected = "a number" if dtype.is_numeric() else "text"
+        try:
+            cast = series.cast(dtype, strict=False)
+        except (pl.exceptions.PolarsError, TypeError):
+            raise BadFile(path, f"has type {series.dtype}, expected {expected}", name) from None
+        bad = cast.is_null() & series.is_not_null()
+        if bad.any():
+            index = int(bad.arg_true()[0])
+            raise BadFile(
+                path, f"'{series[index]}' is not {expected} ({_location(path, index)})", name
+            )
+        cast_columns.append(cast)
+    return pl.DataFrame(cast_columns)
+
+
+def _first(frame: pl.DataFrame, condition: pl.Expr) -> int | None:
+    hits = frame.select(condition.arg_true().first()).item()
+    return None if hits is None else int(hits)
+
+
+def _require(
+    frame: pl.DataFrame, path: Path, column: str, condition: pl.Expr, message: str
+) -> None:
+    """BadFile naming ``column`` and the first row where ``condition`` holds."""
+    index = _first(frame, condition)
+    if index is not None:
+        value = frame.get_column(column)[index]
+        raise BadFile(path, f"{message}: '{value}' ({_location(path, index)})", column)
+
+
+def _no_nulls(frame: pl.DataFrame, path: Path, columns: list[str]) -> None:
+    for column in columns:
+        index = _first(frame, pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""))
+        if index is not None:
+            raise BadFile(path, f"empty value ({_location(path, index)})", column)
+
+
+# --- checking ---------------------------------------------------------------------
+
+
+def load_items(path: Path) -> pl.DataFrame:
+    frame = _typed(read_table(path, ITEM_COLUMNS, OPTIONAL_TEXT["items"]), path, ITEM_COLUMNS)
+    _no_nulls(frame, path, ["item_id", "instrument_id", "dimension_id"])
+    _require(
+        frame,
+        path,
+        "weight",
+        pl.col("weight").is_null() | ~(pl.col("weight") > 0) | pl.col("weight").is_infinite(),
+        "must be a number above 0",
+    )
+    _require(frame, path, "item_id", ~pl.col("item_id").is_first_distinct(), "duplicate item id")
+    if "tag" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("tag"))
+    _require(
+        frame,
+        path,
+        "tag",
+        ~pl.col("tag").is_in(scoring.TAGS).fill_null(True),
+        f"must be empty or one of {', '.join(scoring.TAGS)}",
+    )
+    return frame.select(*scoring.ITEM_SCHEMA)
+
+
+def load_organisations(path: Path) -> pl.DataFrame:
+    frame = _typed(read_table(path, ORGANISATION_COLUMNS, None), path, ORGANISATION_COLUMNS)
+    _no_nulls(frame, path, list(ORGANISATION_COLUMNS))
+    _require(
+        frame,
+        path,
+        "organisation_id",
+        ~pl.col("organisation_id").is_first_distinct(),
+        "duplicate organisation id",
+    )
+    return frame
+
+
+def load_answers(
+    path: Path, items: pl.DataFrame, organisations: pl.DataFrame
+) -> tuple[pl.DataFrame, bool]:
+    """Answers in :data:`survey.scoring.ANSWER_SCHEMA`, checked against items and
+    organisations, and whether the file has a ``kind`` column. Respondent ids are made
+    unique per organisation."""
+    frame = _typed(read_table(path, ANSWER_COLUMNS, OPTIONAL_TEXT["answers"]), path, ANSWER_COLUMNS)
+    _no_nulls(frame, path, ["organisation_id", "respondent_id", "role", "item_id"])
+    score = pl.col("score")
+    _require(
+        frame,
+        path,
+        "score",
+        (score.is_nan() | (score < 0) | (score > 100)).fill_null(False),
+        "must be empty or between 0 and 100",
+    )
+    has_kind = "kind" in frame.columns
+    if has_kind:
+        kind = pl.col("kind")
+        _require(
+            frame,
+            path,
+            "kind",
+            ~kind.is_in(scoring.KINDS).fill_null(False),
+            f"must be one of {', '.join(scoring.KINDS)}",
+        )
+        _require(
+            frame,
+            path,
+            "kind",
+            (kind == "scored") & score.is_null(),
+            "a scored answer needs a score",
+        )
+        _require(
+            frame,
+            path,
+            "kind",
+            (kind != "scored") & score.is_not_null(),
+            "only a scored answer has a score",
+        )
+    else:
+        frame = frame.with_columns(
+            pl.when(score.is_null())
+            .then(pl.lit("not_applicable"))
+            .otherwise(pl.lit("scored"))
+            .alias("kind")
+        )
+    _require(
+        frame,
+        path,
+        "item_id",
+        ~pl.col("item_id").is_in(items.get_column("item_id").implode()),
+        "unknown item (not in the items file)",
+    )
+    _require(
+        frame,
+        path,
+        "organisation_id",
+        ~pl.col("organisation_id").is_in(organisations.get_column("organisation_id").implode()),
+        "unknown organisation (not in the organisations file)",
+    )
+    respondent = ["organisation_id", "respondent_id"]
+    _require(
+        frame,
+        path,
+        "item_id",
+        ~pl.struct(*respondent, "item_id").is_first_distinct(),
+        "answered twice by the same respondent",
+    )
+    _require(
+        frame,
+        path,
+        "role",
+        pl.col("role").n_unique().over(respondent) > 1,
+        "a respondent has more than one role",
+    )
+    answers = frame.join(
+        items.select("item_id", "instrument_id"), on="item_id", how="left"
+    ).with_columns(
+        pl.concat_str(pl.col("organisation_id"), pl.col("respondent_id"), separator="\x1f").alias(
+            "respondent_id"
+        )
+    )
+    return answers.select(*scoring.ANSWER_SCHEMA), has_kind
+
+
+# --- analysis -------------------------------------------------------------------------
+
+
+def scores_table(scores: scoring.Scores, *, has_kind: bool) -> pl.DataFrame:
+    """The anonymised dimension scores as written to ``scores.parquet``."""
+    shown = anonymity.anonymise_scores(scores).dimensions
+    if not has_kind:
+        shown = shown.with_columns(pl.lit(None, pl.Float64).alias("dont_know_rate"))
+    return shown.select(pl.col(c).cast(t) for c, t in SCORES_SCHEMA.items())
+
+
+def results_frame(
+    scores: scoring.Scores, organisations: pl.DataFrame, closed_at: datetime
+) -> pl.DataFrame:
+    """The raw organisation scores as a benchmark ``results`` frame (one round each)."""
+    return (
+        scores.dimensions.join(organisations, on="organisation_id", how="left")
+        .with_columns(
+            pl.lit(BATCH_ROUND).alias("round_id"),
+            pl.lit(BATCH_VERSION).alias("instrument_version"),
+            pl.lit(closed_at).cast(benchmark.RESULTS_SCHEMA["closed_at"]).alias("closed_at"),
+            pl.lit(False).alias("synthetic"),
+        )
+        .select(pl.col(c).cast(t) for c, t in benchmark.RESULTS_SCHEMA.items())
+    )
+
+
+def benchmark_table(results: pl.DataFrame) -> pl.DataFrame:
+    """:func:`analytics.benchmark.benchmark_all` as written to ``benchmark.parquet``."""
+    every = benchmark.benchmark_all(benchmark.representatives(results))
+    return every.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items())
+
+
+def _write(frame: pl.DataFrame, path: Path) -> None:
+    """Write atomically: a reader never sees half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        frame.write_parquet(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def analyse(
+    answers_path: Path,
+    items_path: Path,
+    organisations_path: Path,
+    out: Path,
+    *,
+    step: Callable[[str], None] = lambda _name: None,
+    now: datetime | None = None,
+) -> Summary:
+    """Run the whole batch; ``step`` is called as each of :data:`STEPS` starts."""
+    step("reading")
+    items = load_items(items_path)
+    organisations = load_organisations(organisations_path)
+    step("checking")
+    answers, has_kind = load_answers(answers_path, items, organisations)
+    if answers.is_empty():
+        raise BadFile(answers_path, "no answers")
+    step("scoring")
+    try:
+        scores = scoring.score(answers, items)
+    except ValueError as error:
+        raise BadFile(answers_path, str(error)) from None
+    step("benchmarking")
+    results = results_frame(scores, organisations, now or datetime.now(UTC))
+    bench = benchmark_table(results)
+    step("writing")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BadFile(out, f"cannot create the output folder ({error.strerror})") from None
+    table = scores_table(scores, has_kind=has_kind)
+    scores_path, benchmark_path = out / "scores.parquet", out / "benchmark.parquet"
+    try:
+        _write(table, scores_path)
+        _write(bench, benchmark_path)
+    except OSError as error:
+        raise BadFile(out, f"cannot write ({error.strerror})") from None
+    return Summary(
+        organisations=answers.get_column("organisation_id").n_unique(),
+        respondents=answers.get_column("respondent_id").n_unique(),
+        answers=answers.height,
+        scores_path=scores_path,
+        benchmark_path=benchmark_path,
+        scores_rows=table.height,
+        benchmark_rows=bench.height,
+    )

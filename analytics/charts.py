@@ -1,0 +1,658 @@
+"""Chart builders: pure functions from benchmark frames to Altair charts.
+
+Each builder returns an ``alt.Chart`` or ``alt.LayerChart`` whose data is inlined
+(``alt.Data(values=...)``: no URL, nothing fetched), and has a companion ``*_table``
+function returning the same content as a :class:`Table` for screen readers. Builders
+take ``lang`` ("en" or "nl") for their own texts and ``labels``, a mapping from ids
+(dimension, role, sector) to display names in that language; unknown ids show as
+they are.
+
+What a chart shows is what the benchmark may show: statistics of suppressed peer
+groups, role groups hidden by the anonymity rule and suppressed trend points are
+left out of the chart data altogether (not drawn empty), so the specification sent
+to a browser carries nothing that may not be shown. The peer distribution is drawn
+from the published statistics (quartiles, median, top decile), never from the
+individual peers' scores and never as a bare mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import polars as pl
+from babel.numbers import format_decimal
+
+from survey.scoring import HIGH_BALANCE, ROLE_DISAGREEMENT
+
+WIDTH = 480
+ROW_HEIGHT = 28
+OWN_COLOUR = "#d95f02"
+PEER_COLOUR = "#8c8c8c"
+BAND_COLOUR = "#bcd4e6"
+MEDIAN_COLOUR = "#1f4e79"
+DISAGREE_COLOUR = "#222222"
+DECIMALS = 2
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "dimension": "Dimension",
+        "score": "Score (0–100)",
+        "your_score": "Your score",
+        "median": "Peer median",
+        "q1": "First quartile",
+        "q3": "Third quartile",
+        "top_decile": "Top 10% from",
+        "percentile": "Percentile",
+        "peers": "Peers",
+        "not_shown": "not shown",
+        "role": "Role group",
+        "spread": "Spread",
+        "disagreement_note": "A dark line: the role groups differ by 20 points or more.",
+        "control": "Control",
+        "enablement": "Enablement",
+        "quadrant": "Quadrant",
+        "unguided": "Unguided",
+        "restrictive": "Restrictive",
+        "anything_goes": "Anything goes",
+        "balanced": "Balanced",
+        "organisation": "Your organisation",
+        "peer": "Peer organisation",
+        "count": "Organisations",
+        "sector": "Sector",
+        "year": "Year",
+        "sector_median": "Sector median",
+        "profile_title": "Your scores against the peer median and middle half",
+        "distribution_title": "Peer distribution per dimension",
+        "roles_title": "Scores per role group",
+        "balance_title": "Balance between control and enablement",
+        "heatmap_title": "Sector medians per dimension",
+        "trend_title": "Sector medians per year",
+    },
+    "nl": {
+        "dimension": "Dimensie",
+        "score": "Score (0–100)",
+        "your_score": "Uw score",
+        "median": "Mediaan van de peers",
+        "q1": "Eerste kwartiel",
+        "q3": "Derde kwartiel",
+        "top_decile": "Beste 10% vanaf",
+        "percentile": "Percentiel",
+        "peers": "Peers",
+        "not_shown": "niet getoond",
+        "role": "Rolgroep",
+        "spread": "Spreiding",
+        "disagreement_note": "Een donkere lijn: de rolgroepen verschillen 20 punten of meer.",
+        "control": "Beheersing",
+        "enablement": "Ruimte geven",
+        "quadrant": "Kwadrant",
+        "unguided": "Ongestuurd",
+        "restrictive": "Restrictief",
+        "anything_goes": "Alles mag",
+        "balanced": "In balans",
+        "organisation": "Uw organisatie",
+        "peer": "Vergelijkbare organisatie",
+        "count": "Organisaties",
+        "sector": "Sector",
+        "year": "Jaar",
+        "sector_median": "Mediaan van de sector",
+        "profile_title": "Uw scores tegenover de mediaan en de middelste helft van de peers",
+        "distribution_title": "Verdeling van de peers per dimensie",
+        "roles_title": "Scores per rolgroep",
+        "balance_title": "Balans tussen beheersing en ruimte geven",
+        "heatmap_title": "Mediaan per sector en dimensie",
+        "trend_title": "Mediaan per sector en jaar",
+    },
+}
+QUADRANT_CORNERS = {  # (control, enablement) of each quadrant label
+    "unguided": (25, 25),
+    "restrictive": (75, 25),
+    "anything_goes": (25, 75),
+    "balanced": (75, 75),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A chart's text alternative: a caption, column headers and rows of text."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def texts(lang: str) -> dict[str, str]:
+    try:
+        return LABELS[lang]
+    except KeyError:
+        raise ValueError(f"unsupported language '{lang}' (use {', '.join(LABELS)})") from None
+
+
+def _name(labels: Mapping[str, str] | None, key: str) -> str:
+    return (labels or {}).get(key, key)
+
+
+def _number(value: float | None, lang: str) -> str:
+    return "–" if value is None else format_decimal(value, format="0.0", locale=lang)
+
+
+def _value(value: Any) -> Any:
+    return round(value, DECIMALS) if isinstance(value, float) else value
+
+
+def _rows(frame: pl.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    return [
+        {c: _value(row[c]) for c in columns} for row in frame.select(columns).iter_rows(named=True)
+    ]
+
+
+def _require(frame: pl.DataFrame, columns: Sequence[str], name: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column '{missing[0]}'")
+
+
+def _shown(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows of groups that may be shown (``suppressed`` false)."""
+    return frame.filter(~pl.col("suppressed").fill_null(True))
+
+
+# --- the organisation's profile ----------------------------------------------------------
+
+PROFILE_COLUMNS = ("dimension_id", "score", "median", "q1", "q3", "suppressed", "peer_count")
+
+
+def _with_dimension(frame: pl.DataFrame, labels: Mapping[str, str] | None) -> pl.DataFrame:
+    names = [_name(labels, d) for d in frame.get_column("dimension_id").to_list()]
+    return frame.with_columns(pl.Series("dimension", names, dtype=pl.String))
+
+
+def profile_chart(
+    benchmark: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> alt.LayerChart:
+    """The organisation's dimension scores (points) against its peers' median (tick) and
+    interquartile band, for one instrument and peer group (rows of
+    :func:`analytics.benchmark.benchmark`). Suppressed groups get no band or median."""
+    _require(benchmark, PROFILE_COLUMNS, "benchmark")
+    t = texts(lang)
+    frame = _with_dimension(benchmark, labels)
+    order = frame.get_column("dimension").to_list()
+    y = alt.Y("dimension:N", title=t["dimension"], sort=order)
+    peers = _shown(frame).filter(pl.col("median").is_not_null())
+    band = (
+        alt.Chart(alt.Data(values=_rows(peers, ["dimension", "q1", "q3"])))
+        .mark_bar(color=BAND_COLOUR, height=ROW_HEIGHT * 0.6)
+        .encode(
+            x=alt.X("q1:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
+            x2="q3:Q",
+            y=y,
+            tooltip=[
+                alt.Tooltip("dimension:N", title=t["dimension"]),
+                alt.Tooltip("q1:Q", title=t["q1"], format=".1f"),
+                alt.Tooltip("q3:Q", title=t["q3"], format=".1f"),
+            ],
+        )
+    )
+    median = (
+        alt.Chart(alt.Data(values=_rows(peers, ["dimension", "median"])))
+        .mark_tick(color=MEDIAN_COLOUR, thickness=3, size=ROW_HEIGHT * 0.8)
+        .encode(
+            x=alt.X("median:Q"),
+            y=y,
+            tooltip=[
+                alt.Tooltip("dimension:N", title=t["dimension"]),
+                alt.Tooltip("median:Q", title=t["median"], format=".1f"),
+            ],
+        )
+    )
+    own_rows = frame.filter(pl.col("score").is_not_null())
+    own = (
+        alt.Chart(alt.Data(values=_rows(own_rows, ["dimension", "score"])))
+        .mark_point(shape="diamond", filled=True, size=140, color=OWN_COLOUR)
+        .encode(
+            x=alt.X("score:Q"),
+            y=y,
+            tooltip=[
+                alt.Tooltip("dimension:N", title=t["dimension"]),
+                alt.Tooltip("score:Q", title=t["your_score"], format=".1f"),
+            ],
+        )
+    )
+    return alt.LayerChart(
+        layer=[band, median, own],
+        title=t["profile_title"],
+        description=t["profile_title"],
+        width=WIDTH,
+        height=ROW_HEIGHT * max(len(order), 1),
+    )
+
+
+def profile_table(
+    benchmark: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> Table:
+    _require(benchmark, PROFILE_COLUMNS, "benchmark")
+    t = texts(lang)
+    rows = []
+    for row in _with_dimension(benchmark, labels).iter_rows(named=True):
+        hidden = bool(row["suppressed"])
+        statistics = (
+            [t["not_shown"]] * 3
+            if hidden
+            else [_number(row[c], lang) for c in ("median", "q1", "q3")]
+        )
+        rows.append(
+            (
+                row["dimension"],
+                _number(row["score"], lang),
+                *statistics,
+                str(row["peer_count"]),
+            )
+        )
+    return Table(
+        caption=t["profile_title"],
+        headers=(t["dimension"], t["your_score"], t["median"], t["q1"], t["q3"], t["peers"]),
+        rows=tuple(rows),
+    )
+
+
+# --- the peer distribution ---------------------------------------------------------------
+
+DISTRIBUTION_COLUMNS = (*PROFILE_COLUMNS, "top_decile", "percentile")
+
+
+def distribution_chart(
+    benchmark: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> alt.LayerChart:
+    """Per dimension, the peers' distribution as a box from the first to the third
+    quartile with the median, a whisker up to the top-decile threshold, and the
+    organisation's score marked. Only dimensions whose peer group is not suppressed
+    are drawn; the axis label carries the peer count."""
+    _require(benchmark, DISTRIBUTION_COLUMNS, "benchmark")
+    t = texts(lang)
+    frame = _with_dimension(_shown(benchmark), labels).with_columns(
+        pl.format("{} (n = {})", pl.col("dimension"), pl.col("peer_count")).alias("dimension")
+    )
+    order = frame.get_column("dimension").to_list()
+    values = alt.Data(
+        values=_rows(
+            frame, ["dimension", "q1", "median", "q3", "top_decile", "score", "peer_count"]
+        )
+    )
+    y = alt.Y("dimension:N", title=t["dimension"], sort=order)
+    base = alt.Chart(values)
+    statistics_tooltip = [
+        alt.Tooltip("dimension:N", title=t["dimension"]),
+        alt.Tooltip("q1:Q", title=t["q1"], format=".1f"),
+        alt.Tooltip("median:Q", title=t["median"], format=".1f"),
+        alt.Tooltip("q3:Q", title=t["q3"], format=".1f"),
+        alt.Tooltip("top_decile:Q", title=t["top_decile"], format=".1f"),
+    ]
+    whisker = base.mark_rule(color=MEDIAN_COLOUR, strokeDash=[4, 3]).encode(
+        x=alt.X("q3:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
+        x2="top_decile:Q",
+        y=y,
+    )
+    box = base.mark_bar(color=BAND_COLOUR, stroke=MEDIAN_COLOUR, height=ROW_HEIGHT * 0.6).encode(
+        x="q1:Q", x2="q3:Q", y=y, tooltip=statistics_tooltip
+    )
+    median = base.mark_tick(color=MEDIAN_COLOUR, thickness=3, size=ROW_HEIGHT * 0.6).encode(
+        x="median:Q", y=y, tooltip=statistics_tooltip
+    )
+    top = base.mark_tick(color=MEDIAN_COLOUR, thickness=2, size=ROW_HEIGHT * 0.4).encode(
+        x="top_decile:Q", y=y, tooltip=statistics_tooltip
+    )
+    own = (
+        base.transform_filter("isValid(datum.score)")
+        .mark_point(shape="diamond", filled=True, size=140, color=OWN_COLOUR)
+        .encode(
+            x="score:Q",
+            y=y,
+            tooltip=[
+                alt.Tooltip("dimension:N", title=t["dimension"]),
+                alt.Tooltip("score:Q", title=t["your_score"], format=".1f"),
+            ],
+        )
+    )
+    return alt.LayerChart(
+        layer=[whisker, box, median, top, own],
+        title=t["distribution_title"],
+        description=t["distribution_title"],
+        width=WIDTH,
+        height=ROW_HEIGHT * max(len(order), 1),
+    )
+
+
+def distribution_table(
+    benchmark: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> Table:
+    _require(benchmark, DISTRIBUTION_COLUMNS, "benchmark")
+    t = texts(lang)
+    rows = tuple(
+        (
+            row["dimension"],
+            str(row["peer_count"]),
+            *(_number(row[c], lang) for c in ("q1", "median", "q3", "top_decile", "score")),
+            _number(row["percentile"], lang),
+        )
+        for row in _with_dimension(_shown(benchmark), labels).iter_rows(named=True)
+    )
+    return Table(
+        caption=t["distribution_title"],
+        headers=(
+            t["dimension"],
+            t["peers"],
+            t["q1"],
+            t["median"],
+            t["q3"],
+            t["top_decile"],
+            t["your_score"],
+            t["percentile"],
+        ),
+        rows=rows,
+    )
+
+
+# --- role groups --------------------------------------------------------------------------
+
+ROLE_COLUMNS = ("role", "dimension_id", "score", "suppressed")
+
+
+def _visible_roles(role_scores: pl.DataFrame, labels: Mapping[str, str] | None) -> pl.DataFrame:
+    """Role groups the anonymity rule lets show, with the spread among them."""
+    shown = _shown(role_scores).filter(pl.col("score").is_not_null())
+    shown = _with_dimension(shown, labels).with_columns(
+        pl.Series("role_name", [_name(labels, r) for r in shown.get_column("role")], pl.String)
+    )
+    return shown.with_columns(
+        (pl.col("score").max() - pl.col("score").min()).over("dimension_id").alias("spread"),
+        pl.col("score").min().over("dimension_id").alias("low"),
+        pl.col("score").max().over("dimension_id").alias("high"),
+        pl.len().over("dimension_id").alias("groups"),
+    )
+
+
+def role_chart(
+    role_scores: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> alt.LayerChart:
+    """Role groups' scores per dimension, with the spread between them drawn as a line
+    (highlighted from 20 points). Input: role scores already passed through
+    :func:`survey.anonymity.suppress_role_groups`; suppressed groups are not drawn."""
+    _require(role_scores, ROLE_COLUMNS, "role_scores")
+    t = texts(lang)
+    shown = _visible_roles(role_scores, labels)
+    order = list(dict.fromkeys(shown.get_column("dimension").to_list()))
+    y = alt.Y("dimension:N", title=t["dimension"], sort=order)
+    spreads = shown.filter(pl.col("groups") >= 2).unique("dimension_id", maintain_order=True)
+    spreads = spreads.with_columns((pl.col("spread") >= ROLE_DISAGREEMENT).alias("disagree"))
+    spread = (
+        alt.Chart(
+            alt.Data(values=_rows(spreads, ["dimension", "low", "high", "spread", "disagree"]))
+        )
+        .mark_rule(strokeWidth=3)
+        .encode(
+            x=alt.X("low:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
+            x2="high:Q",
+            y=y,
+            color=alt.condition("datum.disagree", alt.value(DISAGREE_COLOUR), alt.value("#c7c7c7")),
+            tooltip=[
+                alt.Tooltip("dimension:N", title=t["dimension"]),
+                alt.Tooltip("spread:Q", title=t["spread"], format=".1f"),
+            ],
+        )
+    )
+    points = (
+        alt.Chart(alt.Data(values=_rows(shown, ["dimension", "role_name", "score"])))
+        .mark_point(filled=True, size=90)
+        .encode(
+            x="score:Q",
+            y=y,
+            shape=alt.Shape("role_name:N", title=t["role"]),
+            fill=alt.Fill("role_name:N", title=t["role"], scale=alt.Scale(scheme="dark2")),
+            tooltip=[
+                alt.Tooltip("dimension:N", title=t["dimension"]),
+                alt.Tooltip("role_name:N", title=t["role"]),
+                alt.Tooltip("score:Q", title=t["score"], format=".1f"),
+            ],
+        )
+    )
+    return alt.LayerChart(
+        layer=[spread, points],
+        title=alt.TitleParams(t["roles_title"], subtitle=t["disagreement_note"]),
+        description=f"{t['roles_title']}. {t['disagreement_note']}",
+        width=WIDTH,
+        height=ROW_HEIGHT * max(len(order), 1),
+    )
+
+
+def role_table(
+    role_scores: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> Table:
+    _require(role_scores, ROLE_COLUMNS, "role_scores")
+    t = texts(lang)
+    shown = _visible_roles(role_scores, labels)
+    roles = sorted(set(shown.get_column("role_name").to_list()))
+    rows = []
+    for (dimension,), group in shown.group_by("dimension", maintain_order=True):
+        by_role = dict(zip(group.get_column("role_name"), group.get_column("score"), strict=True))
+        spread = group.get_column("spread")[0] if group.height >= 2 else None
+        rows.append(
+            (
+                str(dimension),
+                *(_number(by_role.get(role), lang) for role in roles),
+                _number(spread, lang),
+            )
+        )
+    return Table(
+        caption=t["roles_title"],
+        headers=(t["dimension"], *roles, t["spread"]),
+        rows=tuple(rows),
+    )
+
+
+# --- balance --------------------------------------------------------------------------------
+
+BALANCE_COLUMNS = ("own", "control", "enablement")
+
+
+def _quadrant(control: float, enablement: float) -> str:
+    high_control, high_enablement = control >= HIGH_BALANCE, enablement >= HIGH_BALANCE
+    if high_control and high_enablement:
+        return "balanced"
+    if high_control:
+        return "restrictive"
+    if high_enablement:
+        return "anything_goes"
+    return "unguided"
+
+
+def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
+    """Control (x) against enablement (y), quadrant lines at 50, the organisation among
+    its unnamed peers (rows of :func:`analytics.benchmark.balance_peers`, which leaves
+    the peers out when their group is suppressed)."""
+    _require(points, BALANCE_COLUMNS, "points")
+    t = texts(lang)
+    x = alt.X("control:Q", title=t["control"], scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("enablement:Q", title=t["enablement"], scale=alt.Scale(domain=[0, 100]))
+    lines = alt.Chart(alt.Data(values=[{"at": HIGH_BALANCE}]))
+    vertical = lines.mark_rule(color="#555555").encode(
+        x=alt.X("at:Q", scale=alt.Scale(domain=[0, 100]))
+    )
+    horizontal = lines.mark_rule(color="#555555").encode(
+        y=alt.Y("at:Q", scale=alt.Scale(domain=[0, 100]))
+    )
+    corners = [
+        {"control": c, "enablement": e, "label": t[name]}
+        for name, (c, e) in QUADRANT_CORNERS.items()
+    ]
+    names = (
+        alt.Chart(alt.Data(values=corners))
+        .mark_text(color="#555555", fontSize=13, opacity=0.8)
+        .encode(x=x, y=y, text="label:N")
+    )
+    peers = (
+        alt.Chart(alt.Data(values=_rows(points.filter(~pl.col("own")), ["control", "enablement"])))
+        .mark_circle(color=PEER_COLOUR, size=50, opacity=0.6)
+        .encode(x=x, y=y)
+    )
+    own = (
+        alt.Chart(alt.Data(values=_rows(points.filter(pl.col("own")), ["control", "enablement"])))
+        .mark_point(shape="diamond", filled=True, size=220, color=OWN_COLOUR)
+        .encode(
+            x=x,
+            y=y,
+            tooltip=[
+                alt.Tooltip("control:Q", title=t["control"], format=".1f"),
+                alt.Tooltip("enablement:Q", title=t["enablement"], format=".1f"),
+            ],
+        )
+    )
+    return alt.LayerChart(
+        layer=[vertical, horizontal, names, peers, own],
+        title=t["balance_title"],
+        description=t["balance_title"],
+        width=WIDTH,
+        height=WIDTH,
+    )
+
+
+def balance_table(points: pl.DataFrame, *, lang: str = "en") -> Table:
+    """The organisation's point and quadrant, and how many peers are in each quadrant."""
+    _require(points, BALANCE_COLUMNS, "points")
+    t = texts(lang)
+    counts = dict.fromkeys(QUADRANT_CORNERS, 0)
+    rows = []
+    for row in points.iter_rows(named=True):
+        quadrant = _quadrant(row["control"], row["enablement"])
+        if row["own"]:
+            rows.append(
+                (
+                    t["organisation"],
+                    _number(row["control"], lang),
+                    _number(row["enablement"], lang),
+                    t[quadrant],
+                )
+            )
+        else:
+            counts[quadrant] += 1
+    rows.extend((f"{t['peers']}: {n}", "", "", t[q]) for q, n in counts.items() if n)
+    return Table(
+        caption=t["balance_title"],
+        headers=("", t["control"], t["enablement"], t["quadrant"]),
+        rows=tuple(rows),
+    )
+
+
+# --- integrity office ------------------------------------------------------------------------
+
+HEATMAP_COLUMNS = ("sector", "dimension_id", "median", "peer_count", "suppressed")
+
+
+def sector_heatmap(
+    statistics: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> alt.LayerChart:
+    """Sector × dimension heat map of medians (rows of
+    :func:`analytics.benchmark.peer_statistics` for the sector peer group, one
+    instrument version). Suppressed groups are absent."""
+    _require(statistics, HEATMAP_COLUMNS, "statistics")
+    t = texts(lang)
+    shown = _with_dimension(_shown(statistics), labels)
+    shown = shown.with_columns(
+        pl.Series("sector_name", [_name(labels, s) for s in shown.get_column("sector")], pl.String)
+    )
+    base = alt.Chart(
+        alt.Data(values=_rows(shown, ["sector_name", "dimension", "median", "peer_count"]))
+    ).encode(
+        x=alt.X("dimension:N", title=t["dimension"], sort=None),
+        y=alt.Y("sector_name:N", title=t["sector"], sort=None),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "median:Q", title=t["median"], scale=alt.Scale(domain=[0, 100], scheme="blues")
+        ),
+        tooltip=[
+            alt.Tooltip("sector_name:N", title=t["sector"]),
+            alt.Tooltip("dimension:N", title=t["dimension"]),
+            alt.Tooltip("median:Q", title=t["median"], format=".1f"),
+            alt.Tooltip("peer_count:Q", title=t["count"]),
+        ],
+    )
+    numbers = base.mark_text(fontSize=11).encode(
+        text=alt.Text("median:Q", format=".0f"),
+        color=alt.condition("datum.median > 60", alt.value("white"), alt.value("black")),
+    )
+    return alt.LayerChart(
+        layer=[cells, numbers],
+        title=t["heatmap_title"],
+        description=t["heatmap_title"],
+        width=WIDTH,
+    )
+
+
+def sector_heatmap_table(
+    statistics: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> Table:
+    """Sectors as rows, dimensions as columns; a suppressed cell reads "not shown"."""
+    _require(statistics, HEATMAP_COLUMNS, "statistics")
+    t = texts(lang)
+    frame = _with_dimension(statistics, labels)
+    dimensions = list(dict.fromkeys(frame.get_column("dimension").to_list()))
+    rows = []
+    for (sector,), group in frame.group_by("sector", maintain_order=True):
+        cells = {
+            row["dimension"]: t["not_shown"] if row["suppressed"] else _number(row["median"], lang)
+            for row in group.iter_rows(named=True)
+        }
+        rows.append((_name(labels, str(sector)), *(cells.get(d, "–") for d in dimensions)))
+    return Table(caption=t["heatmap_title"], headers=(t["sector"], *dimensions), rows=tuple(rows))
+
+
+TREND_COLUMNS = ("sector", "year", "median", "suppressed")
+
+
+def sector_trend_chart(
+    trend: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> alt.Chart:
+    """Sector medians per year for one instrument version and dimension (rows of
+    :func:`analytics.benchmark.sector_trend`); suppressed years are absent."""
+    _require(trend, TREND_COLUMNS, "trend")
+    t = texts(lang)
+    shown = _shown(trend)
+    shown = shown.with_columns(
+        pl.Series("sector_name", [_name(labels, s) for s in shown.get_column("sector")], pl.String)
+    )
+    return (
+        alt.Chart(alt.Data(values=_rows(shown, ["sector_name", "year", "median"])))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=t["year"]),
+            y=alt.Y("median:Q", title=t["sector_median"], scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("sector_name:N", title=t["sector"]),
+            tooltip=[
+                alt.Tooltip("sector_name:N", title=t["sector"]),
+                alt.Tooltip("year:O", title=t["year"]),
+                alt.Tooltip("median:Q", title=t["sector_median"], format=".1f"),
+            ],
+        )
+        .properties(title=t["trend_title"], description=t["trend_title"], width=WIDTH)
+    )
+
+
+def sector_trend_table(
+    trend: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> Table:
+    """Sectors as rows, years as columns; a suppressed year reads "not shown"."""
+    _require(trend, TREND_COLUMNS, "trend")
+    t = texts(lang)
+    years = sorted(set(trend.get_column("year").to_list()))
+    rows = []
+    for (sector,), group in trend.group_by("sector", maintain_order=True):
+        cells = {
+            row["year"]: t["not_shown"] if row["suppressed"] else _number(row["median"], lang)
+            for row in group.iter_rows(named=True)
+        }
+        rows.append((_name(labels, str(sector)), *(cells.get(y, "–") for y in years)))
+    return Table(
+        caption=t["trend_title"], headers=(t["sector"], *(str(y) for y in years)), rows=tuple(rows)
+    )
