@@ -39,7 +39,13 @@ class Settings(BaseSettings):
     session_max_age: int = Field(default=8 * 3600, description="Login session lifetime (s)")
     secure_cookies: bool = Field(default=False, description="Set the Secure flag on cookies")
     rate_limit_per_minute: int = Field(
-        default=60, description="Requests per minute per client on token and code endpoints"
+        default=600,
+        description=(
+            "Requests per minute per client address on endpoints that take a token or an "
+            "invitation code. Tokens carry 256 bits and codes 160, so the limit is a second "
+            "line of defence; it is generous because a whole organisation may answer from "
+            "behind one address."
+        ),
     )
     registration_limit_per_hour: int = Field(
         default=20, description="Organisation registrations per hour per client"
