@@ -20,6 +20,7 @@ from instruments.schema import (
     Text,
     Use,
 )
+from instruments.sources import SourceDocument, sources
 from instruments.vocabularies import Vocabularies, Vocabulary, VocabularyEntry, vocabularies
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Option",
     "OptionKind",
     "Source",
+    "SourceDocument",
     "Tag",
     "Text",
     "Use",
@@ -46,5 +48,6 @@ __all__ = [
     "instrument_paths",
     "load_file",
     "load_library",
+    "sources",
     "vocabularies",
 ]

@@ -13,6 +13,9 @@ from survey.db import Database
 from survey.settings import Settings, get_settings
 from web.auth import session_config
 from web.controllers.api import API_CONTROLLERS
+from web.controllers.api.benchmarks import BenchmarkController, RoundBenchmarkController
+from web.controllers.api.exports import ExportController
+from web.controllers.assets import AssetController
 from web.controllers.health import HealthController
 from web.controllers.pages import PAGE_CONTROLLERS
 from web.errors import exception_handlers
@@ -72,7 +75,15 @@ def create_app(
         await stores.close()
 
     return Litestar(
-        route_handlers=[HealthController, *API_CONTROLLERS, *PAGE_CONTROLLERS],
+        route_handlers=[
+            HealthController,
+            *API_CONTROLLERS,
+            RoundBenchmarkController,
+            BenchmarkController,
+            ExportController,
+            AssetController,
+            *PAGE_CONTROLLERS,
+        ],
         state=state.as_litestar_state(),
         stores=stores.registry(),
         middleware=[

@@ -1,0 +1,109 @@
+"""The app served by uvicorn on a free loopback port, and Debian's headless Chromium.
+
+Every request the browser makes is recorded, so that a test can prove that no page
+loads anything from outside the app's origin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from survey.settings import Settings
+from web.app import create_app
+from web.stores import build_stores
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    origin: str
+    settings: Settings
+    requests: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+
+@pytest.fixture
+def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        database_url=db_url,
+        data_dir=tmp_path / "data",
+        secret_key=f"e2e-{uuid.uuid4().hex}",
+        base_url=origin,
+    )
+    app = create_app(settings, stores=build_stores(settings, namespace=f"e2e{uuid.uuid4().hex}"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    try:
+        yield LiveServer(origin, settings)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture
+def chromium() -> Iterator[Browser]:
+    """A fresh browser per test: Playwright's sync API keeps an event loop running in
+    this thread while it is open, which other tests in the same worker must not meet."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(chromium: Browser, live_server: LiveServer) -> Iterator:
+    """Make browser contexts (separate cookie jars) that record every request they make."""
+    contexts: list[BrowserContext] = []
+
+    def make(viewport: dict[str, int] = DESKTOP, locale: str = "en-GB") -> BrowserContext:
+        context = chromium.new_context(viewport=viewport, locale=locale)
+        context.on("request", lambda request: live_server.requests.append(request.url))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        with contextlib.suppress(Exception):
+            context.close()
+    outside = [url for url in live_server.requests if not url.startswith(live_server.origin + "/")]
+    assert not outside, f"requests outside the app: {outside}"

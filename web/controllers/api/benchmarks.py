@@ -1,0 +1,160 @@
+"""Benchmarks: a closed round against its peers (coordinator), and the integrity
+office's statistics per group. Figures come from :mod:`analytics.service`, which
+decides nothing itself: suppression is :mod:`analytics.benchmark` and
+:mod:`survey.anonymity`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, get
+from litestar.datastructures import State
+from litestar.params import FromPath, Parameter
+from sqlalchemy.orm import Session
+
+from analytics import service
+from analytics.benchmark import STATISTICS
+from instruments import InstrumentLibrary
+from survey.errors import NotFound
+from survey.services import rounds
+from web.auth import current_coordinator, current_office, require_coordinator, require_office
+from web.controllers.api.schemas import BEARER
+from web.security import TOKEN_LIMIT
+from web.state import app_state
+
+PeerGroup = Literal["all", "sector", "size_band", "country", "sector,size_band", "sector,country"]
+OfficeBy = Literal["all", "sector", "size_band", "country", "year"]
+Filter = Annotated[str | None, Parameter(max_length=100)]
+
+
+def round_benchmark_out(found: service.RoundBenchmark) -> dict[str, Any]:
+    return {
+        "peer_group": found.peer_group,
+        "peer_count": found.peer_count,
+        "suppressed": found.suppressed,
+        "suppression": found.suppression,
+        "synthetic": found.synthetic,
+        "dimensions": [
+            {
+                "instrument": row["instrument_id"],
+                "instrument_version": row["instrument_version"],
+                "dimension": row["dimension_id"],
+                "score": row["score"],
+                "score_suppressed": row["score_suppressed"],
+                **{name: row[name] for name in STATISTICS},
+                "percentile": row["percentile"],
+                "peer_count": row["peer_count"],
+                "suppressed": row["suppressed"],
+                "suppression": row["suppression"],
+            }
+            for row in found.dimensions.iter_rows(named=True)
+        ],
+    }
+
+
+def resolve_version(
+    db: Session, library: InstrumentLibrary, instrument_id: str, version: str | None
+) -> str:
+    """The version asked for, or the library's latest; 404 when neither the library
+    nor the stored results know the instrument version."""
+    known = library.get(instrument_id, version)
+    if known is not None:
+        return known.version
+    stored = [v for i, v in service.instrument_versions(db) if i == instrument_id]
+    if version is None and stored:
+        return stored[-1]
+    if version is not None and version in stored:
+        return version
+    raise NotFound(f"No instrument '{instrument_id}'" + (f" {version}." if version else "."))
+
+
+class RoundBenchmarkController(Controller):
+    path = "/api/rounds"
+    tags = ["benchmarks"]
+    guards = [require_coordinator]
+    opt = TOKEN_LIMIT
+    security = BEARER
+
+    @get(
+        "/{round_id:str}/benchmark",
+        summary="A closed round against its peer group (coordinator)",
+        description="Peers are each organisation's latest closed round on the same "
+        "instrument version; demo organisations are compared only with each other. A "
+        "peer group of fewer than 5 organisations shows its count only. 409 while the "
+        "round is open.",
+        sync_to_thread=True,
+    )
+    def round_benchmark(
+        self,
+        request: Request,
+        state: State,
+        round_id: FromPath[str],
+        peers: Annotated[PeerGroup, Parameter(description="The peer group")] = "all",
+    ) -> dict[str, Any]:
+        app = app_state(state)
+        with app.database.session() as db:
+            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
+            found = service.round_benchmark(db, round_, peers, library=app.library)
+            return round_benchmark_out(found)
+
+
+class BenchmarkController(Controller):
+    path = "/api/benchmarks"
+    tags = ["benchmarks"]
+    guards = [require_office]
+    opt = TOKEN_LIMIT
+    security = BEARER
+
+    @get(
+        summary="Statistics per group for one instrument version (integrity office)",
+        description="Groups by sector, size band, country or year (sector groups per "
+        "year); filters pick groups. Each group has its organisation count; a "
+        "suppressed group or dimension carries its count only. Demo (synthetic) groups "
+        "are apart and labelled.",
+        sync_to_thread=True,
+    )
+    def statistics(
+        self,
+        request: Request,
+        state: State,
+        instrument: Annotated[str, Parameter(max_length=100, description="Instrument id")],
+        by: Annotated[OfficeBy, Parameter(description="Grouping")] = "sector",
+        version: Annotated[
+            str | None, Parameter(max_length=20, description="Version (default: latest)")
+        ] = None,
+        sector: Filter = None,
+        size_band: Filter = None,
+        country: Filter = None,
+        year: Annotated[int | None, Parameter(ge=1900, le=9999)] = None,
+        synthetic: Annotated[
+            bool | None, Parameter(description="Only demo (true) or only real (false) groups")
+        ] = None,
+    ) -> dict[str, Any]:
+        app = app_state(state)
+        with app.database.session() as db:
+            current_office(request, db)
+            chosen = resolve_version(db, app.library, instrument, version)
+            statistics = service.office_statistics(
+                db,
+                instrument_id=instrument,
+                instrument_version=chosen,
+                by=by,
+                sector=sector,
+                size_band=size_band,
+                country=country,
+                year=year,
+                synthetic=synthetic,
+            )
+        return {
+            "instrument": instrument,
+            "version": chosen,
+            "by": by,
+            "filters": {
+                "sector": sector,
+                "size_band": size_band,
+                "country": country,
+                "year": year,
+                "synthetic": synthetic,
+            },
+            "groups": service.office_groups(statistics),
+        }

@@ -1,0 +1,127 @@
+"""The integrity office's data export: statistics per group and shared named scores.
+
+The rows are :func:`analytics.service.export_scores`; this module only writes them
+as CSV, XLSX or Parquet. Text cells are written as text: in the workbook never as a
+formula, and in the CSV a cell that a spreadsheet would read as a formula (leading
+``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+import polars as pl
+import xlsxwriter
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from analytics import service
+from web.auth import current_office, require_office
+from web.controllers.api.schemas import BEARER
+from web.security import TOKEN_LIMIT
+from web.state import app_state
+
+ExportFormat = Literal["csv", "xlsx", "parquet"]
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+FORMULA_PATTERN = r"^[=+\-@\t\r]"
+SHEET = "scores"
+
+
+def filename(export_format: str, today: datetime | None = None) -> str:
+    day = (today or datetime.now(UTC)).date().isoformat()
+    return f"smbench-scores-{day}.{export_format}"
+
+
+def _text_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(FORMULA_PATTERN))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+def _xlsx(frame: pl.DataFrame) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
+    sheet = book.add_worksheet(SHEET)
+    bold = book.add_format({"bold": True})
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    for col, name in enumerate(frame.columns):
+        sheet.write_string(0, col, name, bold)
+    for r, row in enumerate(frame.iter_rows(), start=1):
+        for col, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                sheet.write_boolean(r, col, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(r, col, value)
+            elif isinstance(value, datetime):
+                sheet.write_datetime(r, col, value, stamp)
+            else:
+                sheet.write_string(r, col, str(value))
+    sheet.autofilter(0, 0, max(frame.height, 1), max(frame.width - 1, 0))
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return out.getvalue()
+
+
+def encode(frame: pl.DataFrame, export_format: str) -> bytes:
+    """The export as a file of ``export_format`` (csv, xlsx or parquet)."""
+    if export_format == "csv":
+        return _text_safe(frame).write_csv().encode("utf-8")
+    if export_format == "xlsx":
+        return _xlsx(frame)
+    if export_format == "parquet":
+        out = io.BytesIO()
+        frame.write_parquet(out)
+        return out.getvalue()
+    raise ValueError(f"unknown export format '{export_format}'")
+
+
+def download(frame: pl.DataFrame, export_format: str) -> Response[bytes]:
+    """The export as an attachment with its media type and file name."""
+    return Response(
+        encode(frame, export_format),
+        media_type=MEDIA_TYPES[export_format],
+        headers={"Content-Disposition": f'attachment; filename="{filename(export_format)}"'},
+    )
+
+
+class ExportController(Controller):
+    path = "/api/exports"
+    tags = ["exports"]
+    guards = [require_office]
+    opt = TOKEN_LIMIT
+    security = BEARER
+
+    @get(
+        "/scores",
+        summary="Scores export (integrity office): CSV, XLSX or Parquet",
+        description="One row per peer group × instrument version × dimension with its "
+        "statistics (a suppressed group carries its count only), and one row per "
+        "dimension for each organisation that chose to share its named results (scores "
+        "resting on too few respondents left out). Demo data is labelled (synthetic).",
+        sync_to_thread=True,
+    )
+    def scores(
+        self,
+        request: Request,
+        state: State,
+        format: Annotated[ExportFormat, Parameter(description="File format")] = "csv",
+    ) -> Response[bytes]:
+        with app_state(state).database.session() as db:
+            current_office(request, db)
+            frame = service.export_scores(db)
+        return download(frame, format)

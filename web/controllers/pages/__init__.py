@@ -1,0 +1,21 @@
+"""Server-rendered pages (Jinja templates, working without JavaScript), one controller per area."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from web.controllers.pages.benchmark import BenchmarkPages
+from web.controllers.pages.coordinator import CoordinatorPages
+from web.controllers.pages.dashboard import DashboardPages
+from web.controllers.pages.office import OfficePages
+from web.controllers.pages.public import PublicPages
+from web.controllers.pages.respondent import RespondentPages
+
+PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
+    PublicPages,
+    CoordinatorPages,
+    RespondentPages,
+    OfficePages,
+    BenchmarkPages,
+    DashboardPages,
+]

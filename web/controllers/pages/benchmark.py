@@ -1,0 +1,257 @@
+"""The coordinator's benchmark page: a closed round against a chosen peer group.
+
+Charts are Altair specifications from :mod:`analytics.charts`, embedded in the page as
+JSON (``<script type="application/json">``, which is data, not script) and drawn by
+``/static/charts.js`` with the Vega runtime the app serves itself. Every chart is
+followed by its text alternative, a table that is always in the page (and is all
+there is without JavaScript).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import polars as pl
+from litestar import Request, get
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromPath
+from litestar.response import Template
+
+from analytics import charts, service
+from analytics.benchmark import PEER_GROUPS
+from instruments import Instrument, vocabularies
+from survey.models import Organisation, Round
+from survey.services import rounds
+from survey.services.results import shown_scores
+from web.auth import coordinator_for
+from web.controllers.assets import vega_url
+from web.controllers.pages.common import (
+    NO_STORE,
+    PageController,
+    db_session,
+    gettext,
+    lang_of,
+    render,
+    state_of,
+)
+from web.i18n import N_
+
+SIGN_IN_AGAIN = N_("Open your dashboard link again to see this page.")
+DEFAULT_PEER_GROUP = "sector"
+PEER_GROUP_NAMES = {
+    "all": N_("All organisations"),
+    "sector": N_("Same sector"),
+    "size_band": N_("Same number of staff"),
+    "country": N_("Same country"),
+    "sector,size_band": N_("Same sector and number of staff"),
+    "sector,country": N_("Same sector and country"),
+}
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """One chart on a page: its ids, its specification and its text alternative."""
+
+    id: str
+    title: str
+    spec: dict[str, Any] | None
+    table: charts.Table
+    key: str | None = None
+
+    @property
+    def spec_id(self) -> str:
+        return f"{self.id}-spec"
+
+    @property
+    def caption_id(self) -> str:
+        return f"{self.id}-caption"
+
+
+def chart_block(
+    chart_id: str,
+    chart: alt.TopLevelMixin,
+    table: charts.Table,
+    *,
+    draw: bool = True,
+    key: str | None = None,
+) -> ChartBlock:
+    """A chart and its table; with ``draw`` false (nothing to draw) the table only."""
+    return ChartBlock(
+        id=chart_id,
+        title=table.caption,
+        spec=chart.to_dict() if draw else None,
+        table=table,
+        key=key,
+    )
+
+
+def dimension_labels(instrument: Instrument | None, lang: str) -> dict[str, str]:
+    if instrument is None:
+        return {}
+    return {d.id: d.title.get(lang) for d in instrument.dimensions}
+
+
+def peer_group_choices(
+    request: Request[Any, Any, Any], organisation: Organisation, chosen: str
+) -> list[dict[str, Any]]:
+    """The peer groups with the organisation's own values in their names."""
+    lang = lang_of(request)
+    vocab = vocabularies()
+    values = {
+        "sector": vocab.sectors.label(organisation.sector, lang),
+        "size_band": vocab.size_bands.label(organisation.size_band, lang),
+        "country": vocab.countries.label(organisation.country, lang),
+    }
+    choices = []
+    for group, columns in PEER_GROUPS.items():
+        detail = ", ".join(values[c] for c in columns)
+        name = gettext(request, PEER_GROUP_NAMES[group])
+        choices.append(
+            {
+                "id": group,
+                "label": f"{name} ({detail})" if detail else name,
+                "selected": group == chosen,
+            }
+        )
+    return choices
+
+
+PROFILE_KEY = N_(
+    "Diamond: your score. Dark line: the peer median. Light bar: the middle half of the "
+    "peers (first to third quartile)."
+)
+DISTRIBUTION_KEY = N_(
+    "Box: the middle half of the peers, with the median as a dark line. Dashed line: up to "
+    "where the best tenth begins. Diamond: your score."
+)
+
+
+def _instrument_charts(
+    request: Request[Any, Any, Any],
+    number: int,
+    instrument: Instrument | None,
+    rows: pl.DataFrame,
+    role_scores: pl.DataFrame,
+) -> list[ChartBlock]:
+    lang = lang_of(request)
+    labels = dimension_labels(instrument, lang)
+    roles = {entry.id: entry.label.get(lang) for entry in vocabularies().roles.entries}
+    blocks = [
+        chart_block(
+            f"profile-{number}",
+            charts.profile_chart(rows, lang=lang, labels=labels),
+            charts.profile_table(rows, lang=lang, labels=labels),
+            key=gettext(request, PROFILE_KEY),
+        )
+    ]
+    if charts.distribution_table(rows, lang=lang, labels=labels).rows:
+        blocks.append(
+            chart_block(
+                f"distribution-{number}",
+                charts.distribution_chart(rows, lang=lang, labels=labels),
+                charts.distribution_table(rows, lang=lang, labels=labels),
+                key=gettext(request, DISTRIBUTION_KEY),
+            )
+        )
+    role_labels = {**labels, **roles}
+    if charts.role_table(role_scores, lang=lang, labels=role_labels).rows:
+        blocks.append(
+            chart_block(
+                f"roles-{number}",
+                charts.role_chart(role_scores, lang=lang, labels=role_labels),
+                charts.role_table(role_scores, lang=lang, labels=role_labels),
+            )
+        )
+    return blocks
+
+
+def benchmark_sections(
+    request: Request[Any, Any, Any],
+    round_: Round,
+    found: service.RoundBenchmark,
+    role_dimensions: pl.DataFrame,
+) -> list[dict[str, Any]]:
+    """Per instrument of the round: its title and charts."""
+    lang = lang_of(request)
+    library = state_of(request).library
+    sections = []
+    for number, pinned in enumerate(sorted(round_.instruments, key=lambda p: p.position), 1):
+        instrument = library.get(pinned.instrument_id, pinned.instrument_version)
+        rows = found.dimensions.filter(pl.col("instrument_id") == pinned.instrument_id)
+        if rows.is_empty():
+            continue
+        roles = role_dimensions.filter(pl.col("instrument_id") == pinned.instrument_id)
+        blocks = _instrument_charts(request, number, instrument, rows, roles)
+        sections.append(
+            {
+                "id": f"instrument-{number}",
+                "title": instrument.title.get(lang) if instrument else pinned.instrument_id,
+                "version": pinned.instrument_version,
+                "charts": blocks,
+                "roles_shown": any(b.id.startswith("roles-") for b in blocks),
+                "hidden_roles": _hidden_roles(roles, lang),
+            }
+        )
+    return sections
+
+
+def _hidden_roles(role_scores: pl.DataFrame, lang: str) -> list[str]:
+    hidden = (
+        role_scores.group_by("role").agg(pl.col("suppressed").all()).filter(pl.col("suppressed"))
+    )
+    roles = vocabularies().roles
+    return sorted(roles.label(r, lang) for r in hidden.get_column("role").to_list())
+
+
+class BenchmarkPages(PageController):
+    @get("/rounds/{round_id:str}/benchmark", name="round_benchmark", sync_to_thread=True)
+    def round_benchmark(self, request: Request[Any, Any, Any], round_id: FromPath[str]) -> Template:
+        lang = lang_of(request)
+        peers = request.query_params.get("peers") or DEFAULT_PEER_GROUP
+        with db_session(request) as session:
+            organisation = coordinator_for(request, session)
+            if organisation is None:
+                raise NotAuthorizedException(detail=SIGN_IN_AGAIN)
+            round_ = rounds.get_round(session, round_id, of=organisation)
+            if round_.is_open:
+                return render(
+                    request,
+                    "benchmark/round.html",
+                    headers=NO_STORE,
+                    organisation=organisation,
+                    round=round_,
+                    found=None,
+                    choices=[],
+                    sections=[],
+                    balance=None,
+                    vega_url=vega_url(request),
+                )
+            found = service.round_benchmark(
+                session, round_, peers, library=state_of(request).library
+            )
+            role_dimensions = shown_scores(session, round_).role_dimensions
+            points = service.balance_points(session, round_, peers)
+        choices = peer_group_choices(request, organisation, peers)
+        balance = None
+        if not points.is_empty():
+            balance = chart_block(
+                "balance",
+                charts.balance_chart(points, lang=lang),
+                charts.balance_table(points, lang=lang),
+            )
+        return render(
+            request,
+            "benchmark/round.html",
+            headers=NO_STORE,
+            organisation=organisation,
+            round=round_,
+            found=found,
+            peer_group_name=next(c["label"] for c in choices if c["selected"]),
+            choices=choices,
+            sections=benchmark_sections(request, round_, found, role_dimensions),
+            balance=balance,
+            balance_suppressed=bool(points.height and points.get_column("suppressed")[0]),
+            vega_url=vega_url(request),
+        )

@@ -1,0 +1,120 @@
+"""The integrity office's pages: signing in and out, and the landing page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from instruments import vocabularies
+from survey.models import User
+from survey.services import overview, users
+from web.auth import login_user, logout, office_for
+from web.controllers.pages.common import (
+    NO_STORE,
+    PageController,
+    db_session,
+    form_value,
+    gettext,
+    lang_of,
+    redirect,
+    render,
+    state_of,
+)
+from web.i18n import N_
+from web.security import TOKEN_LIMIT
+
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+LOGIN_FAILED = N_("The username or password is not right.")
+LOGIN_MISSING = {
+    "username": N_("Enter your username."),
+    "password": N_("Enter your password."),
+}
+
+
+class OfficePages(PageController):
+    @get("/login", name="login", sync_to_thread=False)
+    def login_form(self, request: Request[Any, Any, Any]) -> Template:
+        return self._form(request, "", {})
+
+    @post("/login", name="login_submit", sync_to_thread=True, opt=TOKEN_LIMIT)
+    def login(self, request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+        username = form_value(data, "username").strip()
+        password = form_value(data, "password")
+        errors = {
+            field: message
+            for field, message in LOGIN_MISSING.items()
+            if not form_value(data, field)
+        }
+        if errors:
+            return self._form(request, username, errors, status_code=422)
+        with db_session(request) as session:
+            user = users.authenticate(session, username, password)
+            if user is not None:
+                login_user(request, user)
+        if user is None:
+            return self._form(request, username, {"password": LOGIN_FAILED}, status_code=401)
+        return redirect(request, request.app.route_reverse("office"))
+
+    @post("/logout", name="logout", sync_to_thread=False)
+    def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        logout(request)
+        return redirect(request, request.app.route_reverse("login") + "?signed_out=1")
+
+    @get("/office", name="office", sync_to_thread=True)
+    def office(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        lang = lang_of(request)
+        with db_session(request) as session:
+            who = office_for(request, session)
+            if not isinstance(who, User):
+                return redirect(request, request.app.route_reverse("login"))
+            sectors = overview.closed_rounds_by_sector(session)
+            by_instrument = overview.closed_rounds_by_instrument(session)
+        instruments = [
+            {
+                "title": inst.title.get(lang),
+                "version": inst.version,
+                "dimension_count": len(inst.dimensions),
+                "item_count": len(inst.items),
+                "closed_rounds": by_instrument.get(inst.key, 0),
+            }
+            for inst in state_of(request).library.instruments
+        ]
+        sector_rows = [
+            {
+                "label": entry.label.get(lang),
+                "count": sectors.get(entry.id),
+            }
+            for entry in vocabularies().sectors.entries
+        ]
+        return render(
+            request,
+            "office/office.html",
+            headers=NO_STORE,
+            user=who,
+            instruments=instruments,
+            sectors=sector_rows,
+            total_closed=sum(s.closed_rounds for s in sectors.values()),
+        )
+
+    def _form(
+        self,
+        request: Request[Any, Any, Any],
+        username: str,
+        errors: dict[str, str],
+        *,
+        status_code: int = 200,
+    ) -> Template:
+        return render(
+            request,
+            "office/login.html",
+            status_code=status_code,
+            headers=NO_STORE,
+            username=username,
+            signed_out=bool(request.query_params.get("signed_out")),
+            errors={field: gettext(request, message) for field, message in errors.items()},
+        )
