@@ -207,8 +207,11 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 def _register_plugins() -> None:
     """Commands that live with the part of the platform they drive."""
     from analytics.cli import analyse
+    from analytics.report.cli import report, sector_report
 
     main.add_command(analyse)
+    main.add_command(report)
+    main.add_command(sector_report)
 
 
 _register_plugins()

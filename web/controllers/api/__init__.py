@@ -5,6 +5,7 @@ from __future__ import annotations
 from web.controllers.api.instruments import InstrumentController
 from web.controllers.api.invites import InviteController
 from web.controllers.api.organisations import OrganisationController
+from web.controllers.api.reports import RoundReportController, SectorReportController
 from web.controllers.api.responses import ResponseController
 from web.controllers.api.rounds import RoundController
 from web.controllers.api.vocabularies import VocabularyController
@@ -16,4 +17,6 @@ API_CONTROLLERS = [
     RoundController,
     InviteController,
     ResponseController,
+    RoundReportController,
+    SectorReportController,
 ]

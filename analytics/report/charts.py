@@ -1,0 +1,92 @@
+"""The reports' charts: the pages' own Altair builders, rendered to inline SVG.
+
+One peer distribution chart per instrument (its dimensions as rows, only those whose
+peer group may be shown) in the improvement report, and the sector × dimension heat
+map of medians in the sector report. The SVG comes from
+:func:`analytics.render.to_svg`; it is trusted markup (made from our own data, text
+escaped by Vega) and goes into the templates as such.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+from markupsafe import Markup
+
+from analytics import charts
+from analytics.render import to_svg
+from analytics.report.model import ImprovementReport, ReportInput
+from analytics.report.sector import SectorReport
+from instruments import vocabularies
+
+LABEL_LIMIT = 320  # px: long dimension titles stay whole instead of ending in "…"
+FONT = "DejaVu Sans"  # the report's font: Vega measures the labels with the font drawn
+
+
+def _svg(chart: alt.TopLevelMixin) -> Markup:
+    """Inline SVG of ``chart``. Vega's per-mark ARIA attributes are left out: the
+    templates give each figure its own label (``role="img"``) and the same figures
+    as text next to it, and the markup stays small for the PDF engine. Axis labels
+    may be longer than Vega's default, so that dimension titles are not cut, and use
+    the report's font, so that the layout Vega measured is the one the PDF draws."""
+    configured = (
+        chart.configure(aria=False, font=FONT)
+        .configure_axis(labelLimit=LABEL_LIMIT)
+        .configure_axisY(  # the row axis's title above its labels, not across them
+            titleAngle=0, titleAlign="right", titleBaseline="bottom", titleX=-4, titleY=-4
+        )
+    )
+    return Markup(to_svg(configured))  # noqa: S704 - SVG made by vl-convert from our data
+
+
+def improvement_charts(data: ReportInput, model: ImprovementReport) -> dict[str, Markup]:
+    """The peer comparison chart of the snapshot: every dimension whose peer group may
+    be shown, instrument by instrument in the report's order, as one chart (one chart
+    engine call and one figure for the PDF engine, instead of one per instrument)."""
+    order = {
+        (d.instrument_id, d.dimension_id): n
+        for n, d in enumerate(d for inst in model.snapshots for d in inst.dimensions)
+    }
+    titles = [d.title for inst in model.snapshots for d in inst.dimensions]
+    labels = {
+        f"{d.instrument_id}/{d.dimension_id}": d.title
+        if titles.count(d.title) == 1
+        else f"{d.title} ({d.instrument_title})"
+        for inst in model.snapshots
+        for d in inst.dimensions
+    }
+    rows = (
+        data.benchmark.filter(~pl.col("suppressed").fill_null(True))
+        .with_columns(
+            pl.struct("instrument_id", "dimension_id")
+            .map_elements(
+                lambda key: order.get((key["instrument_id"], key["dimension_id"])),
+                return_dtype=pl.Int64,
+            )
+            .alias("_order"),
+            pl.format("{}/{}", "instrument_id", "dimension_id").alias("dimension_id"),
+        )
+        .filter(pl.col("_order").is_not_null())
+        .sort("_order")
+        .drop("_order")
+    )
+    if rows.is_empty():
+        return {}
+    return {"peers": _svg(charts.distribution_chart(rows, lang=data.lang, labels=labels))}
+
+
+def sector_charts(model: SectorReport) -> dict[str, Markup]:
+    """The heat map of sector medians (sectors and dimensions in their own order), when
+    any sector group may be shown."""
+    sectors = vocabularies().sectors
+    rank = {key: n for n, key in enumerate([*sectors.ids(), *(d.id for d in model.dimensions)])}
+    statistics = model.sector_statistics.sort(
+        pl.col("sector").replace_strict(rank, default=len(rank)),
+        pl.col("dimension_id").replace_strict(rank, default=len(rank)),
+    )
+    if statistics.filter(~pl.col("suppressed").fill_null(True)).is_empty():
+        return {}
+    labels = {d.id: d.title for d in model.dimensions} | {
+        sector: sectors.label(sector, model.lang) for sector in sectors.ids()
+    }
+    return {"heatmap": _svg(charts.sector_heatmap(statistics, lang=model.lang, labels=labels))}

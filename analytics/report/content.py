@@ -1,0 +1,778 @@
+"""The improvement report's content: pure functions from anonymised results to a model.
+
+Input (:class:`~analytics.report.model.ReportInput`): the round's anonymised results as
+:func:`survey.services.results.round_scores` returns them, the anonymised item
+results of :func:`survey.services.results.shown_scores`, the benchmark rows of
+:func:`analytics.benchmark.benchmark` for the organisation's peer group (per
+dimension, and per instrument with the instrument score standing in for a
+dimension), and the round's instruments. Nothing here reads the database or
+decides what may be shown: every figure that arrives as ``None`` (or flagged
+suppressed) stays hidden, and the model only counts what was hidden.
+
+The output (:class:`~analytics.report.model.ImprovementReport`) follows the three levels of detail of the
+New Zealand guide quoted in seed 002 (overview, snapshot, full story), followed by a
+dialogue kit, an action plan and notes on method, anonymity and limits. All wording
+comes from :mod:`analytics.report.messages`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import polars as pl
+
+from analytics.report.dialogue import AGENDA, invite_roles
+from analytics.report.messages import Messages
+from analytics.report.model import (
+    ActionRow,
+    AgendaBlock,
+    AwarenessGap,
+    DialogueKit,
+    DialogueQuestion,
+    DilemmaCase,
+    DimensionItems,
+    DimensionRef,
+    DimensionSnapshot,
+    Disagreement,
+    Finding,
+    FullStory,
+    ImprovementReport,
+    InstrumentItems,
+    InstrumentSnapshot,
+    InstrumentSummary,
+    Invitee,
+    ItemRow,
+    Notes,
+    OrganisationProfile,
+    Overview,
+    PeerFigures,
+    Priority,
+    ReportInput,
+    RoleCount,
+    RoleScore,
+    ScoreRow,
+    SourceRef,
+)
+from instruments import sources, vocabularies
+from survey import anonymity, scoring
+
+STRONGEST_WEAKEST = 3
+PRIORITY_LIMIT = 10
+AWARENESS_LIMIT = 15
+FINDINGS_TOP_ITEMS = 2
+DIALOGUE_QUESTIONS = 5
+CASES_MIN, CASES_MAX = 2, 3
+INSTRUMENT_SCOPE = "__instrument__"
+
+
+# --- formatting -------------------------------------------------------------------
+
+
+def score_text(value: float | None) -> str:
+    """A 0–100 figure as the report prints it: a whole number, halves rounded up."""
+    if value is None:
+        return ""
+    return str(int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+def rate_text(value: float | None) -> str:
+    """A rate (0–1) as a whole percentage, halves rounded up."""
+    if value is None:
+        return ""
+    return f"{score_text(100 * value)}%"
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _source_refs(refs: Iterable[Any]) -> list[SourceRef]:
+    titles = {doc.file: doc.title for doc in sources()}
+    found = []
+    for ref in refs:
+        file, section = (
+            (str(ref["file"]), str(ref["section"]))
+            if isinstance(ref, Mapping)
+            else (ref.file, ref.section)
+        )
+        found.append(SourceRef(file=file, section=section, title=titles.get(file) or file))
+    return found
+
+
+def source_line(ref: SourceRef) -> str:
+    return f"{ref.title}, {ref.section} ({ref.file})"
+
+
+def _peer_label(peer_group: str, profile: OrganisationProfile, t: Messages) -> str:
+    vocab = vocabularies()
+    label = t(
+        f"peer_group.{peer_group}",
+        sector=vocab.sectors.label(profile.sector, t.lang),
+        size_band=vocab.size_bands.label(profile.size_band, t.lang),
+        country=vocab.countries.label(profile.country, t.lang),
+    )
+    return label + (t("peer_group.synthetic") if profile.synthetic else "")
+
+
+def _peer_figures(
+    row: Mapping[str, Any] | None, group_label: str, t: Messages, *, short: bool = False
+) -> PeerFigures:
+    """The peer figures of one benchmark row; ``note`` explains a missing comparison
+    (in full, or ``short`` where the overview already gave the full explanation)."""
+    if row is None:
+        return PeerFigures(0, True, None, note=t("snapshot.peer_none"))
+    count = int(row.get("peer_count") or 0)
+    if row.get("suppressed"):
+        by_difference = row.get("suppression") == "difference"
+        if short:
+            note = (
+                t("snapshot.peer_hidden_difference")
+                if by_difference
+                else t("snapshot.peer_hidden", minimum=anonymity.MIN_PEER_GROUP)
+            )
+        elif by_difference:
+            note = t("peers.difference")
+        else:
+            note = t(
+                "peers.too_small", group=group_label, count=count, minimum=anonymity.MIN_PEER_GROUP
+            )
+        return PeerFigures(count, True, row.get("suppression"), note=note)
+    return PeerFigures(
+        peer_count=count,
+        suppressed=False,
+        suppression=None,
+        median=row.get("median"),
+        q1=row.get("q1"),
+        q3=row.get("q3"),
+        top_decile=row.get("top_decile"),
+        percentile=row.get("percentile"),
+    )
+
+
+def _rows_by(frame: pl.DataFrame, *keys: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+    return {tuple(row[k] for k in keys): row for row in frame.iter_rows(named=True)}
+
+
+def _role_scores(results: Mapping[str, Any]) -> dict[tuple[str, str], list[RoleScore]]:
+    """Shown role-group scores per (instrument, dimension), highest first."""
+    found: dict[tuple[str, str], list[RoleScore]] = {}
+    for role in results.get("roles", []):
+        for dim in role["dimensions"]:
+            if dim["suppressed"] or dim["score"] is None:
+                continue
+            found.setdefault((dim["instrument"], dim["dimension"]), []).append(
+                RoleScore(role=role["role"], label=role["label"], score=dim["score"])
+            )
+    return {key: sorted(scores, key=lambda r: (-r.score, r.role)) for key, scores in found.items()}
+
+
+def _spread(scores: Sequence[RoleScore]) -> float | None:
+    if len(scores) < 2:
+        return None
+    return max(r.score for r in scores) - min(r.score for r in scores)
+
+
+# --- the sections ------------------------------------------------------------------------
+
+
+def _dimension_refs(results: Mapping[str, Any]) -> list[DimensionRef]:
+    return [
+        DimensionRef(
+            instrument_id=inst["id"],
+            instrument_title=inst["title"],
+            dimension_id=dim["id"],
+            title=dim["title"],
+            score=dim["score"],
+            level=dim["level"],
+        )
+        for inst in results["instruments"]
+        for dim in inst["dimensions"]
+    ]
+
+
+def _strongest_weakest(
+    refs: Sequence[DimensionRef],
+) -> tuple[list[DimensionRef], list[DimensionRef]]:
+    scored = [r for r in refs if r.score is not None]
+    order = sorted(scored, key=lambda r: (r.score, r.instrument_id, r.dimension_id))
+    weakest = order[:STRONGEST_WEAKEST]
+    strongest = [r for r in reversed(order) if r not in weakest][:STRONGEST_WEAKEST]
+    return strongest, weakest
+
+
+def _overview(data: ReportInput, t: Messages, group_label: str) -> Overview:
+    results = data.results
+    inst_peers = _rows_by(data.instrument_benchmark, "instrument_id")
+    instruments = [
+        InstrumentSummary(
+            id=inst["id"],
+            title=inst["title"],
+            version=inst["version"],
+            score=inst["score"],
+            level=inst["level"],
+            peers=_peer_figures(inst_peers.get((inst["id"],)), group_label, t),
+        )
+        for inst in results["instruments"]
+    ]
+    balance = results.get("balance", {})
+    quadrant = balance.get("quadrant")
+    coherent = results.get("coherent")
+    coherence_key = "unknown" if coherent is None else ("yes" if coherent else "no")
+    strongest, weakest = _strongest_weakest(_dimension_refs(results))
+    shown_counts = [i.peers.peer_count for i in instruments if not i.peers.suppressed]
+    roles = [
+        RoleCount(
+            role=r["role"],
+            label=r["label"],
+            respondents=r["respondents"],
+            shown=not r["suppressed"],
+        )
+        for r in results.get("roles", [])
+    ]
+    return Overview(
+        instruments=instruments,
+        quadrant=quadrant,
+        quadrant_label=t(f"quadrant.{quadrant or 'none'}"),
+        quadrant_meaning=t(f"quadrant.{quadrant or 'none'}.meaning"),
+        control=balance.get("control") if quadrant else None,
+        enablement=balance.get("enablement") if quadrant else None,
+        coherent=coherent,
+        coherence_label=t(f"coherence.{coherence_key}"),
+        coherence_meaning=t(f"coherence.{coherence_key}.meaning"),
+        strongest=strongest,
+        weakest=weakest,
+        peer_group=group_label,
+        peer_sentence=t("peers.group", group=group_label, count=max(shown_counts))
+        if shown_counts
+        else "",
+        roles=roles,
+        respondents=int(results["round"].get("submitted") or 0),
+    )
+
+
+def _quoted(text: str, lang: str) -> str:
+    return f"“{text}”" if lang == "en" else f"‘{text}’"
+
+
+def _finding_text(rows: Sequence[Mapping[str, Any]], t: Messages) -> str:
+    """One sentence for an item's findings (low score, awareness gap, disagreement)."""
+    parts = []
+    for row in rows:
+        kind = row["finding"]
+        if kind == "awareness_gap":
+            parts.append(t("finding.awareness_gap", rate=rate_text(row["dont_know_rate"])))
+        elif kind == "role_disagreement":
+            parts.append(t("finding.role_disagreement", spread=score_text(row["role_spread"])))
+        else:
+            parts.append(t("finding.low_score", score=score_text(row["score"])))
+    joined = "; ".join(parts)
+    return t(
+        "finding.sentence",
+        findings=joined[:1].upper() + joined[1:],
+        text=_quoted(rows[0]["text"], t.lang),
+    )
+
+
+def _findings(results: Mapping[str, Any], t: Messages) -> dict[tuple[str, str], list[Finding]]:
+    """Per dimension, the findings that matter most: the two items ranked highest, and
+    a third when an awareness gap or a disagreement is not among them yet. An item's
+    findings are told in one sentence."""
+    by_item: dict[tuple[str, str], dict[str, list[Mapping[str, Any]]]] = {}
+    for row in results.get("priorities", []):
+        items = by_item.setdefault((row["instrument"], row["dimension"]), {})
+        items.setdefault(row["item"], []).append(row)
+    found: dict[tuple[str, str], list[Finding]] = {}
+    for key, items in by_item.items():
+        ranked = list(items.items())
+        chosen = ranked[:FINDINGS_TOP_ITEMS]
+        kinds = {row["finding"] for _, rows in chosen for row in rows}
+        extra = next(
+            (
+                (item, rows)
+                for item, rows in ranked[FINDINGS_TOP_ITEMS:]
+                if {row["finding"] for row in rows} - kinds - {"low_score"}
+            ),
+            None,
+        )
+        if extra is not None:
+            chosen.append(extra)
+        found[key] = [
+            Finding(
+                kinds=tuple(row["finding"] for row in rows),
+                instrument_id=key[0],
+                dimension_id=key[1],
+                item_id=item,
+                text=_finding_text(rows, t),
+            )
+            for item, rows in chosen
+        ]
+    return found
+
+
+def _dont_know_sentence(rate: float | None, t: Messages) -> str:
+    if rate is None:
+        return t("snapshot.dont_know_hidden")
+    key = "snapshot.dont_know_high" if rate >= scoring.HIGH_DONT_KNOW_RATE else "snapshot.dont_know"
+    return t(key, rate=rate_text(rate))
+
+
+def _roles_sentences(shown: Sequence[RoleScore], t: Messages) -> tuple[str, str, float | None]:
+    """The role-group sentence, a note when none may be shown, and the spread."""
+    spread = _spread(shown)
+    if not shown:
+        return "", t("snapshot.roles_hidden"), None
+    if spread is None:
+        sentence = ""
+    elif spread >= scoring.ROLE_DISAGREEMENT:
+        sentence = t("snapshot.roles_disagree", spread=score_text(spread))
+    else:
+        sentence = t("snapshot.roles_agree", spread=score_text(spread))
+    return sentence, "", spread
+
+
+def _snapshots(
+    data: ReportInput,
+    t: Messages,
+    group_label: str,
+    role_scores: Mapping[tuple[str, str], list[RoleScore]],
+) -> list[InstrumentSnapshot]:
+    peers = _rows_by(data.benchmark, "instrument_id", "dimension_id")
+    findings = _findings(data.results, t)
+    by_id = {inst.id: inst for inst in data.instruments}
+    snapshots = []
+    for inst in data.results["instruments"]:
+        model = by_id.get(inst["id"])
+        dimensions = []
+        for dim in inst["dimensions"]:
+            key = (inst["id"], dim["id"])
+            described = model.dimension(dim["id"]) if model else None
+            shown_roles = role_scores.get(key, [])
+            sentence, note, spread = _roles_sentences(shown_roles, t)
+            dimensions.append(
+                DimensionSnapshot(
+                    instrument_id=inst["id"],
+                    instrument_title=inst["title"],
+                    dimension_id=dim["id"],
+                    title=dim["title"],
+                    description=described.description.get(t.lang) if described else "",
+                    score=dim["score"],
+                    level=dim["level"],
+                    level_description=dim["level_description"],
+                    dont_know_rate=dim["dont_know_rate"],
+                    dont_know_sentence=_dont_know_sentence(dim["dont_know_rate"], t),
+                    respondents=dim["respondents"],
+                    peers=_peer_figures(peers.get(key), group_label, t, short=True),
+                    role_scores=shown_roles,
+                    roles_sentence=sentence,
+                    roles_note=note,
+                    disagreement=spread
+                    if spread is not None and spread >= scoring.ROLE_DISAGREEMENT
+                    else None,
+                    findings=findings.get(key, []),
+                )
+            )
+        snapshots.append(
+            InstrumentSnapshot(
+                id=inst["id"],
+                title=inst["title"],
+                score=inst["score"],
+                level=inst["level"],
+                dimensions=dimensions,
+            )
+        )
+    return snapshots
+
+
+def _item_rows(data: ReportInput) -> list[InstrumentItems]:
+    rows = _rows_by(data.items, "instrument_id", "item_id")
+    by_id = {inst.id: inst for inst in data.instruments}
+    found = []
+    for inst in data.results["instruments"]:
+        model = by_id.get(inst["id"])
+        if model is None:
+            continue
+        dimensions = []
+        for dim in inst["dimensions"]:
+            items = []
+            for item in model.items_of(dim["id"]):
+                row = rows.get((inst["id"], item.id), {})
+                items.append(
+                    ItemRow(
+                        item_id=item.id,
+                        text=item.text.get(data.lang),
+                        score=row.get("score"),
+                        dont_know_rate=row.get("dont_know_rate"),
+                        role_spread=row.get("role_spread")
+                        if row.get("score") is not None
+                        else None,
+                        respondents=int(row.get("respondents") or 0),
+                    )
+                )
+            dimensions.append(
+                DimensionItems(dimension_id=dim["id"], title=dim["title"], items=items)
+            )
+        found.append(InstrumentItems(id=inst["id"], title=inst["title"], dimensions=dimensions))
+    return found
+
+
+def _priorities(data: ReportInput) -> list[Priority]:
+    titles = {inst["id"]: inst["title"] for inst in data.results["instruments"]}
+    found: list[Priority] = []
+    seen: set[tuple[str, str]] = set()
+    for row in data.results.get("priorities", []):
+        key = (row["instrument"], row["item"])
+        if row["finding"] != "low_score" or key in seen:
+            continue
+        seen.add(key)
+        found.append(
+            Priority(
+                number=len(found) + 1,
+                rank=row["rank"],
+                instrument_id=row["instrument"],
+                instrument_title=titles.get(row["instrument"], row["instrument"]),
+                dimension_id=row["dimension"],
+                dimension_title=row["dimension_title"],
+                item_id=row["item"],
+                text=row["text"],
+                score=row["score"],
+                priority=row["priority"],
+                recommendation=row["recommendation"],
+                dialogue_question=row["dialogue_question"],
+                sources=_source_refs(row["sources"]),
+            )
+        )
+        if len(found) == PRIORITY_LIMIT:
+            break
+    return found
+
+
+def _awareness_gaps(data: ReportInput) -> list[AwarenessGap]:
+    titles = {inst["id"]: inst["title"] for inst in data.results["instruments"]}
+    gaps = [
+        AwarenessGap(
+            instrument_title=titles.get(row["instrument"], row["instrument"]),
+            dimension_title=row["dimension_title"],
+            item_id=row["item"],
+            text=row["text"],
+            rate=row["dont_know_rate"],
+        )
+        for row in data.results.get("priorities", [])
+        if row["finding"] == "awareness_gap" and row["dont_know_rate"] is not None
+    ]
+    return sorted(gaps, key=lambda g: (-g.rate, g.instrument_title, g.item_id))
+
+
+def _disagreements(
+    data: ReportInput, role_scores: Mapping[tuple[str, str], list[RoleScore]]
+) -> list[Disagreement]:
+    titles = {inst["id"]: inst["title"] for inst in data.results["instruments"]}
+    dim_titles = {
+        (inst["id"], dim["id"]): dim["title"]
+        for inst in data.results["instruments"]
+        for dim in inst["dimensions"]
+    }
+    found = []
+    for key, scores in role_scores.items():
+        spread = _spread(scores)
+        if spread is not None and spread >= scoring.ROLE_DISAGREEMENT:
+            found.append(
+                Disagreement(
+                    instrument_title=titles.get(key[0], key[0]),
+                    dimension_title=dim_titles.get(key, key[1]),
+                    text=None,
+                    spread=spread,
+                    roles=scores,
+                )
+            )
+    for row in data.results.get("priorities", []):
+        if row["finding"] == "role_disagreement" and row["role_spread"] is not None:
+            found.append(
+                Disagreement(
+                    instrument_title=titles.get(row["instrument"], row["instrument"]),
+                    dimension_title=row["dimension_title"],
+                    text=row["text"],
+                    spread=row["role_spread"],
+                    roles=[],
+                )
+            )
+    return sorted(found, key=lambda d: (d.text is not None, -d.spread, d.dimension_title))
+
+
+# --- the dialogue kit ------------------------------------------------------------------
+
+
+def _cases(
+    data: ReportInput, weak: Sequence[DimensionRef], disputed: Iterable[tuple[str, str]]
+) -> list[DilemmaCase]:
+    """Two or three cases: for each weakest (then disputed) dimension in turn, the case
+    that fits it best (the lowest shown score among the dimensions it fits), so the
+    cases cover different weak points; topped up with the cases fitting the lowest
+    scores anywhere when fewer than two fit."""
+    refs = _dimension_refs(data.results)
+    scores = {(r.instrument_id, r.dimension_id): r.score for r in refs if r.score is not None}
+    titles = {(r.instrument_id, r.dimension_id): r.title for r in refs}
+    candidates = []
+    for inst in data.instruments:
+        for case in inst.cases:
+            keys = [(inst.id, d) for d in case.dimensions]
+            lowest = min((scores[k] for k in keys if k in scores), default=101.0)
+            candidates.append((lowest, inst.id, case.id, inst, case, keys))
+    candidates.sort(key=lambda c: c[:3])
+    focus = [(r.instrument_id, r.dimension_id) for r in weak]
+    focus += [key for key in disputed if key not in focus]
+    chosen: list[tuple[Any, ...]] = []
+    for key in focus:
+        fitting = next((c for c in candidates if key in c[5] and c not in chosen), None)
+        if fitting is not None:
+            chosen.append(fitting)
+        if len(chosen) == CASES_MAX:
+            break
+    for candidate in candidates:
+        if len(chosen) >= CASES_MIN:
+            break
+        if candidate not in chosen:
+            chosen.append(candidate)
+    return [
+        DilemmaCase(
+            id=case.id,
+            instrument_title=inst.title.get(data.lang),
+            title=case.title.get(data.lang),
+            text=case.text.get(data.lang),
+            dimension_titles=[titles.get(k, k[1]) for k in keys],
+            sources=_source_refs(case.sources),
+        )
+        for *_, inst, case, keys in chosen
+    ]
+
+
+def _dialogue(
+    data: ReportInput,
+    t: Messages,
+    overview: Overview,
+    priorities: Sequence[Priority],
+    story: FullStory,
+    role_scores: Mapping[tuple[str, str], list[RoleScore]],
+) -> DialogueKit:
+    weak = overview.weakest
+    disputed = {
+        key
+        for key, scores in role_scores.items()
+        if (_spread(scores) or 0) >= scoring.ROLE_DISAGREEMENT
+    }
+    dim_titles = {(r.instrument_id, r.dimension_id): r.title for r in _dimension_refs(data.results)}
+    cases = _cases(data, weak, sorted(disputed))
+    questions = [
+        DialogueQuestion(
+            question=p.dialogue_question, item_text=p.text, dimension_title=p.dimension_title
+        )
+        for p in priorities[:DIALOGUE_QUESTIONS]
+    ]
+    names = ", ".join(r.title for r in weak) or t("label.not_scored")
+    details = {
+        "opening": t("agenda.opening.detail"),
+        "results": t("agenda.results.detail", quadrant=overview.quadrant_label, dimensions=names),
+        "weakest": t("agenda.weakest.detail"),
+        "cases": t("agenda.cases.detail", cases="; ".join(c.title for c in cases))
+        if cases
+        else t("dialogue.no_cases"),
+        "next_steps": t("agenda.next_steps.detail"),
+    }
+    titles = {key: t(f"agenda.{key}") for key in details}
+    if disputed:
+        titles["differences"] = t("agenda.differences")
+        details["differences"] = t(
+            "agenda.differences.detail",
+            dimensions=", ".join(sorted(dim_titles.get(k, k[1]) for k in disputed)),
+        )
+    elif story.awareness_gaps:
+        titles["differences"] = t("agenda.awareness")
+        details["differences"] = t(
+            "agenda.awareness.detail",
+            dimensions=", ".join(
+                list(dict.fromkeys(g.dimension_title for g in story.awareness_gaps))[:3]
+            ),
+        )
+    else:
+        titles["differences"] = t("agenda.strengths")
+        details["differences"] = t(
+            "agenda.strengths.detail",
+            dimensions=", ".join(r.title for r in overview.strongest) or t("label.not_scored"),
+        )
+    agenda = []
+    start = 0
+    for key, minutes in AGENDA:
+        agenda.append(AgendaBlock(start, start + minutes, titles[key], details[key]))
+        start += minutes
+    return DialogueKit(
+        agenda=agenda,
+        questions=questions,
+        cases=cases,
+        invitees=_invitees(weak, disputed, role_scores, dim_titles, t),
+    )
+
+
+def _invitees(
+    weak: Sequence[DimensionRef],
+    disputed: set[tuple[str, str]],
+    role_scores: Mapping[tuple[str, str], list[RoleScore]],
+    dim_titles: Mapping[tuple[str, str], str],
+    t: Messages,
+) -> list[Invitee]:
+    reasons: dict[str, list[str]] = {"management": [t("invite.management")]}
+    for ref in weak:
+        for role in invite_roles(ref.instrument_id, ref.dimension_id):
+            reasons.setdefault(role, []).append(t("invite.weak", dimension=ref.title))
+    for key in sorted(disputed):
+        scores = role_scores[key]
+        for role in {scores[0].role, scores[-1].role}:
+            reasons.setdefault(role, []).append(
+                t("invite.disagrees", dimension=dim_titles.get(key, key[1]))
+            )
+    labels = vocabularies().roles
+    order = {role: n for n, role in enumerate(labels.ids())}
+    return [
+        Invitee(role=role, label=labels.label(role, t.lang), reasons=list(dict.fromkeys(why)))
+        for role, why in sorted(reasons.items(), key=lambda kv: order.get(kv[0], len(order)))
+    ]
+
+
+# --- notes -------------------------------------------------------------------------------
+
+
+def _notes(data: ReportInput, t: Messages, snapshots: Sequence[InstrumentSnapshot]) -> Notes:
+    results = data.results
+    method = [
+        t("method.answers"),
+        t("method.dimensions"),
+        t("method.levels"),
+        t("method.balance"),
+        t(
+            "method.priorities",
+            dont_know=rate_text(scoring.HIGH_DONT_KNOW_RATE),
+            spread=score_text(scoring.ROLE_DISAGREEMENT),
+        ),
+        t("method.peers"),
+    ]
+    if data.base_url:
+        method.append(t("report.more_at", url=data.base_url.rstrip("/") + "/methodology"))
+    hidden_roles = sum(
+        1 for role in results.get("roles", []) for dim in role["dimensions"] if dim["suppressed"]
+    )
+    hidden_dims = sum(
+        1
+        for inst in results["instruments"]
+        for dim in inst["dimensions"]
+        if dim["score"] is None and dim["respondents"] > 0
+    )
+    hidden_items = (
+        data.items.filter(pl.col("suppressed") & (pl.col("respondents") > 0)).height
+        if "suppressed" in data.items.columns
+        else 0
+    )
+    hidden_peers = sum(1 for inst in snapshots for d in inst.dimensions if d.peers.suppressed)
+    anonymity_notes = [
+        t("anonymity.role_rule", minimum=anonymity.MIN_ROLE_GROUP),
+        t("anonymity.org_rule", minimum=anonymity.MIN_ROLE_GROUP),
+        t("anonymity.peer_rule", minimum=anonymity.MIN_PEER_GROUP),
+    ]
+    if hidden_roles:
+        anonymity_notes.append(t("anonymity.hidden_roles", count=hidden_roles))
+    if hidden_dims + hidden_items:
+        anonymity_notes.append(t("anonymity.hidden_scores", count=hidden_dims + hidden_items))
+    if hidden_peers:
+        anonymity_notes.append(t("anonymity.hidden_peers", count=hidden_peers))
+    if not (hidden_roles or hidden_dims or hidden_items or hidden_peers):
+        anonymity_notes.append(t("anonymity.nothing_hidden"))
+    anonymity_notes.append(t("anonymity.counts"))
+    roles = vocabularies().roles
+    answered = {r["role"] for r in results.get("roles", []) if r["respondents"] > 0}
+    missing = [roles.label(role, t.lang) for role in roles.ids() if role not in answered]
+    limits = [
+        t("limits.self_assessment"),
+        t("limits.sample", count=int(results["round"].get("submitted") or 0)),
+        t("limits.roles_missing", roles=", ".join(missing)) if missing else t("limits.roles_all"),
+        t("limits.peers"),
+        t("limits.causes"),
+    ]
+    return Notes(method=method, anonymity=anonymity_notes, limits=limits)
+
+
+def _actions(priorities: Sequence[Priority]) -> list[ActionRow]:
+    return [
+        ActionRow(
+            number=p.number,
+            instrument_title=p.instrument_title,
+            dimension_title=p.dimension_title,
+            text=p.text,
+            recommendation=p.recommendation,
+            source="; ".join(source_line(s) for s in p.sources),
+        )
+        for p in priorities
+    ]
+
+
+def _score_rows(data: ReportInput) -> list[ScoreRow]:
+    return [
+        ScoreRow(
+            instrument=inst["id"],
+            instrument_title=inst["title"],
+            dimension=dim["id"],
+            dimension_title=dim["title"],
+            score=dim["score"],
+            level=dim["level"],
+            level_description=dim["level_description"],
+            dont_know_rate=dim["dont_know_rate"],
+            respondents=dim["respondents"],
+        )
+        for inst in data.results["instruments"]
+        for dim in inst["dimensions"]
+    ]
+
+
+def _profile_text(profile: OrganisationProfile, lang: str) -> str:
+    vocab = vocabularies()
+    return " · ".join(
+        (
+            vocab.sectors.label(profile.sector, lang),
+            vocab.size_bands.label(profile.size_band, lang),
+            vocab.countries.label(profile.country, lang),
+        )
+    )
+
+
+def improvement_report(data: ReportInput) -> ImprovementReport:
+    """The whole report model; see the module docstring."""
+    t = Messages(data.lang)
+    group_label = _peer_label(data.peer_group, data.organisation, t)
+    role_scores = _role_scores(data.results)
+    overview = _overview(data, t, group_label)
+    snapshots = _snapshots(data, t, group_label, role_scores)
+    priorities = _priorities(data)
+    gaps = _awareness_gaps(data)
+    story = FullStory(
+        instruments=_item_rows(data),
+        priorities=priorities,
+        awareness_gaps=gaps[:AWARENESS_LIMIT],
+        more_awareness_gaps=max(len(gaps) - AWARENESS_LIMIT, 0),
+        disagreements=_disagreements(data, role_scores),
+    )
+    closed_at = data.results["round"].get("closed_at")
+    return ImprovementReport(
+        lang=data.lang,
+        organisation=data.organisation,
+        profile_text=_profile_text(data.organisation, data.lang),
+        round_label=data.results["round"]["label"],
+        closed_on=date.fromisoformat(closed_at[:10]) if closed_at else None,
+        generated_on=data.generated_on,
+        synthetic=data.organisation.synthetic,
+        base_url=data.base_url,
+        overview=overview,
+        snapshots=snapshots,
+        story=story,
+        dialogue=_dialogue(data, t, overview, priorities, story, role_scores),
+        actions=_actions(priorities),
+        notes=_notes(data, t, snapshots),
+        scores=_score_rows(data),
+    )

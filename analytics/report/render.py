@@ -1,0 +1,318 @@
+"""Rendering report models: HTML, PDF (WeasyPrint), XLSX (xlsxwriter) and CSV.
+
+HTML and PDF come from the same Jinja2 templates (``templates/report/``, one base
+layout, autoescape on), with the stylesheet and every chart inlined: charts are SVG
+made by the same Altair builders as the pages (:mod:`analytics.charts`, rendered by
+:func:`analytics.render.to_svg`). The PDF engine gets a URL fetcher that refuses
+every URL, so a report can never load anything from the network or the disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from analytics.report.content import rate_text, score_text
+from analytics.report.messages import Messages
+from analytics.report.model import ImprovementReport
+from analytics.report.sector import SectorReport, score_threshold
+from survey import anonymity, scoring
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATUSES = ("open", "in_progress", "done")
+CSV_COLUMNS = ("instrument", "dimension", "score", "level", "dont_know_rate", "respondents")
+
+
+class RefusingFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that fetches nothing: network, files and data URLs alike.
+
+    ``refused`` lists every URL the engine asked for (a report should ask for none).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=(), fail_on_errors=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        self.refused.append(url)
+        raise PermissionError(f"report rendering fetches nothing (refused {url[:80]!r})")
+
+
+# --- templates ---------------------------------------------------------------------------
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["score"] = score_text
+    env.filters["rate"] = rate_text
+    env.filters["clock"] = lambda minutes: f"{minutes // 60}:{minutes % 60:02d}"
+    return env
+
+
+@cache
+def stylesheet() -> str:
+    return (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (only our own message texts get here)."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:-" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+def page_css(t: Messages) -> str:
+    """The print stylesheet's page rules: A4, running header, page x of y."""
+    page = _css_string(t("report.page") + " ")
+    of = _css_string(" " + t("report.of") + " ")
+    return f"""
+@page {{
+  size: A4;
+  margin: 20mm 16mm 18mm 16mm;
+  @top-left {{ content: string(running); font-size: 8pt; color: #5b6475; }}
+  @top-right {{ content: string(section); font-size: 8pt; color: #5b6475; }}
+  @bottom-right {{ content: {page} counter(page) {of} counter(pages); font-size: 8pt; color: #5b6475; }}
+}}
+@page :first {{ @top-left {{ content: none; }} @top-right {{ content: none; }} }}
+"""
+
+
+def _long_date(lang: str) -> Callable[[date], str]:
+    return lambda value: format_date(value, format="long", locale=lang)
+
+
+def render_template(
+    name: str,
+    *,
+    lang: str,
+    medium: str,
+    charts: Mapping[Any, Markup] | None = None,
+    **context: Any,
+) -> str:
+    """Render ``report/<name>`` for ``medium`` "screen" or "print" in ``lang``."""
+    t = Messages(lang)
+    env = environment()
+    template = env.get_template(f"report/{name}")
+    css = stylesheet() + (page_css(t) if medium == "print" else "")
+    return template.render(
+        t=t,
+        lang=lang,
+        medium=medium,
+        css=Markup(css),  # noqa: S704 - our own stylesheet, no user text
+        charts=charts or {},
+        longdate=_long_date(lang),
+        **context,
+    )
+
+
+def html_to_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
+    """The PDF of a self-contained HTML document; nothing is fetched."""
+    fetcher = fetcher or RefusingFetcher()
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    pdf = document.write_pdf()
+    assert pdf is not None
+    return pdf
+
+
+# --- the improvement report ----------------------------------------------------------------
+
+
+def _improvement_context(report: ImprovementReport) -> dict[str, Any]:
+    return {
+        "report": report,
+        "awareness_threshold": rate_text(scoring.HIGH_DONT_KNOW_RATE),
+        "disagreement_threshold": score_text(scoring.ROLE_DISAGREEMENT),
+        "minimum_role": anonymity.MIN_ROLE_GROUP,
+    }
+
+
+def improvement_html(
+    report: ImprovementReport, *, medium: str = "screen", charts: Mapping[Any, Markup] | None = None
+) -> str:
+    return render_template(
+        "improvement.html",
+        lang=report.lang,
+        medium=medium,
+        charts=charts,
+        **_improvement_context(report),
+    )
+
+
+def improvement_pdf(
+    report: ImprovementReport,
+    *,
+    charts: Mapping[Any, Markup] | None = None,
+    fetcher: RefusingFetcher | None = None,
+) -> bytes:
+    return html_to_pdf(improvement_html(report, medium="print", charts=charts), fetcher)
+
+
+def scores_csv(report: ImprovementReport) -> bytes:
+    """One row per dimension; hidden figures are empty cells."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in report.scores:
+        writer.writerow(
+            (
+                row.instrument,
+                row.dimension,
+                _plain(row.score),
+                "" if row.level is None else row.level,
+                _plain(row.dont_know_rate, digits=4),
+                row.respondents,
+            )
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def _plain(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def action_plan_xlsx(report: ImprovementReport) -> bytes:
+    """The action plan (owner, deadline with date validation, status dropdown) and the
+    scores, as a workbook."""
+    t = Messages(report.lang)
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
+    bold = book.add_format({"bold": True, "bg_color": "#DCE6F0", "border": 1, "text_wrap": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+    number = book.add_format({"num_format": "0", "valign": "top"})
+    percent = book.add_format({"num_format": "0%", "valign": "top"})
+
+    plan = book.add_worksheet(t("action.title")[:31])
+    headers = (
+        t("label.rank"),
+        t("label.instrument"),
+        t("label.dimension"),
+        t("action.priority"),
+        t("label.recommendation"),
+        t("label.source"),
+        t("action.owner"),
+        t("action.deadline"),
+        t("action.status"),
+    )
+    widths = (4, 24, 24, 48, 60, 40, 18, 14, 14)
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        plan.write(0, col, header, bold)
+        plan.set_column(col, col, width, date_format if col == 7 else wrap)
+    for n, action in enumerate(report.actions, start=1):
+        plan.write_number(n, 0, action.number)
+        plan.write_string(n, 1, action.instrument_title, wrap)
+        plan.write_string(n, 2, action.dimension_title, wrap)
+        plan.write_string(n, 3, action.text, wrap)
+        plan.write_string(n, 4, action.recommendation, wrap)
+        plan.write_string(n, 5, action.source, wrap)
+        plan.write_blank(n, 6, None, wrap)
+        plan.write_blank(n, 7, None, date_format)
+        plan.write_blank(n, 8, None, wrap)
+    last = max(len(report.actions), 1) + 50
+    plan.data_validation(
+        1,
+        7,
+        last,
+        7,
+        {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": date(2000, 1, 1),
+            "maximum": date(2100, 12, 31),
+            "error_title": t("action.deadline"),
+            "error_message": t("xlsx.deadline_error"),
+        },
+    )
+    plan.data_validation(
+        1,
+        8,
+        last,
+        8,
+        {
+            "validate": "list",
+            "source": [t(f"status.{s}") for s in STATUSES],
+            "error_title": t("action.status"),
+            "error_message": t("xlsx.status_error"),
+        },
+    )
+    plan.freeze_panes(1, 0)
+    plan.autofilter(0, 0, max(len(report.actions), 1), len(headers) - 1)
+
+    scores = book.add_worksheet(t("xlsx.scores")[:31])
+    score_headers = (
+        *CSV_COLUMNS,
+        t("label.instrument"),
+        t("label.dimension"),
+        t("xlsx.level_description"),
+    )
+    for col, header in enumerate(score_headers):
+        scores.write(0, col, header, bold)
+    scores.set_column(0, 1, 20)
+    scores.set_column(2, 5, 12)
+    scores.set_column(6, 7, 30)
+    scores.set_column(8, 8, 70, wrap)
+    for n, row in enumerate(report.scores, start=1):
+        scores.write_string(n, 0, row.instrument)
+        scores.write_string(n, 1, row.dimension)
+        _cell(scores, n, 2, row.score, number)
+        _cell(scores, n, 3, row.level, number)
+        _cell(scores, n, 4, row.dont_know_rate, percent)
+        scores.write_number(n, 5, row.respondents)
+        scores.write_string(n, 6, row.instrument_title)
+        scores.write_string(n, 7, row.dimension_title)
+        if row.level_description:
+            scores.write_string(n, 8, row.level_description, wrap)
+    scores.freeze_panes(1, 0)
+    book.close()
+    return out.getvalue()
+
+
+def _cell(sheet: Any, row: int, col: int, value: float | int | None, fmt: Any) -> None:
+    if value is None:
+        sheet.write_blank(row, col, None)
+    else:
+        sheet.write_number(row, col, value, fmt)
+
+
+# --- the sector report ---------------------------------------------------------------------
+
+
+def sector_html(
+    report: SectorReport, *, medium: str = "screen", charts: Mapping[Any, Markup] | None = None
+) -> str:
+    return render_template(
+        "sector.html",
+        lang=report.lang,
+        medium=medium,
+        charts=charts,
+        report=report,
+        minimum_peers=anonymity.MIN_PEER_GROUP,
+        weak_threshold=score_threshold(),
+    )
+
+
+def sector_pdf(
+    report: SectorReport,
+    *,
+    charts: Mapping[Any, Markup] | None = None,
+    fetcher: RefusingFetcher | None = None,
+) -> bytes:
+    return html_to_pdf(sector_html(report, medium="print", charts=charts), fetcher)

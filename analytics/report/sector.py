@@ -1,0 +1,449 @@
+"""The integrity office's sector benchmark report: inputs, and the model (pure).
+
+For one instrument version: the distribution of every dimension by sector, size band
+and country, the sector medians year on year, and the statements most often weak
+across the sector. Every statistic comes from :mod:`analytics.benchmark` and its
+suppression decisions (count and difference), so the report hides exactly what the
+dashboard and the exports hide. Statements count as weak for an organisation when
+its stored score is below :data:`WEAK_BELOW` (level 1 or 2); they are listed only
+for groups the benchmark may show (5 or more organisations, and no differencing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from analytics import benchmark, data
+from analytics.benchmark import RESULTS_SCHEMA
+from analytics.report.messages import Messages
+from instruments import Instrument, vocabularies
+from survey import anonymity, scoring
+from survey.models import DimensionResult, ItemResult, Organisation, Round, RoundInstrument
+
+GROUPINGS = ("sector", "size_band", "country")
+WEAK_BELOW = scoring.LEVEL_LOWER_BOUNDS[1]
+WEAK_ITEMS_OVERALL = 10
+WEAK_ITEMS_PER_SECTOR = 3
+
+
+# --- input --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectorInput:
+    instrument: Instrument
+    lang: str
+    synthetic: bool
+    results: pl.DataFrame
+    item_results: pl.DataFrame
+    generated_on: date
+
+
+def population_is_synthetic(session: Session, instrument: Instrument) -> bool:
+    """Real organisations are reported when any has a result on this version; the
+    synthetic demo population only when no real one has (and it is labelled so)."""
+
+    def has(synthetic: bool) -> bool:
+        return bool(
+            session.scalar(
+                select(
+                    exists().where(
+                        DimensionResult.instrument_id == instrument.id,
+                        DimensionResult.instrument_version == instrument.version,
+                        DimensionResult.organisation_id == Organisation.id,
+                        Organisation.synthetic == synthetic,
+                    )
+                )
+            )
+        )
+
+    return not has(False) and has(True)
+
+
+def _item_query(instrument: Instrument, synthetic: bool):  # type: ignore[no-untyped-def]
+    return (
+        select(
+            Round.organisation_id,
+            ItemResult.round_id,
+            ItemResult.instrument_id,
+            RoundInstrument.instrument_version,
+            ItemResult.item_id,
+            ItemResult.score,
+            ItemResult.respondents,
+            Round.closed_at,
+            Organisation.sector,
+            Organisation.size_band,
+            Organisation.country,
+            Organisation.synthetic,
+        )
+        .join(Round, Round.id == ItemResult.round_id)
+        .join(
+            RoundInstrument,
+            (RoundInstrument.round_id == ItemResult.round_id)
+            & (RoundInstrument.instrument_id == ItemResult.instrument_id),
+        )
+        .join(Organisation, Organisation.id == Round.organisation_id)
+        .where(
+            Round.status == "closed",
+            ItemResult.instrument_id == instrument.id,
+            RoundInstrument.instrument_version == instrument.version,
+            Organisation.synthetic == synthetic,
+        )
+    )
+
+
+def item_results(session: Session, instrument: Instrument, *, synthetic: bool) -> pl.DataFrame:
+    """Stored item results of closed rounds as benchmark ``results`` rows, each item
+    standing in as a dimension (``dimension_id`` = item id)."""
+    rows = session.execute(_item_query(instrument, synthetic)).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=RESULTS_SCHEMA, orient="row")
+
+
+def sector_input(
+    session: Session,
+    instrument: Instrument,
+    *,
+    lang: str,
+    synthetic: bool = False,
+    today: date | None = None,
+) -> SectorInput:
+    return SectorInput(
+        instrument=instrument,
+        lang=lang,
+        synthetic=synthetic,
+        results=data.load_results(
+            session,
+            instrument_id=instrument.id,
+            instrument_version=instrument.version,
+            synthetic=synthetic,
+        ),
+        item_results=item_results(session, instrument, synthetic=synthetic),
+        generated_on=today or datetime.now(UTC).date(),
+    )
+
+
+def fingerprint_rows(session: Session, instrument: Instrument, *, synthetic: bool) -> list[Any]:
+    """Aggregates that change whenever the report's statistics can: per sector × size
+    band × country, the number of stored results, the latest closing and score sums."""
+    profile = (Organisation.sector, Organisation.size_band, Organisation.country)
+    dimensions = session.execute(
+        select(
+            *profile,
+            func.count(),
+            func.count(func.distinct(DimensionResult.round_id)),
+            func.max(DimensionResult.closed_at),
+            func.sum(DimensionResult.score),
+            func.sum(DimensionResult.respondents),
+        )
+        .join(Organisation, Organisation.id == DimensionResult.organisation_id)
+        .join(Round, Round.id == DimensionResult.round_id)
+        .where(
+            Round.status == "closed",
+            DimensionResult.instrument_id == instrument.id,
+            DimensionResult.instrument_version == instrument.version,
+            Organisation.synthetic == synthetic,
+        )
+        .group_by(*profile)
+        .order_by(*profile)
+    ).all()
+    items_query = _item_query(instrument, synthetic).subquery()
+    items = session.execute(
+        select(
+            items_query.c.sector,
+            items_query.c.size_band,
+            items_query.c.country,
+            func.count(),
+            func.sum(items_query.c.score),
+            func.sum(items_query.c.respondents),
+        )
+        .group_by(items_query.c.sector, items_query.c.size_band, items_query.c.country)
+        .order_by(items_query.c.sector, items_query.c.size_band, items_query.c.country)
+    ).all()
+    return [tuple(r) for r in dimensions] + [("items", *tuple(r)) for r in items]
+
+
+# --- the model ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One group's statistics on one dimension (all None when suppressed)."""
+
+    peer_count: int
+    suppressed: bool
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+    top_decile: float | None = None
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    key: str
+    label: str
+    organisations: int
+    suppressed: bool
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    key: str
+    title: str
+    rows: list[GroupRow]
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    sector: str
+    label: str
+    cells: list[list[float | None]]  # per dimension, per year (None: not shown)
+
+
+@dataclass(frozen=True)
+class WeakItem:
+    item_id: str
+    text: str
+    dimension_title: str
+    weak: int
+    peer_count: int
+    median: float | None
+
+
+@dataclass(frozen=True)
+class WeakItemGroup:
+    label: str
+    organisations: int
+    items: list[WeakItem]
+
+
+@dataclass(frozen=True)
+class DimensionTitle:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SectorReport:
+    lang: str
+    instrument_id: str
+    instrument_title: str
+    version: str
+    generated_on: date
+    synthetic: bool
+    organisations: int
+    dimensions: list[DimensionTitle]
+    overall: GroupRow
+    groupings: list[Grouping]
+    years: list[int]
+    trend: list[TrendRow]
+    weak_items: list[WeakItemGroup]
+    anonymity: list[str]
+    sector_statistics: pl.DataFrame  # peer statistics by sector (for the heat map)
+
+
+def _cells(
+    rows: Mapping[str, Mapping[str, Any]], dimensions: Sequence[DimensionTitle]
+) -> list[Cell]:
+    cells = []
+    for dim in dimensions:
+        row = rows.get(dim.id)
+        if row is None:
+            cells.append(Cell(peer_count=0, suppressed=True))
+        elif row["suppressed"]:
+            cells.append(Cell(peer_count=int(row["peer_count"]), suppressed=True))
+        else:
+            cells.append(
+                Cell(
+                    peer_count=int(row["peer_count"]),
+                    suppressed=False,
+                    median=row["median"],
+                    q1=row["q1"],
+                    q3=row["q3"],
+                    top_decile=row["top_decile"],
+                )
+            )
+    return cells
+
+
+def _group_rows(
+    statistics: pl.DataFrame, grouping: str, dimensions: Sequence[DimensionTitle], t: Messages
+) -> list[GroupRow]:
+    """One row per group of ``grouping`` (or the single "all" group), in vocabulary order."""
+    vocab = vocabularies()
+    vocabulary = {
+        "sector": vocab.sectors,
+        "size_band": vocab.size_bands,
+        "country": vocab.countries,
+    }.get(grouping)
+    by_group: dict[str, dict[str, Mapping[str, Any]]] = {}
+    for row in statistics.iter_rows(named=True):
+        key = row[grouping] if vocabulary else "all"
+        by_group.setdefault(key, {})[row["dimension_id"]] = row
+    rank = {key: n for n, key in enumerate(vocabulary.ids())} if vocabulary else {}
+    found = []
+    for key in sorted(by_group, key=lambda k: (rank.get(k, len(rank)), k)):
+        cells = _cells(by_group[key], dimensions)
+        found.append(
+            GroupRow(
+                key=key,
+                label=vocabulary.label(key, t.lang) if vocabulary else t("sector.all_sectors"),
+                organisations=max((c.peer_count for c in cells), default=0),
+                suppressed=all(c.suppressed for c in cells),
+                cells=cells,
+            )
+        )
+    return found
+
+
+def _trend(
+    results: pl.DataFrame, dimensions: Sequence[DimensionTitle], lang: str
+) -> tuple[list[int], list[TrendRow]]:
+    if results.is_empty():
+        return [], []
+    trend = benchmark.sector_trend(benchmark.representatives_by_year(results))
+    medians = {
+        (r["sector"], r["dimension_id"], r["year"]): r["median"]
+        for r in trend.iter_rows(named=True)
+        if not r["suppressed"]
+    }
+    years = sorted({year for _, _, year in medians})
+    if len(years) < 2:
+        return sorted(trend.get_column("year").unique().to_list()), []
+    sectors = vocabularies().sectors
+    rows = []
+    for sector in sectors.ids():
+        cells = [[medians.get((sector, d.id, y)) for y in years] for d in dimensions]
+        if any(v is not None for cell in cells for v in cell):
+            rows.append(TrendRow(sector=sector, label=sectors.label(sector, lang), cells=cells))
+    return years, rows
+
+
+def _weak_items(
+    source: SectorInput, dimensions: Sequence[DimensionTitle], t: Messages
+) -> list[WeakItemGroup]:
+    if source.item_results.is_empty():
+        return []
+    reps = benchmark.representatives(source.item_results)
+    titles = {d.id: d.title for d in dimensions}
+    items = {i.id: i for i in source.instrument.items}
+    weak = reps.with_columns((pl.col("score") < WEAK_BELOW).alias("weak"))
+    groups = []
+    sectors = vocabularies().sectors
+    rank = {sector: n for n, sector in enumerate(sectors.ids())}
+    for grouping, limit in (("all", WEAK_ITEMS_OVERALL), ("sector", WEAK_ITEMS_PER_SECTOR)):
+        statistics = benchmark.peer_statistics(reps, grouping).filter(~pl.col("suppressed"))
+        keys = [] if grouping == "all" else ["sector"]
+        counted = (
+            weak.group_by(*keys, "dimension_id")
+            .agg(pl.col("weak").sum().alias("weak_count"))
+            .join(statistics, on=[*keys, "dimension_id"], how="inner")
+            .filter(pl.col("weak_count") > 0)
+            .sort(
+                [*keys, "weak_count", "median", "dimension_id"],
+                descending=[*([False] * len(keys)), True, False, False],
+            )
+        )
+        partitions = (
+            [(None, counted)]
+            if grouping == "all"
+            else sorted(
+                counted.partition_by("sector", as_dict=True).items(),
+                key=lambda group: rank.get(group[0][0], len(rank)),
+            )
+        )
+        for key, frame in partitions:
+            listed = []
+            for row in frame.head(limit).iter_rows(named=True):
+                item = items.get(row["dimension_id"])
+                if item is None:
+                    continue
+                listed.append(
+                    WeakItem(
+                        item_id=item.id,
+                        text=item.text.get(source.lang),
+                        dimension_title=titles.get(item.dimension, item.dimension),
+                        weak=int(row["weak_count"]),
+                        peer_count=int(row["peer_count"]),
+                        median=row["median"],
+                    )
+                )
+            if listed:
+                label = (
+                    t("sector.all_sectors") if key is None else sectors.label(key[0], source.lang)
+                )
+                groups.append(
+                    WeakItemGroup(
+                        label=label,
+                        organisations=max(i.peer_count for i in listed),
+                        items=listed,
+                    )
+                )
+    return groups
+
+
+def sector_report(source: SectorInput) -> SectorReport:
+    """The sector report model; every figure as :mod:`analytics.benchmark` shows it."""
+    t = Messages(source.lang)
+    inst = source.instrument
+    dimensions = [DimensionTitle(d.id, d.title.get(source.lang)) for d in inst.dimensions]
+    reps = benchmark.representatives(source.results)
+    overall_rows = _group_rows(benchmark.peer_statistics(reps, "all"), "all", dimensions, t)
+    overall = (
+        overall_rows[0]
+        if overall_rows
+        else GroupRow("all", t("sector.all_sectors"), 0, True, _cells({}, dimensions))
+    )
+    by_sector = benchmark.peer_statistics(reps, "sector")
+    groupings = [
+        Grouping(
+            key=grouping,
+            title=t(f"sector.by.{grouping}"),
+            rows=_group_rows(
+                by_sector if grouping == "sector" else benchmark.peer_statistics(reps, grouping),
+                grouping,
+                dimensions,
+                t,
+            ),
+        )
+        for grouping in GROUPINGS
+    ]
+    years, trend = _trend(source.results, dimensions, source.lang)
+    return SectorReport(
+        lang=source.lang,
+        instrument_id=inst.id,
+        instrument_title=inst.title.get(source.lang),
+        version=inst.version,
+        generated_on=source.generated_on,
+        synthetic=source.synthetic,
+        organisations=reps.select("organisation_id").n_unique() if not reps.is_empty() else 0,
+        dimensions=dimensions,
+        overall=overall,
+        groupings=groupings,
+        years=years,
+        trend=trend,
+        weak_items=_weak_items(source, dimensions, t),
+        anonymity=[
+            t("anonymity.peer_rule", minimum=anonymity.MIN_PEER_GROUP),
+            t("sector.anonymity_difference"),
+            t("sector.anonymity_scores", minimum=anonymity.MIN_PEER_GROUP),
+            t(
+                "sector.weak_items_intro",
+                threshold=score_threshold(),
+                minimum=anonymity.MIN_PEER_GROUP,
+            ),
+        ],
+        sector_statistics=by_sector,
+    )
+
+
+def score_threshold() -> str:
+    """The weak-statement threshold as the report prints it."""
+    return f"{WEAK_BELOW:.0f}"

@@ -1,0 +1,139 @@
+"""Speed of the improvement report: the PDF of a round with all five instruments.
+
+Creates a synthetic demo population (``survey.demo.create_demo``) in a temporary
+SQLite database, picks the latest closed round of an organisation in the largest
+sector, and times :func:`analytics.report.service.build_report` for its PDF:
+
+* first render in a cold process (the chart and PDF engines start up as well);
+* first render of another round once the engines run (what a serving worker does);
+* the same report again, served from the ``report_cache`` table.
+
+Targets: first render under 3 s, from the cache under 50 ms. Prints the times, the
+page count and the size; exits non-zero with ``--strict`` when a target is missed.
+
+    python -m bench report [--organisations N] [--seed S] [--repeat R] [--strict]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from analytics.report import service
+from instruments import default_library
+from survey.db import Database
+from survey.demo import create_demo
+from survey.migrate import upgrade
+from survey.models import Organisation, Round
+from survey.settings import Settings
+
+FIRST_TARGET = 3.0  # seconds
+CACHED_TARGET = 0.050  # seconds
+
+
+def _options(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench report", description=__doc__)
+    parser.add_argument("--organisations", type=int, default=60, help="demo organisations")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=20, help="cached calls to time")
+    parser.add_argument("--strict", action="store_true", help="fail on a missed target")
+    return parser.parse_args(list(argv or []))
+
+
+def _rounds(database: Database, count: int) -> list[str]:
+    """Latest closed rounds of organisations in the sector with most organisations."""
+    with database.session() as s:
+        sector = s.scalars(
+            select(Organisation.sector)
+            .group_by(Organisation.sector)
+            .order_by(func.count().desc(), Organisation.sector)
+        ).first()
+        found = []
+        for organisation in s.scalars(
+            select(Organisation).where(Organisation.sector == sector).order_by(Organisation.name)
+        ):
+            latest = s.scalars(
+                select(Round.id)
+                .where(Round.organisation_id == organisation.id, Round.status == "closed")
+                .order_by(Round.closed_at.desc())
+            ).first()
+            if latest:
+                found.append(latest)
+        return found[:count]
+
+
+def _build(database: Database, round_id: str, settings: Settings) -> tuple[float, float, bytes]:
+    """Wall-clock and CPU seconds (all threads of this process) of one build_report."""
+    library = default_library()
+    started, cpu = time.perf_counter(), time.process_time()
+    with database.session() as s:
+        round_ = s.get(Round, round_id)
+        assert round_ is not None
+        content, _, _ = service.build_report(
+            s, round_, library, format="pdf", lang="en", settings=settings
+        )
+    return time.perf_counter() - started, time.process_time() - cpu, content
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = _options(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        upgrade(url)
+        database = Database(url)
+        settings = Settings(database_url=url, base_url="https://smb.example.org")
+        started = time.perf_counter()
+        with database.session() as s:
+            summary = create_demo(
+                s, default_library(), organisations=options.organisations, seed=options.seed
+            )
+        print(
+            f"  demo population: {summary.organisations} organisations, {summary.rounds} closed "
+            f"rounds, {summary.responses} responses ({time.perf_counter() - started:.1f} s)"
+        )
+        first_round, second_round = _rounds(database, 2)
+        cold, cold_cpu, content = _build(database, first_round, settings)
+        warm, warm_cpu, _ = _build(database, second_round, settings)
+        cached = [_build(database, first_round, settings)[0] for _ in range(options.repeat)]
+        again = _build(database, first_round, settings)[2]
+        database.dispose()
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    median = statistics.median(cached)
+    width = 52
+    print(f"  report: {pages} pages, {len(content) / 1024:.0f} KiB, all five instruments")
+    print(
+        f"  {'first render, cold process (target < 3 s)':<{width}}{cold:8.2f} s"
+        f" (CPU {cold_cpu:.2f} s)"
+    )
+    print(
+        f"  {'first render, engines running (target < 3 s)':<{width}}{warm:8.2f} s"
+        f" (CPU {warm_cpu:.2f} s)"
+    )
+    label = f"from the cache, median of {options.repeat} (target < 50 ms)"
+    print(f"  {label:<{width}}{median * 1000:8.1f} ms (max {max(cached) * 1000:.1f} ms)")
+    if again != content:
+        print("  FAILED: the cached report differs from the rendered one")
+        return 1
+    missed = [
+        name
+        for name, value, target in (
+            ("first render", warm, FIRST_TARGET),
+            ("cached", median, CACHED_TARGET),
+        )
+        if value >= target
+    ]
+    if missed:
+        print(f"  missed target: {', '.join(missed)}")
+    return 1 if missed and options.strict else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,122 @@
+"""Rendering without a database: escaping, the refusing URL fetcher, page rules, files."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from analytics.report import render
+from analytics.report.content import improvement_report
+from analytics.report.messages import Messages
+from tests.unit.test_report_content import PROFILE, make_input, priority, results
+
+HOSTILE = 'Gemeente <img src="http://example.com/x.png"> "&" <script>alert(1)</script>'
+
+
+def model(lang: str = "en", **kwargs):
+    item = "guideline.specific-policy"
+    data = make_input(
+        results(
+            {("ctg-access", "risk"): None},
+            priorities=[priority(1, "sm-maturity", item, score=20.0, lang=lang)],
+            lang=lang,
+            **kwargs,
+        ),
+        lang=lang,
+    )
+    data = dataclasses.replace(data, organisation=dataclasses.replace(PROFILE, name=HOSTILE))
+    return improvement_report(data)
+
+
+def test_user_text_is_escaped_in_html():
+    page = render.improvement_html(model())
+    assert "<img" not in page and "<script" not in page
+    assert "Gemeente &lt;img src=&#34;http://example.com/x.png&#34;&gt; &#34;&amp;&#34;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "@page" not in page  # the screen version has no print rules
+
+
+def test_print_version_has_a4_page_numbers_and_running_header():
+    page = render.improvement_html(model(), medium="print")
+    assert "size: A4" in page
+    assert 'content: "Page " counter(page) " of " counter(pages)' in page
+    assert "string(running)" in page and "string-set: running content()" in page
+    assert "break-inside: avoid" in page
+
+
+def test_page_words_are_translated_and_escaped_for_css():
+    assert render.page_css(Messages("nl")).count('"Pagina "') == 1
+    assert render._css_string('a"b\\c') == '"a\\22 b\\5c c"'
+
+
+def test_pdf_engine_fetches_nothing():
+    fetcher = render.RefusingFetcher()
+    document = """<html><head>
+      <link rel="stylesheet" href="http://example.com/x.css">
+      <style>@import url("file:///etc/passwd"); body { background: url(https://example.com/bg.png); }</style>
+      </head><body><p>Hello</p>
+      <img src="http://example.com/x.png"><img src="file:///etc/hostname">
+      <img src="data:image/png;base64,iVBORw0KGgo=">
+      <svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="http://example.com/y.png" width="10" height="10"/></svg>
+      </body></html>"""
+    pdf = render.html_to_pdf(document, fetcher)
+    assert "Hello" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    refused = set(fetcher.refused)
+    assert "http://example.com/x.png" in refused
+    assert "file:///etc/hostname" in refused
+    assert any(url.startswith("data:image/png") for url in refused)
+    assert "http://example.com/x.css" in refused
+    assert "https://example.com/bg.png" in refused
+
+
+def test_the_report_pdf_asks_for_no_url_at_all():
+    fetcher = render.RefusingFetcher()
+    pdf = render.improvement_pdf(model(), fetcher=fetcher)
+    assert fetcher.refused == []
+    reader = PdfReader(io.BytesIO(pdf))
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert 'Gemeente <img src="http://example.com/x.png"> "&" <script>alert(1)</script>' in first
+    last = " ".join(reader.pages[-1].extract_text().split())
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in last
+
+
+def test_csv_leaves_hidden_figures_empty():
+    rows = list(csv.DictReader(io.StringIO(render.scores_csv(model()).decode())))
+    risk = next(r for r in rows if (r["instrument"], r["dimension"]) == ("ctg-access", "risk"))
+    assert risk == {
+        "instrument": "ctg-access",
+        "dimension": "risk",
+        "score": "",
+        "level": "",
+        "dont_know_rate": "0.0500",
+        "respondents": "2",
+    }
+    scope = next(r for r in rows if r["dimension"] == "scope")
+    assert scope["score"] == "60.00" and scope["level"] == "4"
+
+
+def test_xlsx_has_validated_deadline_and_status_columns():
+    book = load_workbook(io.BytesIO(render.action_plan_xlsx(model("nl"))))
+    plan, scores = book.worksheets
+    assert (plan.title, scores.title) == ("Actieplan", "Scores")
+    assert [c.value for c in plan[1]][-3:] == ["Eigenaar", "Termijn", "Status"]
+    assert plan.cell(2, 4).value.startswith("De organisatie heeft specifieke verwachtingen")
+    assert plan.cell(2, 7).value is None and plan.cell(2, 8).value is None
+    by_type = {v.type: v for v in plan.data_validations.dataValidation}
+    assert str(by_type["date"].sqref).startswith("H2")
+    assert by_type["date"].operator in (None, "between")  # between is the default
+    assert (by_type["date"].formula1, by_type["date"].formula2) == ("36526", "73415")
+    assert by_type["list"].formula1 == '"open,in uitvoering,afgerond"'
+    assert str(by_type["list"].sqref).startswith("I2")
+    risk = next(r for r in scores.iter_rows(min_row=2, values_only=True) if r[1] == "risk")
+    assert risk[2] is None and risk[3] is None
+
+
+def test_longdate_follows_the_language():
+    nl = render.improvement_html(dataclasses.replace(model("nl"), generated_on=date(2026, 3, 2)))
+    assert "2 maart 2026" in nl

@@ -1,0 +1,101 @@
+"""Improvement reports of a round (coordinator) and sector reports (integrity office)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from litestar import Controller, Request, Response, get
+from litestar.datastructures import State
+from litestar.params import FromPath, Parameter
+
+from analytics.report.service import Report, build_report, build_sector_report
+from survey.services import rounds
+from web.auth import current_coordinator, current_office, require_coordinator, require_office
+from web.controllers.api.schemas import BEARER, Lang
+from web.security import TOKEN_LIMIT
+from web.state import app_state
+
+RoundFormat = Literal["html", "pdf", "xlsx", "csv"]
+SectorFormat = Literal["html", "pdf"]
+PeerGroup = Literal["all", "sector", "size_band", "country", "sector,size_band", "sector,country"]
+
+
+def attachment(report: Report) -> Response[bytes]:
+    content, media_type, filename = report
+    disposition = "inline" if media_type.startswith("text/html") else "attachment"
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
+
+
+class RoundReportController(Controller):
+    path = "/api/rounds"
+    tags = ["reports"]
+    guards = [require_coordinator]
+    opt = TOKEN_LIMIT
+    security = BEARER
+
+    @get(
+        "/{round_id:str}/report",
+        summary="The round's improvement report (coordinator)",
+        description="HTML or PDF report, XLSX action plan or CSV of the scores, in English "
+        "or Dutch. Rendered once per round, language, format and peer group and served "
+        "from a cache shared by all workers until what it depends on changes. "
+        "409 while the round is open.",
+        sync_to_thread=True,
+    )
+    def report(
+        self,
+        request: Request,
+        state: State,
+        round_id: FromPath[str],
+        format: Annotated[RoundFormat, Parameter(description="Report format")] = "html",
+        lang: Annotated[Lang, Parameter(description="Language of the report")] = "en",
+        peers: Annotated[PeerGroup, Parameter(description="Peer group")] = "sector",
+    ) -> Response[bytes]:
+        app = app_state(state)
+        with app.database.session() as db:
+            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
+            report = build_report(
+                db,
+                round_,
+                app.library,
+                format=format,
+                lang=lang,
+                settings=app.settings,
+                peer_group=peers,
+            )
+        return attachment(report)
+
+
+class SectorReportController(Controller):
+    path = "/api/benchmarks"
+    tags = ["reports"]
+    guards = [require_office]
+    opt = TOKEN_LIMIT
+    security = BEARER
+
+    @get(
+        "/report",
+        summary="The sector benchmark report of an instrument (integrity office)",
+        description="Distributions by sector, size band and country, the year-on-year "
+        "trend and the most common weak items, with the anonymity rules applied.",
+        sync_to_thread=True,
+    )
+    def sector_report(
+        self,
+        request: Request,
+        state: State,
+        instrument: Annotated[str, Parameter(description="Instrument id")],
+        format: Annotated[SectorFormat, Parameter(description="Report format")] = "html",
+        lang: Annotated[Lang, Parameter(description="Language of the report")] = "en",
+    ) -> Response[bytes]:
+        app = app_state(state)
+        with app.database.session() as db:
+            current_office(request, db)
+            report = build_sector_report(
+                db, app.library, instrument_id=instrument, format=format, lang=lang
+            )
+        return attachment(report)
