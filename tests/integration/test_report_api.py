@@ -63,3 +63,14 @@ def test_sector_report_needs_an_office_token(client, db_url, closed):
     database.dispose()
     response = client.get(url, params={"instrument": "mini"}, headers=bearer(token))
     assert response.status_code == 200 and "<html" in response.text.lower()
+
+
+def test_signed_in_coordinator_downloads_from_the_results_page(client, closed):
+    org, round_ = closed
+    client.get(f"/c/{org.token}", follow_redirects=True)
+    page = client.get(f"/rounds/{round_.id}/results", params={"lang": "nl"})
+    assert page.status_code == 200 and "Het verbeterrapport downloaden" in page.text
+    pdf = client.get(f"/rounds/{round_.id}/report", params={"format": "pdf", "lang": "nl"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    client.cookies.clear()
+    assert client.get(f"/rounds/{round_.id}/report").status_code == 401

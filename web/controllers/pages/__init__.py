@@ -9,6 +9,7 @@ from web.controllers.pages.coordinator import CoordinatorPages
 from web.controllers.pages.dashboard import DashboardPages
 from web.controllers.pages.office import OfficePages
 from web.controllers.pages.public import PublicPages
+from web.controllers.pages.reports import ReportPages
 from web.controllers.pages.respondent import RespondentPages
 
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
@@ -18,4 +19,5 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     OfficePages,
     BenchmarkPages,
     DashboardPages,
+    ReportPages,
 ]
