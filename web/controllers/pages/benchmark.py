@@ -127,6 +127,8 @@ DISTRIBUTION_KEY = N_(
     "where the best tenth begins. Diamond: your score."
 )
 
+BALANCE_KEY = N_("Diamond: your organisation. Grey dots: the peers, unnamed.")
+
 
 def _instrument_charts(
     request: Request[Any, Any, Any],
@@ -240,6 +242,7 @@ class BenchmarkPages(PageController):
                 "balance",
                 charts.balance_chart(points, lang=lang),
                 charts.balance_table(points, lang=lang),
+                key=gettext(request, BALANCE_KEY),
             )
         return render(
             request,
