@@ -25,6 +25,7 @@ from survey.services.rounds import round_instruments
 from survey.tokens import hash_token, new_token
 
 COLUMNS = ("organisation", "round", "response", "role", "instrument", "item", "answer")
+MAX_ROUND_LABEL = 200  # as for rounds opened in the app (`Round.label`)
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,13 @@ def export_responses(
 def import_responses(session: Session, source: TextIO, library: InstrumentLibrary) -> ImportSummary:
     """Validate every row first; write only when the whole file is valid."""
     reader = csv.DictReader(source)
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportRejected([RowError(1, f"missing column(s): {', '.join(missing)}")])
-    rows = list(_numbered(reader))
+    try:
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ImportRejected([RowError(1, f"missing column(s): {', '.join(missing)}")])
+        rows = list(_numbered(reader))
+    except csv.Error as exc:
+        raise ImportRejected([RowError(max(1, reader.line_num), f"not valid CSV: {exc}")]) from exc
     errors: list[RowError] = []
     organisations: dict[str, Organisation | None] = {}
     roles = vocabularies().roles
@@ -105,6 +109,10 @@ def import_responses(session: Session, source: TextIO, library: InstrumentLibrar
         empty = [c for c in COLUMNS if not values[c]]
         if empty:
             errors.append(RowError(line, f"empty value in column(s): {', '.join(empty)}"))
+            continue
+        unstorable = [c for c in COLUMNS if "\x00" in values[c]]
+        if unstorable:
+            errors.append(RowError(line, f"NUL character in column(s): {', '.join(unstorable)}"))
             continue
         org_id = values["organisation"]
         if org_id not in organisations:
@@ -119,6 +127,11 @@ def import_responses(session: Session, source: TextIO, library: InstrumentLibrar
                 existing if existing and existing.organisation_id == org_id else None
             )
         existing_round = rounds[round_key]
+        if existing_round is None and len(values["round"]) > MAX_ROUND_LABEL:
+            errors.append(
+                RowError(line, f"a new round's label may be at most {MAX_ROUND_LABEL} characters")
+            )
+            continue
         if existing_round is not None and not existing_round.is_open:
             errors.append(RowError(line, f"round '{values['round']}' is closed"))
             continue
