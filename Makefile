@@ -37,6 +37,14 @@ db: install ## Create or upgrade the database named by DATABASE_URL
 run: db ## Install, create or upgrade the SQLite database and serve the app on HOST:PORT
 	$(BIN)/survey serve --host $(HOST) --port $(PORT)
 
+.PHONY: demo
+demo: db ## Fill the database with 40 synthetic demo organisations (marked as demo data)
+	$(BIN)/survey demo --organisations 40 --seed 1
+
+.PHONY: i18n
+i18n: install ## Update the English and Dutch page catalogs from the templates and code
+	$(BIN)/python -m web.i18n
+
 .PHONY: browser
 browser: ## Install Debian's chromium for the end-to-end tests (if missing)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium poppler-utils; }
