@@ -9,12 +9,12 @@ request then only slices or filters a frame.
 
 Never stale
 -----------
-Every cache entry is keyed on a fingerprint of the closed rounds (how many, the
-latest closing time, the submitted responses behind them), read from the database
-with one cheap query at the start of every request (:meth:`BenchmarkCache.snapshot`).
-Stored results are written once, when a round closes, and never change afterwards; a
-round closing, demo data being created or removed, or an organisation being deleted
-with its rounds all change the fingerprint. So every worker, each with its own cache,
+Every cache entry is keyed on a fingerprint of the closed rounds (how many, and the
+latest closing time), read from the database with one cheap query at the start of
+every request (:meth:`BenchmarkCache.snapshot`). Stored results are written once, when
+a round closes, and never change afterwards; a round closing, demo data being created
+or removed, or an organisation being deleted with its rounds all change the
+fingerprint (a deletion changes the count, a closing the latest time). So every worker, each with its own cache,
 answers from what the database holds now; an entry of an older fingerprint is simply
 never looked up again and ages out of the least-recently-used cache.
 
@@ -43,13 +43,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 import polars as pl
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analytics import benchmark, data
@@ -256,15 +255,12 @@ class BenchmarkCache:
 
     def snapshot(self, session: Session) -> Snapshot:
         """The database and its fingerprint (one aggregate over the closed rounds)."""
-        count, latest, submitted = session.execute(
-            select(func.count(), func.max(Round.closed_at), func.sum(Round.submitted_count)).where(
-                Round.status == "closed"
-            )
+        count, latest = session.execute(
+            select(func.count(), func.max(Round.closed_at)).where(Round.status == "closed")
         ).one()
-        bind = session.get_bind()
         return Snapshot(
-            database=bind.url.render_as_string(hide_password=True),
-            fingerprint=(int(count or 0), latest, int(submitted or 0)),
+            database=session.connection().engine.url.render_as_string(hide_password=True),
+            fingerprint=(int(count or 0), latest),
         )
 
     def frames(
@@ -307,10 +303,13 @@ class BenchmarkCache:
             with self._lock:
                 if key in self._entries:
                     return self._entries[key]  # type: ignore[no-any-return]
-            value = make()
+            try:
+                value = make()
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
             with self._lock:
                 self._entries[key] = value
-                self._building.pop(key, None)
                 while len(self._entries) > self._capacity:
                     self._entries.popitem(last=False)
             return value
@@ -367,7 +366,8 @@ def round_benchmark(
     assert organisation is not None
     synthetic = bool(organisation.synthetic)
     group = (peer_group, synthetic, *(getattr(organisation, c) for c in PEER_GROUPS[peer_group]))
-    parts, peers = [], set()
+    parts: list[pl.DataFrame] = []
+    peers: set[str] = set()
     for pinned in sorted(round_.instruments, key=lambda p: p.position):
         frames = cache.frames(session, snapshot, pinned.instrument_id, pinned.instrument_version)
         rows = frames.own_rows(organisation.id, round_.id, peer_group)
@@ -614,21 +614,3 @@ def export_scores(
     if not parts:
         return pl.DataFrame(schema=EXPORT_SCHEMA)
     return pl.concat(parts)
-
-
-def distinct_count(values: Iterable[Any]) -> int:
-    return len(set(values))
-
-
-def organisations_with_results(session: Session) -> int:
-    """Organisations with at least one closed round (a count for the dashboard)."""
-    return int(
-        session.scalar(
-            select(func.count(distinct(Round.organisation_id))).where(Round.status == "closed")
-        )
-        or 0
-    )
-
-
-def latest_closing(session: Session) -> datetime | None:
-    return session.scalar(select(func.max(Round.closed_at)).where(Round.status == "closed"))

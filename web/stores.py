@@ -27,12 +27,16 @@ from litestar.stores.base import NamespacedStore, Store
 from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from survey.settings import Settings
 
 SESSIONS = "sessions"
 DEFAULT_NAMESPACE = "smbench"
+# Per worker: requests beyond this many at once wait (up to REDIS_WAIT seconds) for a
+# Redis connection instead of failing (redis-py's default pool refuses the 101st).
+REDIS_CONNECTIONS = 50
+REDIS_WAIT = 10.0
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,11 @@ def build_stores(settings: Settings, *, namespace: str = DEFAULT_NAMESPACE) -> S
     ``namespace`` separates apps that share one Redis (tests use one per test).
     """
     if settings.redis_url:
-        redis = Redis.from_url(settings.redis_url)
+        redis = Redis.from_pool(
+            BlockingConnectionPool.from_url(
+                settings.redis_url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT
+            )
+        )
         redis_root = RedisStore(redis, namespace=namespace)
         return SharedStores(
             root=redis_root,

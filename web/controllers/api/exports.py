@@ -112,7 +112,9 @@ class ExportController(Controller):
         description="One row per peer group × instrument version × dimension with its "
         "statistics (a suppressed group carries its count only), and one row per "
         "dimension for each organisation that chose to share its named results (scores "
-        "resting on too few respondents left out). Demo data is labelled (synthetic).",
+        "resting on too few respondents left out). Demo data is labelled (synthetic). "
+        "The file is CSV (documented here), XLSX or Parquet, as an attachment.",
+        media_type=MEDIA_TYPES["csv"],
         sync_to_thread=True,
     )
     def scores(
