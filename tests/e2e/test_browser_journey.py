@@ -99,6 +99,7 @@ def test_a_whole_round_in_the_browser(live_server, new_context):
     assert reopened.locator("input[type=radio]:checked").count() == 0
     expect(reopened.get_by_text(f"14 of {PAGES * 7} questions answered")).to_be_visible()
     for number in range(3, PAGES + 1):
+        expect(reopened.get_by_text(f"Page {number} of {PAGES}")).to_be_visible()
         answer_page(reopened, 1, skip=1 if number == 4 else 0)
         reopened.get_by_role("button", name=re.compile("Save and (continue|review)")).click()
     expect(reopened.get_by_role("heading", level=1)).to_have_text("Check and submit")
@@ -127,7 +128,8 @@ def test_a_whole_round_in_the_browser(live_server, new_context):
     second.get_by_role("link", name="Begin met de vragen").click()
     expect(second.get_by_text(f"Pagina 1 van {PAGES}")).to_be_visible()
     second.screenshot(path="/tmp/respondent-desktop-nl.png", full_page=True)
-    for _ in range(3):
+    for number in range(1, 4):
+        expect(second.get_by_text(f"Pagina {number} van {PAGES}")).to_be_visible()
         answer_page(second, 4)
         second.get_by_role("button", name="Opslaan en verder").click()
     expect(second.get_by_text(f"Pagina 4 van {PAGES}")).to_be_visible()
@@ -137,7 +139,8 @@ def test_a_whole_round_in_the_browser(live_server, new_context):
     fresh.goto(resume_link)
     expect(fresh.get_by_text(f"Pagina 4 van {PAGES}")).to_be_visible()
     expect(fresh.locator("html")).to_have_attribute("lang", "nl")
-    for _ in range(4, PAGES + 1):
+    for number in range(4, PAGES + 1):
+        expect(fresh.get_by_text(f"Pagina {number} van {PAGES}")).to_be_visible()
         answer_page(fresh, 0)
         fresh.get_by_role("button", name=re.compile("Opslaan en (verder|controleren)")).click()
     expect(fresh.get_by_role("heading", level=1)).to_have_text("Controleren en insturen")

@@ -39,6 +39,7 @@ def _documented_as(formats: tuple[str, ...]) -> type[Operation]:
 
 def attachment(report: Report) -> Response[bytes]:
     content, media_type, filename = report
+    media_type = media_type.split(";")[0]  # Litestar adds the charset of text types itself
     disposition = "inline" if media_type.startswith("text/html") else "attachment"
     return Response(
         content,
