@@ -79,6 +79,10 @@ def load_file(path: Path) -> Instrument:
     try:
         node = yaml.compose(raw_text)
         data = yaml.safe_load(raw_text)
+    except RecursionError as exc:
+        raise InstrumentError(
+            [InstrumentProblem(name, "", "not valid YAML: the file is nested too deeply")]
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -1,0 +1,162 @@
+"""Bad input over the wire: Schemathesis against the schema a real server serves.
+
+``test_api_fuzz.py`` (in process) proves that no generated input causes a 5xx. This
+extends it to the served app (``python -m survey serve`` on a loopback port, the
+schema fetched from ``/schema/openapi.json``) and to what comes back: every answer
+must conform to the schema (a declared status code, the declared content type, a
+body that validates against the declared response schema). Real ids and tokens come
+from the same world as the in-process test, so that input reaches the handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from bench.loadgen import Server
+from tests.integration.conftest import ANSWERS_FULL
+
+CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
+EXAMPLES = 12
+
+pytestmark = pytest.mark.timeout(240)
+
+
+@pytest.fixture
+def served(db_url: str, tmp_path: Path) -> Iterator[Server]:
+    server = Server(
+        db_url,
+        data_dir=tmp_path / "data",
+        settings={"RATE_LIMIT_PER_MINUTE": "1000000", "REGISTRATION_LIMIT_PER_HOUR": "1000"},
+    )
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def _world(base_url: str) -> dict[str, str]:
+    """An organisation with an open and a closed round, and a started response."""
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+
+        def ok(response: httpx.Response) -> dict:
+            assert response.status_code in (200, 201), response.text
+            return response.json()
+
+        org = ok(
+            client.post(
+                "/api/organisations",
+                json={"name": "Fuzz", "sector": "police", "size_band": "1-49", "country": "NL"},
+            )
+        )
+        auth = {"Authorization": f"Bearer {org['coordinator_token']}"}
+        item = ok(client.get("/api/instruments/sm-maturity"))["items"][0]
+        answers = {item["id"]: item["options"][0]["value"]}
+        rounds = []
+        for label in ("Open", "Closed"):
+            rounds.append(
+                ok(
+                    client.post(
+                        f"/api/organisations/{org['id']}/rounds",
+                        json={"label": label, "instruments": ["sm-maturity"]},
+                        headers=auth,
+                    )
+                )
+            )
+        closed = rounds[1]
+        for _ in range(3):
+            started = ok(
+                client.post(f"/api/invites/{closed['invite_code']}/responses", json={"role": "hr"})
+            )
+            bearer = {"Authorization": f"Bearer {started['token']}"}
+            ok(client.put(f"/api/responses/{started['id']}/answers",
+                          json={"answers": answers}, headers=bearer))  # fmt: skip
+            ok(client.post(f"/api/responses/{started['id']}/submit", headers=bearer))
+        ok(client.post(f"/api/rounds/{closed['id']}/close", headers=auth))
+        respondent = ok(
+            client.post(f"/api/invites/{rounds[0]['invite_code']}/responses", json={"role": "it"})
+        )
+    assert ANSWERS_FULL  # (the in-process world uses the mini instrument instead)
+    return {
+        "org_id": org["id"],
+        "org_token": org["coordinator_token"],
+        "round_id": rounds[0]["id"],
+        "closed_round_id": closed["id"],
+        "invite_code": rounds[0]["invite_code"],
+        "response_id": respondent["id"],
+        "response_token": respondent["token"],
+        "instrument_id": "sm-maturity",
+    }
+
+
+def _with_real_ids(case, ids: dict[str, str]) -> str:
+    """Put real ids into the path; return the token that the operation takes."""
+    path_parameters = dict(case.path_parameters or {})
+    for name in path_parameters:
+        if name == "round_id" and case.path.endswith("/scores"):
+            path_parameters[name] = ids["closed_round_id"]
+        elif name in ids:
+            path_parameters[name] = ids[name]
+    case.path_parameters = path_parameters
+    return ids["response_token"] if "response_id" in path_parameters else ids["org_token"]
+
+
+def _run(served: Server, mode: GenerationMode, checks: list) -> list[str]:
+    """Every operation's failures (each operation runs to its end, then all are reported)."""
+    ids = _world(served.base_url)
+    schema = schemathesis.openapi.from_url(served.base_url + "/schema/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 14
+    if mode is GenerationMode.NEGATIVE:
+        operations = [op for op in operations if len(op.query) or len(op.body)]
+    failures = []
+    for operation in operations:
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case):
+            token = _with_real_ids(case, ids)
+            response = case.call(
+                base_url=served.base_url, headers={"Authorization": f"Bearer {token}"}
+            )
+            case.validate_response(response, checks=checks)
+
+        try:
+            check()
+        except (Exception, BaseExceptionGroup) as exc:  # every operation runs, then all fail
+            failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
+    return failures
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_no_server_error_and_every_body_conforms_to_the_served_schema(served, mode):
+    failures = _run(served, mode, CHECKS)
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.xfail(
+    reason="the schema documents only 200/201 and 400: the API's 401, 404, 409 and 422 "
+    "answers (docs/web-contract.md) are not declared on its operations yet",
+    strict=False,
+)
+def test_every_status_code_is_documented_in_the_served_schema(served):
+    failures = _run(served, GenerationMode.NEGATIVE, [status_code_conformance])
+    assert not failures, "\n\n".join(failures)
