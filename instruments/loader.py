@@ -188,9 +188,9 @@ def _semantic_problems(doc: InstrumentFile) -> list[Finding]:
                     ("cases", index, "sources", s_index, "file"),
                     f"unknown source file '{source.file}'",
                 )
-    for index, source in enumerate(doc.sources):
-        if source.file not in known_source_files():
-            add(("sources", index, "file"), f"unknown source file '{source.file}'")
+    for index, document in enumerate(doc.sources):
+        if document.file not in known_source_files():
+            add(("sources", index, "file"), f"unknown source file '{document.file}'")
     return found
 
 

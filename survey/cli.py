@@ -112,7 +112,9 @@ def import_(csv_file, close: bool) -> None:  # type: ignore[no-untyped-def]
             summary = import_responses(session, csv_file, library)
             if close:
                 for round_id in dict.fromkeys(summary.rounds):
-                    close_round(session, session.get(Round, round_id), library)
+                    imported = session.get(Round, round_id)
+                    assert imported is not None
+                    close_round(session, imported, library)
     except ImportRejected as exc:
         for error in exc.errors:
             click.echo(f"error: {csv_file.name}: {error}", err=True)

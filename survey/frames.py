@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
@@ -42,5 +42,5 @@ def items_frame(instruments: Iterable[Instrument]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=ITEM_SCHEMA)
 
 
-def answers_frame(rows: Iterable[dict[str, object]]) -> pl.DataFrame:
+def answers_frame(rows: Iterable[Mapping[str, object]]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=ANSWER_SCHEMA)

@@ -196,9 +196,7 @@ def _write(
             )
             new = Round(organisation_id=org_id, label=key, invite_code_hash=hash_token(new_token()))
             new.instruments = [
-                RoundInstrument(
-                    instrument_id=i, instrument_version=library.get(i).version, position=n
-                )  # type: ignore[union-attr]
+                RoundInstrument(instrument_id=i, instrument_version=_latest(library, i), position=n)
                 for n, i in enumerate(used)
             ]
             session.add(new)
@@ -239,6 +237,13 @@ def _write(
     summary.responses = len(responses)
     summary.answers = len(answers)
     return summary
+
+
+def _latest(library: InstrumentLibrary, instrument_id: str) -> str:
+    instrument = library.get(instrument_id)
+    if instrument is None:  # validated before writing; a library change in between is a bug
+        raise LookupError(f"instrument '{instrument_id}' is not installed")
+    return instrument.version
 
 
 def _numbered(reader: csv.DictReader) -> Iterable[tuple[int, dict[str, str]]]:

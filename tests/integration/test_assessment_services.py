@@ -99,9 +99,7 @@ def test_saving_is_idempotent_and_latest_wins(database, opened, lib):
 
 def test_submit_replay_returns_first_result_and_blocks_changes(database, opened, lib):
     _, opened_round = opened
-    rid, _ = factories.respond(
-        database, opened_round.invite_code, lib, {"rules.guideline": "full"}
-    )
+    rid, _ = factories.respond(database, opened_round.invite_code, lib, {"rules.guideline": "full"})
     with database.session() as s:
         first = s.get(Response, rid).submitted_at
         again = responses.submit(s, s.get(Response, rid))
@@ -130,9 +128,7 @@ def test_close_round_is_idempotent_and_refuses_later_answers(database, opened, l
         assert again.closed_at == closed_at and again.status == "closed"
         results = {
             r.dimension_id: r
-            for r in s.scalars(
-                select(DimensionResult).where(DimensionResult.round_id == again.id)
-            )
+            for r in s.scalars(select(DimensionResult).where(DimensionResult.round_id == again.id))
         }
         # rules: (100*2 + 0*1)/3; culture: one scored of two items = half -> defined
         assert results["rules"].score == pytest.approx(200 / 3)
@@ -151,9 +147,8 @@ def test_close_round_is_idempotent_and_refuses_later_answers(database, opened, l
 def test_objects_of_another_organisation_are_not_found(database, opened, lib):
     _, opened_round = opened
     other = factories.organisation(database, name="Provincie Anders")
-    with database.session() as s:
-        with pytest.raises(NotFound):
-            rounds.get_round(s, opened_round.round.id, of=s.merge(other.organisation))
+    with database.session() as s, pytest.raises(NotFound):
+        rounds.get_round(s, opened_round.round.id, of=s.merge(other.organisation))
 
 
 def test_concurrent_saves_lose_nothing_acknowledged(database, opened, lib):

@@ -166,7 +166,9 @@ def test_reordering_rows_with_any_scores_changes_nothing_but_rounding(data, rng)
     for left, right in zip(score_columns(before), score_columns(after), strict=True):
         assert left.is_null().equals(right.is_null())
         difference = (left - right).abs().max()
-        assert difference is None or difference <= 2e-9  # one unit in the 9th decimal, plus float error
+        assert (
+            difference is None or difference <= 2e-9
+        )  # one unit in the 9th decimal, plus float error
 
 
 @SETTINGS

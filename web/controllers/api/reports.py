@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, Parameter
 
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
@@ -31,7 +31,7 @@ def _documented_as(formats: tuple[str, ...]) -> type[Operation]:
         def __post_init__(self) -> None:
             ok = (self.responses or {}).get("200")
             if ok is not None and hasattr(ok, "content"):
-                binary = Schema(type=OpenAPIType.STRING, format="binary")
+                binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
                 ok.content = {MEDIA_TYPES[f]: OpenAPIMediaType(schema=binary) for f in formats}
 
     return ReportOperation
