@@ -60,8 +60,8 @@ lint: install ## Ruff and mypy
 	$(BIN)/mypy
 
 .PHONY: bench
-bench: install ## Run the speed and load benchmarks under bench/
-	$(BIN)/python -m bench
+bench: install ## Run the speed and load benchmarks under bench/ (the load part takes 5-6 minutes)
+	BENCH_REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/15} $(BIN)/python -m bench
 
 .PHONY: clean
 clean: ## Remove the virtualenv, caches and local database
