@@ -4,8 +4,10 @@ Each simulated respondent starts a response through the round's invitation code,
 saves every page (one dimension per request) of every instrument of the round and
 submits, then starts over while time remains. Every request is timed per step
 (``start``, ``save-page``, ``submit``, and ``resume`` after a fault); ``GET /health``
-is measured on its own with the same concurrency. Everything stays on the loopback
-interface and every loop is bounded in count and time.
+is measured on its own with the same concurrency. Each simulated respondent keeps one
+keep-alive connection (:class:`Connection`, a minimal HTTP/1.1 client on asyncio
+streams: httpx would cost the client more CPU than the server spends). Everything stays
+on the loopback interface and every loop is bounded in count and time.
 
 Fault runs (``resilient=True``): a request that fails at the transport level (the
 server was killed) is retried after a pause until the server answers again; the
@@ -376,7 +378,7 @@ class Stats:
         self.errors[step][what] += 1
 
     def down(self, step: str) -> None:
-        """A transport failure while the server is known to be down (fault runs only)."""
+        """A transport failure or a 502-504 in a fault run: the server is down."""
         self.unavailable[step] += 1
 
     def stop(self) -> None:

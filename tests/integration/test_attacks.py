@@ -4,13 +4,14 @@
   of 3 next to a group of 2 and the overall score; three groups where one is small;
   a role group split across two rounds; a round watched before and after one more
   response); a peer group cannot be compared with a nested one that lacks a few
-  organisations ("5 organisations minus one"), checked by brute force over every pair
-  of peer groups of several populations.
+  organisations ("5 organisations minus one"): through the benchmark API, and by brute
+  force over every pair of peer groups of several populations in `analytics.benchmark`.
 * Isolation: every route of the app that takes an organisation, round or response id
-  (API and pages; reports, exports and benchmarks included as they are added, since
-  the routes are discovered, not listed) is tried with another organisation's ids and
-  each kind of credential: coordinator, respondent and office bearer tokens, a
-  coordinator or office login session, a respondent's resume cookie.
+  (API and pages, reports and benchmarks included: the routes are discovered, not
+  listed) is tried with another organisation's ids and each kind of credential:
+  coordinator, respondent and office bearer tokens, a coordinator or office login
+  session, a respondent's resume cookie. The office's exports and sector views name
+  only organisations that chose to share, and open to no other credential.
 * Guessing: invitation codes, respondent and coordinator tokens, resume links and
   passwords guessed past the rate limit get 429, and the right one is refused as
   well until the window has passed.
@@ -303,6 +304,46 @@ def test_no_two_shown_peer_groups_differ_by_a_few_organisations(seed):
     _assert_no_peer_group_differencing(_population(members))
 
 
+def test_the_benchmark_api_hides_one_of_five_and_five_plus_one(api):
+    """Through ``GET /api/rounds/{id}/benchmark``: five municipalities and one police
+    force. The municipalities' sector group (5) and all organisations (6) differ by the
+    police force alone, so no coordinator sees both; the police force's sector (1)
+    shows its count only."""
+    answer_sets = [ANSWERS_NONE, ANSWERS_SOME, ANSWERS_FULL, ANSWERS_SOME, ANSWERS_NONE]
+    rounds = {}
+    for n, answers in enumerate(answer_sets):
+        org = api.register(f"Gemeente {n}")
+        rounds[f"municipality {n}"] = _closed_round(api, org, {"staff": [answers] * 3}, "r")
+    police = api.register("Politie Eenheid", sector="police")
+    rounds["police"] = _closed_round(api, police, {"staff": [ANSWERS_FULL] * 3}, "r")
+
+    def view(name: str, peers: str) -> dict:
+        round_ = rounds[name]
+        response = api.client.get(
+            f"/api/rounds/{round_.id}/benchmark",
+            params={"peers": peers},
+            headers=round_.org.auth,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    for name in rounds:
+        everyone, sector = view(name, "all"), view(name, "sector")
+        assert everyone["peer_count"] == 6
+        assert sector["peer_count"] == (1 if name == "police" else 5)
+        for a, b in zip(everyone["dimensions"], sector["dimensions"], strict=True):
+            assert a["dimension"] == b["dimension"]
+            assert a["suppressed"] or b["suppressed"], (name, a, b)
+            if name != "police":  # not vacuous: one of the two does show
+                assert not (a["suppressed"] and b["suppressed"]), (name, a, b)
+            for hidden in (a, b):
+                if hidden["suppressed"]:
+                    assert all(hidden[s] is None for s in benchmark.STATISTICS)
+                    assert hidden["percentile"] is None
+        if name == "police":
+            assert all(d["suppressed"] for d in sector["dimensions"])
+
+
 # --- isolation: every route that takes an id, every credential ----------------------------
 
 
@@ -505,6 +546,57 @@ def test_no_credential_reaches_another_organisations_objects(attack_world, brows
         f"/api/organisations/{victim.org_id}",
     ):
         assert owner.get(path, headers=bearer(victim.org_token)).status_code == 200, path
+
+
+OFFICE_PREFIXES = ("/api/exports", "/api/benchmarks", "/office")
+
+
+def _office_routes(app) -> list[str]:
+    """Every GET route of the integrity office's exports, benchmarks and reports."""
+    return sorted(
+        route.path
+        for route in app.routes
+        if route.path.startswith(OFFICE_PREFIXES)
+        and "{" not in route.path
+        and "GET" in getattr(route, "methods", ())
+    )
+
+
+def test_exports_and_sector_views_name_only_organisations_that_share(
+    attack_world, browsers, client
+):
+    """The office's exports and reports name the organisations that chose to share and
+    no other; no coordinator or respondent credential opens them at all."""
+    app, victim, attacker, office_token = attack_world
+    api = Api(client)
+    sharer = api.register("Gemeente Deelt", share_with_integrity_office=True)
+    _closed_round(api, sharer, {"staff": [ANSWERS_SOME] * 3}, "shared round")
+    routes = _office_routes(app)
+    assert "/api/exports/scores" in routes
+    credentials = _credentials(browsers, attacker, victim, office_token)
+    office_kinds = {"office API token", "office session"}
+    exported = ""
+    for name, (browser, headers) in credentials.items():
+        for path in routes:
+            api_route = path.startswith("/api")
+            if name == "office session" and api_route:
+                continue  # cookies never count on the API (checked below)
+            if name == "office API token" and not api_route:
+                continue  # bearer tokens are for the API
+            response = browser.get(path, headers=headers, follow_redirects=False)
+            what = (name, path, response.status_code, response.text[:300])
+            if name in office_kinds:
+                assert response.status_code < 500, what
+                for secret in (*victim.secrets(), victim.org_id, attacker.name, attacker.org_id):
+                    assert secret not in response.text, what
+                if path == "/api/exports/scores":
+                    assert response.status_code == 200, what
+                    exported = response.text
+            else:
+                assert response.status_code in (302, 303, 401), what
+    office_browser, _ = credentials["office session"]
+    assert office_browser.get("/api/exports/scores").status_code == 401
+    assert "Gemeente Deelt" in exported  # the export is not empty: the sharer is named
 
 
 # --- guessing past the rate limit -------------------------------------------------------------
