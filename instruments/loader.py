@@ -19,10 +19,12 @@ from pydantic import ValidationError
 
 from instruments.schema import (
     DONT_KNOW,
+    LADDER_SCORES,
     NOT_APPLICABLE,
     FileOption,
     Instrument,
     InstrumentFile,
+    InstrumentFileV2,
     Item,
     Option,
     OptionKind,
@@ -63,6 +65,31 @@ def known_source_files() -> frozenset[str]:
         return frozenset(entry["file"] for entry in yaml.safe_load(fh))
 
 
+@cache
+def known_roles() -> frozenset[str]:
+    """The respondent roles of the shared vocabulary (items route by them)."""
+    with (DATA_DIR / "vocabularies.yaml").open(encoding="utf-8") as fh:
+        return frozenset(entry["id"] for entry in yaml.safe_load(fh)["roles"])
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice in one mapping (YAML lets the last win)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"duplicate key '{key}'",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def instrument_paths(directory: Path = DATA_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.name not in NON_INSTRUMENT_FILES)
 
@@ -78,7 +105,7 @@ def load_file(path: Path) -> Instrument:
         ) from exc
     try:
         node = yaml.compose(raw_text)
-        data = yaml.safe_load(raw_text)
+        data = yaml.load(raw_text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except RecursionError as exc:
         raise InstrumentError(
             [InstrumentProblem(name, "", "not valid YAML: the file is nested too deeply")]
@@ -94,8 +121,9 @@ def load_file(path: Path) -> Instrument:
         raise InstrumentError(
             [InstrumentProblem(name, "", "the file must hold a mapping (an instrument)")]
         )
+    model = InstrumentFileV2 if data.get("schema") == 2 else InstrumentFile
     try:
-        parsed = InstrumentFile.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         raise InstrumentError(
             [
@@ -143,7 +171,7 @@ def load_files(paths: Iterable[Path]) -> list[Instrument]:
 Finding = tuple[tuple[Any, ...], str]
 
 
-def _semantic_problems(doc: InstrumentFile) -> list[Finding]:
+def _semantic_problems(doc: InstrumentFile | InstrumentFileV2) -> list[Finding]:
     """Problems a schema cannot see: ids, references between parts, known sources."""
     found: list[Finding] = []
 
@@ -163,15 +191,19 @@ def _semantic_problems(doc: InstrumentFile) -> list[Finding]:
     for index, dimension in enumerate(doc.dimensions):
         if not used[dimension.id]:
             add(("dimensions", index), f"dimension '{dimension.id}' has no items")
-    for name, options in doc.scales.items():
-        found.extend(_option_problems(("scales", name), options))
+    if isinstance(doc, InstrumentFileV2):
+        found.extend(_v2_problems(doc))
+    else:
+        for name, options in doc.scales.items():
+            found.extend(_option_problems(("scales", name), options))
     for index, item in enumerate(doc.items):
         if item.dimension not in dimension_ids:
             add(("items", index, "dimension"), f"unknown dimension '{item.dimension}'")
-        if item.scale is not None and item.scale not in doc.scales:
-            add(("items", index, "scale"), f"unknown scale '{item.scale}'")
-        if item.options is not None:
-            found.extend(_option_problems(("items", index, "options"), item.options))
+        if isinstance(doc, InstrumentFile):
+            if item.scale is not None and item.scale not in doc.scales:  # type: ignore[union-attr]
+                add(("items", index, "scale"), f"unknown scale '{item.scale}'")  # type: ignore[union-attr]
+            if item.options is not None:
+                found.extend(_option_problems(("items", index, "options"), item.options))  # type: ignore[arg-type]
         for s_index, source in enumerate(item.sources):
             if source.file not in known_source_files():
                 add(
@@ -194,6 +226,37 @@ def _semantic_problems(doc: InstrumentFile) -> list[Finding]:
     return found
 
 
+def _v2_problems(doc: InstrumentFileV2) -> list[Finding]:
+    """Schema 2: roles from the vocabulary, gating items inside their dimension, unique rungs."""
+    found: list[Finding] = []
+    dimension_of = {item.id: item.dimension for item in doc.items}
+    for index, item in enumerate(doc.items):
+        for r_index, role in enumerate(item.roles):
+            if role not in known_roles():
+                found.append((("items", index, "roles", r_index), f"unknown role '{role}'"))
+        if len(set(item.roles)) != len(item.roles):
+            found.append((("items", index, "roles"), "a role is listed twice"))
+        values = [o.value for o in item.options]
+        for o_index, value in enumerate(values):
+            if values.index(value) != o_index:
+                found.append(
+                    (
+                        ("items", index, "options", o_index, "value"),
+                        f"duplicate option value '{value}'",
+                    )
+                )
+    for index, dimension in enumerate(doc.dimensions):
+        for b_index, item_id in enumerate(dimension.basics):
+            if dimension_of.get(item_id) != dimension.id:
+                found.append(
+                    (
+                        ("dimensions", index, "basics", b_index),
+                        f"'{item_id}' is not an item of dimension '{dimension.id}'",
+                    )
+                )
+    return found
+
+
 def _option_problems(path: tuple[Any, ...], options: Sequence[FileOption]) -> list[Finding]:
     found: list[Finding] = []
     values = [o.value for o in options]
@@ -205,7 +268,9 @@ def _option_problems(path: tuple[Any, ...], options: Sequence[FileOption]) -> li
     return found
 
 
-def _build(doc: InstrumentFile) -> Instrument:
+def _build(doc: InstrumentFile | InstrumentFileV2) -> Instrument:
+    if isinstance(doc, InstrumentFileV2):
+        return _build_v2(doc)
     return Instrument(
         id=doc.id,
         version=doc.version,
@@ -235,16 +300,66 @@ def _build(doc: InstrumentFile) -> Instrument:
     )
 
 
+def _build_v2(doc: InstrumentFileV2) -> Instrument:
+    """Rung k (1-5) of every item scores ``LADDER_SCORES[k - 1]``; the level of rung k is k."""
+    return Instrument(
+        id=doc.id,
+        version=doc.version,
+        scheme=2,
+        title=doc.title,
+        description=doc.description,
+        sources=doc.sources,
+        dimensions=doc.dimensions,
+        items=tuple(
+            Item(
+                id=item.id,
+                dimension=item.dimension,
+                weight=item.weight,
+                tag=None,
+                uses=item.uses,
+                roles=item.roles,
+                text=item.text,
+                options=_with_reserved(
+                    [
+                        Option(
+                            value=o.value,
+                            label=o.label,
+                            score=LADDER_SCORES[rung - 1],
+                            rung=rung,
+                            emphasis=o.emphasis,
+                        )
+                        for rung, o in enumerate(item.options, start=1)
+                    ],
+                    offer_not_applicable=item.not_applicable_reason is not None,
+                ),
+                recommendation=item.recommendations.basic,
+                advanced_recommendation=item.recommendations.advanced,
+                not_applicable_reason=item.not_applicable_reason,
+                dialogue_question=item.dialogue_question,
+                sources=item.sources,
+            )
+            for item in doc.items
+        ),
+        cases=doc.cases,
+    )
+
+
+def _with_reserved(options: list[Option], *, offer_not_applicable: bool) -> tuple[Option, ...]:
+    options.append(Option(value=DONT_KNOW, label=DONT_KNOW_LABEL, kind=OptionKind.DONT_KNOW))
+    if offer_not_applicable:
+        options.append(
+            Option(value=NOT_APPLICABLE, label=NOT_APPLICABLE_LABEL, kind=OptionKind.NOT_APPLICABLE)
+        )
+    return tuple(options)
+
+
 def _complete_options(
     options: Sequence[FileOption], *, offer_not_applicable: bool
 ) -> tuple[Option, ...]:
-    complete = [Option(value=o.value, label=o.label, score=o.score) for o in options]
-    complete.append(Option(value=DONT_KNOW, label=DONT_KNOW_LABEL, kind=OptionKind.DONT_KNOW))
-    if offer_not_applicable:
-        complete.append(
-            Option(value=NOT_APPLICABLE, label=NOT_APPLICABLE_LABEL, kind=OptionKind.NOT_APPLICABLE)
-        )
-    return tuple(complete)
+    return _with_reserved(
+        [Option(value=o.value, label=o.label, score=o.score) for o in options],
+        offer_not_applicable=offer_not_applicable,
+    )
 
 
 def _location(loc: Sequence[Any], data: Any) -> str:

@@ -41,11 +41,31 @@ class OptionKind(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
+class Emphasis(Strict):
+    """How strongly an answer option expresses control and enablement (0 none .. 4 very strong).
+
+    This is orientation, not maturity: a total ban is strong control and no enablement,
+    whatever rung of the maturity ladder it sits on. Schema 2 only; either part may be
+    left out when the option says nothing about it.
+    """
+
+    control: int | None = Field(default=None, ge=0, le=4)
+    enablement: int | None = Field(default=None, ge=0, le=4)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Emphasis:
+        if self.control is None and self.enablement is None:
+            raise ValueError("give 'control', 'enablement' or both")
+        return self
+
+
 class Option(Strict):
     value: Slug
     label: Text
     score: float | None = Field(default=None, ge=0, le=100)
     kind: OptionKind = OptionKind.SCORED
+    rung: int | None = Field(default=None, ge=1, le=5)
+    emphasis: Emphasis | None = None
 
     @model_validator(mode="after")
     def _score_matches_kind(self) -> Option:
@@ -96,6 +116,8 @@ class Dimension(Strict):
     title: Text
     description: Text
     levels: tuple[Text, Text, Text, Text, Text]
+    basics: tuple[Slug, ...] = ()
+    """Schema 2: items of this dimension that gate its level (see docs/instrument-format.md)."""
 
 
 class ItemFile(Strict):
@@ -122,6 +144,72 @@ class ItemFile(Strict):
         return self
 
 
+class OptionFileV2(Strict):
+    """A rung of a schema-2 ladder: its score and level follow from its position."""
+
+    value: Slug
+    label: Text
+    emphasis: Emphasis | None = None
+
+    @model_validator(mode="after")
+    def _not_reserved(self) -> OptionFileV2:
+        if self.value in RESERVED_VALUES:
+            raise ValueError(f"'{self.value}' is reserved; the loader adds it itself")
+        return self
+
+
+class Recommendations(Strict):
+    """Advice by where the organisation stands on an item.
+
+    ``basic`` for rungs 1-2 (the basics are missing), ``advanced`` for rungs 3-4 (the
+    basics are there; what takes it further). Nothing is advised at rung 5.
+    """
+
+    basic: Text
+    advanced: Text
+
+
+HALF_STEPS = (0.5, 1.0, 1.5, 2.0)
+
+
+class ItemFileV2(Strict):
+    id: Slug
+    dimension: Slug
+    weight: float = 1.0
+    uses: tuple[Use, ...] = ()
+    roles: tuple[Slug, ...] = Field(min_length=1)
+    text: Text
+    options: tuple[OptionFileV2, ...] = Field(min_length=5, max_length=5)
+    not_applicable_reason: Text | None = None
+    recommendations: Recommendations
+    dialogue_question: Text
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _weight_in_half_steps(self) -> ItemFileV2:
+        if self.weight not in HALF_STEPS:
+            raise ValueError("weight must be 0.5, 1.0, 1.5 or 2.0")
+        return self
+
+
+LADDER_SCORES: tuple[float, ...] = (0.0, 25.0, 50.0, 75.0, 100.0)
+
+
+class Ladder(Strict):
+    """Schema 2: the one-to-one mapping of rungs to scores and levels, written in each file."""
+
+    scores: tuple[float, float, float, float, float]
+    levels: tuple[int, int, int, int, int]
+
+    @model_validator(mode="after")
+    def _one_to_one(self) -> Ladder:
+        if self.scores != LADDER_SCORES or self.levels != (1, 2, 3, 4, 5):
+            raise ValueError(
+                "the ladder must map rungs 1-5 to scores 0, 25, 50, 75, 100 and levels 1-5"
+            )
+        return self
+
+
 class Case(Strict):
     id: Slug
     dimensions: tuple[Slug, ...] = Field(min_length=1)
@@ -130,8 +218,23 @@ class Case(Strict):
     sources: tuple[Source, ...] = Field(min_length=1)
 
 
+class InstrumentFileV2(Strict):
+    """A schema-2 instrument exactly as written in its file."""
+
+    schema_version: Literal[2] = Field(alias="schema")
+    id: Slug
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")]
+    title: Text
+    description: Text
+    sources: tuple[DocumentSource, ...] = Field(min_length=1)
+    ladder: Ladder
+    dimensions: tuple[Dimension, ...] = Field(min_length=1)
+    items: tuple[ItemFileV2, ...] = Field(min_length=1)
+    cases: tuple[Case, ...] = ()
+
+
 class InstrumentFile(Strict):
-    """The instrument exactly as written in its file."""
+    """A schema-1 instrument exactly as written in its file."""
 
     schema_version: Literal[1] = Field(alias="schema")
     id: Slug
@@ -158,6 +261,15 @@ class Item(Strict):
     recommendation: Text
     dialogue_question: Text
     sources: tuple[Source, ...]
+    roles: tuple[str, ...] = ()
+    """The roles this item is asked of; empty means every role (schema 1)."""
+    advanced_recommendation: Text | None = None
+    """Schema 2: the advice once the basics are there (rungs 3-4); ``recommendation``
+    is the advice for rungs 1-2."""
+    not_applicable_reason: Text | None = None
+
+    def asked_of(self, role: str) -> bool:
+        return not self.roles or role in self.roles
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -170,6 +282,8 @@ class Item(Strict):
 class Instrument(Strict):
     id: str
     version: str
+    scheme: Literal[1, 2] = 1
+    """The scoring rules the instrument's answers follow: its file's schema version."""
     title: Text
     description: Text
     sources: tuple[DocumentSource, ...]
@@ -189,6 +303,10 @@ class Instrument(Strict):
 
     def items_of(self, dimension_id: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.dimension == dimension_id)
+
+    def items_for(self, role: str) -> tuple[Item, ...]:
+        """The items asked of a respondent in ``role`` (routing by role, schema 2)."""
+        return tuple(i for i in self.items if i.asked_of(role))
 
     @cached_property
     def _items_by_id(self) -> dict[str, Item]:
