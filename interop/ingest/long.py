@@ -86,10 +86,8 @@ def read_long(
     seen: dict[tuple[str, str], str] = {}
     for r in rows:
         place = table.places[r]
-        if (
-            ("instrument" in at
-            and cell(r, "instrument") != book.instrument_id)
-            or ("version" in at and cell(r, "version") != book.version)
+        if ("instrument" in at and cell(r, "instrument") != book.instrument_id) or (
+            "version" in at and cell(r, "version") != book.version
         ):
             written = (
                 marker(cell(r, "instrument"), cell(r, "version"))
