@@ -53,25 +53,27 @@ def shown(scores: Scores) -> Scores:
 
 
 def use_scores(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> pl.DataFrame:
-    """Scores per functional use: each use scored like a dimension of its items.
+    """Scores per functional use: each use of an instrument scored like a dimension of
+    the items that look at it (an item with two uses counts in both).
 
     Columns: organisation_id, instrument_id, use, score, level, respondents,
-    suppressed. Empty when no item has uses.
+    suppressed. Empty when no item has uses. The engine keys items by instrument, so
+    each (instrument, use) is scored as an instrument of its own.
     """
-    items = pl.DataFrame(
+    uses = pl.DataFrame(
         [
-            {
-                "item_id": item.id,
-                "instrument_id": inst.id,
-                "dimension_id": use.value,
-                "weight": float(item.weight),
-                "tag": None,
-            }
+            (inst.id, item.id, use.value, float(item.weight))
             for inst in instruments
             for item in inst.items
             for use in item.uses
         ],
-        schema=scoring.ITEM_SCHEMA,
+        schema={
+            "instrument_id": pl.String,
+            "item_id": pl.String,
+            "use": pl.String,
+            "weight": pl.Float64,
+        },
+        orient="row",
     )
     schema = {
         "organisation_id": pl.String(),
@@ -82,17 +84,24 @@ def use_scores(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> pl.D
         "respondents": pl.Int64(),
         "suppressed": pl.Boolean(),
     }
-    if items.is_empty():
-        return pl.DataFrame(schema=schema)
+    scope = pl.concat_str("instrument_id", "use", separator="\x1f")
     used = answers.join(
-        items.select("instrument_id", "item_id").unique(), on=["instrument_id", "item_id"]
+        uses.select("instrument_id", "item_id", "use"), on=["instrument_id", "item_id"]
     )
     if used.is_empty():
         return pl.DataFrame(schema=schema)
-    by_use = shown(scoring.score(used.select(*scoring.ANSWER_SCHEMA), items)).dimensions
-    return by_use.rename({"dimension_id": "use"}).select(
-        pl.col(c).cast(t) for c, t in schema.items()
+    items = uses.select(
+        "item_id",
+        scope.alias("instrument_id"),
+        pl.col("use").alias("dimension_id"),
+        "weight",
+        pl.lit(None, pl.String).alias("tag"),
     )
+    frame = used.with_columns(scope.alias("instrument_id")).select(*scoring.ANSWER_SCHEMA)
+    by_use = shown(scoring.score(frame, items)).dimensions
+    return by_use.with_columns(
+        pl.col("instrument_id").str.split("\x1f").list.first(), pl.col("dimension_id").alias("use")
+    ).select(pl.col(c).cast(t) for c, t in schema.items())
 
 
 def results_rows(
