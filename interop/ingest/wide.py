@@ -12,7 +12,7 @@ from interop.codebook import Codebook
 from interop.ingest.choose import choose_codebook
 from interop.ingest.layouts import Layout, skip_tag_row
 from interop.ingest.model import CANONICAL_SCHEMA, Counts, ReadOptions, ReadResult
-from interop.ingest.problems import Problems
+from interop.ingest.problems import IngestError, Problems
 from interop.ingest.resolve import AnswerIndex, Column, ColumnIndex, RoleIndex, is_empty, special
 from interop.ingest.table import Table
 from interop.vocab import normal
@@ -119,6 +119,13 @@ def read_wide(
         marker_place,
         table.header[marker_column] if marker_column is not None else None,
     )
+    if file_marker and file_marker != book.marker:
+        raise IngestError.one(
+            path,
+            f"answers to '{file_marker}', another instrument or version than {book.marker}",
+            marker_place,
+            table.header[marker_column] if marker_column is not None else None,
+        )
     respondent, completion, columns = _columns(table, layout, book, options, labels, problems)
     problems.raise_any()
     roles = RoleIndex(book)
