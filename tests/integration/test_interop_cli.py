@@ -315,7 +315,9 @@ def test_a_wide_file_with_a_score_no_option_has(tmp_path):
 
 def _legacy_files(tmp_path: Path, weight: str = "1.0", score: str = "50,0") -> list[str]:
     item = SM.items[0]
-    weight = {"own": f"{item.weight:g}", "other": "1.5" if item.weight != 1.5 else "1"}.get(weight, weight)
+    weight = {"own": f"{item.weight:g}", "other": "1.5" if item.weight != 1.5 else "1"}.get(
+        weight, weight
+    )
     score = {"valid": f"{item.scored_options[1].score:g}"}.get(score, score)
     items = tmp_path / "items.csv"
     items.write_text(
