@@ -48,7 +48,7 @@ def relevance(book: Codebook, roles: tuple[str, ...]) -> str:
     codes = book.role_codes(roles)
     if not roles or len(codes) == len(book.roles):
         return "1"
-    return " or ".join(f'{ROLE_CODE}.NAOK == "{code}"' for code in codes)
+    return " or ".join(f"{ROLE_CODE}.NAOK == '{code}'" for code in codes)
 
 
 def _rows(instrument: Instrument, book: Codebook, lang: str) -> list[dict[str, str]]:

@@ -86,7 +86,7 @@ def test_limesurvey_structure(instrument):
 def test_limesurvey_routes_each_role_to_its_items():
     rows = [r for r in _limesurvey_rows(MINI) if r["class"] == "Q" and r["language"] == "en"]
     relevance = {r["name"]: r["relevance"] for r in rows}
-    assert relevance["Q02"] == 'ROLE.NAOK == "1" or ROLE.NAOK == "3" or ROLE.NAOK == "4"'
+    assert relevance["Q02"] == "ROLE.NAOK == '1' or ROLE.NAOK == '3' or ROLE.NAOK == '4'"
     assert relevance["Q03"] == "1"
 
 
