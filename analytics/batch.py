@@ -1,7 +1,8 @@
 """Batch analysis from files: the app's scoring engine and benchmark on exported answers.
 
 For integrity offices whose answers came from another survey tool. Input files are
-Parquet (``.parquet``, ``.pq``) or CSV (``.csv``, UTF-8, header row, comma-separated):
+Parquet (``.parquet``, ``.pq``) or CSV (``.csv`` with a header row; UTF-8, UTF-16 or
+Windows-1252, separated by commas, semicolons or tabs, numbers with a decimal point or comma):
 
 * answers: ``organisation_id, respondent_id, role, item_id, score`` and optionally
   ``kind``; one row per respondent and answered item. ``score`` is 0-100, or empty for
@@ -19,7 +20,8 @@ score, exactly like "don't know" and "not applicable", but the file cannot say w
 of the two it was, so ``dont_know_rate`` is reported as null (unknown) rather than
 guessed.
 
-Scoring is :func:`survey.scoring.score` itself. ``scores.parquet`` holds, per
+Scoring is :func:`survey.scoring.score` itself, reached (like the anonymity and
+benchmark functions) through the adapter :mod:`interop.engine`. ``scores.parquet`` holds, per
 organisation × instrument × dimension, the scores after
 :func:`survey.anonymity.anonymise_scores` (score and level null with ``suppressed``
 when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
@@ -44,12 +46,13 @@ import polars as pl
 from analytics import benchmark
 from instruments import default_library
 from instruments.schema import HALF_STEPS
+from interop import engine
 from interop.ingest import layouts
 from interop.ingest.problems import IngestError
 from interop.ingest.table import Table
 from interop.ingest.table import read_table as read_any_table
 from interop.vocab import resolvers
-from survey import anonymity, scoring
+from survey import scoring
 
 BATCH_VERSION = "batch"
 BATCH_ROUND = "batch"
@@ -472,7 +475,7 @@ def load_answers(
 
 def scores_table(scores: scoring.Scores, *, has_kind: bool) -> pl.DataFrame:
     """The anonymised dimension scores as written to ``scores.parquet``."""
-    shown = anonymity.anonymise_scores(scores).dimensions
+    shown = engine.shown(scores).dimensions
     if not has_kind:
         shown = shown.with_columns(pl.lit(None, pl.Float64).alias("dont_know_rate"))
     return shown.select(pl.col(c).cast(t) for c, t in SCORES_SCHEMA.items())
@@ -496,7 +499,7 @@ def results_frame(
 
 def benchmark_table(results: pl.DataFrame) -> pl.DataFrame:
     """:func:`analytics.benchmark.benchmark_all` as written to ``benchmark.parquet``."""
-    every = benchmark.benchmark_all(benchmark.representatives(results))
+    every = engine.benchmarks(results)
     return every.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items())
 
 
@@ -531,7 +534,7 @@ def analyse(
         raise BadFile(answers_path, "no answers")
     step("scoring")
     try:
-        scores = scoring.score(answers, items)
+        scores = engine.score_frames(answers, items)
     except ValueError as error:
         raise BadFile(answers_path, str(error)) from None
     step("benchmarking")

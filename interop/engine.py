@@ -19,10 +19,6 @@ from datetime import UTC, date, datetime
 import polars as pl
 
 from analytics import benchmark
-from analytics.report import charts, render
-from analytics.report.content import INSTRUMENT_SCOPE, improvement_report
-from analytics.report.model import OrganisationProfile, ReportInput
-from analytics.report.sector import SectorInput, sector_report
 from instruments import Instrument
 from survey import anonymity, scoring
 from survey.frames import items_frame as _items_frame
@@ -41,10 +37,12 @@ def items_frame(instruments: Sequence[Instrument]) -> pl.DataFrame:
 
 def score(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> Scores:
     """Every analysis of the answers (canonical columns), as for a closed round."""
-    frame = answers.select(*scoring.ANSWER_SCHEMA)
-    return scoring.score(
-        frame, items_frame(instruments), maturity_instrument_id=MATURITY_INSTRUMENT
-    )
+    return score_frames(answers.select(*scoring.ANSWER_SCHEMA), items_frame(instruments))
+
+
+def score_frames(answers: pl.DataFrame, items: pl.DataFrame) -> Scores:
+    """Every analysis of answers and items frames (the original batch's items file)."""
+    return scoring.score(answers, items, maturity_instrument_id=MATURITY_INSTRUMENT)
 
 
 def shown(scores: Scores) -> Scores:
@@ -115,6 +113,8 @@ def results_rows(
     """Raw organisation scores as benchmark ``results`` rows, one round per organisation;
     with ``instruments_level`` the instrument scores stand in as one dimension."""
     if instruments_level:
+        from analytics.report.content import INSTRUMENT_SCOPE
+
         frame = scores.instruments.rename({"min_respondents": "respondents"}).with_columns(
             pl.lit(INSTRUMENT_SCOPE).alias("dimension_id")
         )
@@ -192,6 +192,10 @@ def improvement_files(
     today: date | None = None,
 ) -> tuple[bytes, bytes]:
     """One organisation's improvement report as (HTML, PDF)."""
+    from analytics.report import charts, render
+    from analytics.report.content import improvement_report
+    from analytics.report.model import OrganisationProfile, ReportInput
+
     organisation_id = organisation["organisation_id"]
     visible = shown(scores)
     results, mine = _round_results(visible, organisation_id, instruments, respondents, lang)
@@ -228,6 +232,9 @@ def sector_files(
     today: date | None = None,
 ) -> tuple[bytes, bytes]:
     """The sector report of one instrument version as (HTML, PDF)."""
+    from analytics.report import charts, render
+    from analytics.report.sector import SectorInput, sector_report
+
     model = sector_report(
         SectorInput(
             instrument=instrument,

@@ -378,3 +378,49 @@ def test_the_original_batch_says_when_answers_are_a_tool_export(tmp_path):
     result = analyse(*args)
     assert result.exit_code == 2
     assert "the file looks like a limesurvey export" in result.stderr
+
+
+def test_survey_import_takes_a_tool_export(db_url, database, monkeypatch, tmp_path):
+    from sqlalchemy import select
+
+    from survey.models import DimensionResult, Round
+    from survey.services.organisations import register_organisation
+    from survey.settings import get_settings
+
+    with database.session() as session:
+        org = register_organisation(
+            session, name="Gemeente A", sector="municipalities", size_band="50-249", country="NL"
+        )
+        org_id = org.organisation.id
+    path = write_limesurvey(tmp_path / "export.csv", limesurvey_rows(3))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            main,
+            [
+                "import",
+                str(path),
+                "--format",
+                "auto",
+                "--organisation",
+                org_id,
+                "--round",
+                "LimeSurvey 2026",
+                "--close",
+            ],
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "in 6 response(s) into 1 round(s)" in result.output
+    with database.session() as session:
+        round_ = session.scalars(select(Round).where(Round.organisation_id == org_id)).one()
+        assert round_.label == "LimeSurvey 2026" and round_.status == "closed"
+        assert session.scalars(
+            select(DimensionResult.score).where(DimensionResult.round_id == round_.id)
+        ).all()
+    bad = CliRunner().invoke(
+        main, ["import", str(path), "--format", "auto", "--organisation", "nobody"]
+    )
+    assert bad.exit_code == 2 and "unknown organisation 'nobody'" in bad.stderr
