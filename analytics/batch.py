@@ -1,7 +1,8 @@
 """Batch analysis from files: the app's scoring engine and benchmark on exported answers.
 
 For integrity offices whose answers came from another survey tool. Input files are
-Parquet (``.parquet``, ``.pq``) or CSV (``.csv``, UTF-8, header row, comma-separated):
+Parquet (``.parquet``, ``.pq``) or CSV (``.csv`` with a header row; UTF-8, UTF-16 or
+Windows-1252, separated by commas, semicolons or tabs, numbers with a decimal point or comma):
 
 * answers: ``organisation_id, respondent_id, role, item_id, score`` and optionally
   ``kind``; one row per respondent and answered item. ``score`` is 0-100, or empty for
@@ -19,7 +20,8 @@ score, exactly like "don't know" and "not applicable", but the file cannot say w
 of the two it was, so ``dont_know_rate`` is reported as null (unknown) rather than
 guessed.
 
-Scoring is :func:`survey.scoring.score` itself. ``scores.parquet`` holds, per
+Scoring is :func:`survey.scoring.score` itself, reached (like the anonymity and
+benchmark functions) through the adapter :mod:`interop.engine`. ``scores.parquet`` holds, per
 organisation × instrument × dimension, the scores after
 :func:`survey.anonymity.anonymise_scores` (score and level null with ``suppressed``
 when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
@@ -32,6 +34,7 @@ file and, where there is one, the column.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,7 +44,15 @@ from pathlib import Path
 import polars as pl
 
 from analytics import benchmark
-from survey import anonymity, scoring
+from instruments import default_library
+from instruments.schema import HALF_STEPS
+from interop import engine
+from interop.ingest import layouts
+from interop.ingest.problems import IngestError
+from interop.ingest.table import Table
+from interop.ingest.table import read_table as read_any_table
+from interop.vocab import resolvers
+from survey import scoring
 
 BATCH_VERSION = "batch"
 BATCH_ROUND = "batch"
@@ -142,6 +153,34 @@ def _location(path: Path, index: int) -> str:
     return f"line {index + 2}" if _format(path) == "csv" else f"row {index + 1}"
 
 
+def _csv_frame(path: Path) -> pl.DataFrame:
+    """A CSV file as text columns: UTF-8 (with or without BOM), UTF-16 or Windows-1252,
+    delimited by comma, semicolon, tab or bar (see :mod:`interop.ingest.table`)."""
+    try:
+        table = read_any_table(path)
+    except IngestError as error:
+        raise BadFile(
+            path, "cannot read the file: " + "; ".join(p.message for p in error.problems)
+        ) from None
+    width = len(table.header)
+    rows = [(row + [""] * width)[:width] for row in table.rows]
+    columns = {name: [row[n] or None for row in rows] for n, name in enumerate(table.header)}
+    return pl.DataFrame(columns, schema=dict.fromkeys(table.header, pl.String()))
+
+
+def _looks_like(path: Path, frame: pl.DataFrame) -> str:
+    """A hint when a file is a survey tool's export or a wide file, not a long one."""
+    found = layouts.detect(Table(path, frame.columns, [], [], "line 1"))
+    items = {i.id for inst in default_library().instruments for i in inst.items}
+    wide = any(c in items or re.fullmatch(r"Q\d+", c) for c in frame.columns)
+    if found == "long" or (found == "wide" and not wide):
+        return ""
+    return (
+        f" (the file looks like a {found} export, one row per response: analyse it "
+        "with --format and --instrument instead of --items; see docs/interoperability.md)"
+    )
+
+
 def read_table(path: Path, required: dict[str, pl.DataType], optional: str | None) -> pl.DataFrame:
     """The required columns (and the optional one when present), as text or as stored."""
     kind = _format(path)
@@ -149,27 +188,23 @@ def read_table(path: Path, required: dict[str, pl.DataType], optional: str | Non
         raise BadFile(path, "no such file")
     try:
         if kind == "csv":
-            with path.open("rb") as fh:
-                fh.readline(1 << 20).decode("utf-8")
-            names = pl.read_csv(path, n_rows=0, infer_schema=False, encoding="utf8").columns
+            frame = _csv_frame(path)
+            names = frame.columns
         else:
             names = list(pl.read_parquet_schema(path))
-    except UnicodeDecodeError:
-        raise BadFile(path, "cannot read the file (not UTF-8 text)") from None
     except (OSError, pl.exceptions.PolarsError) as error:
         raise BadFile(path, f"cannot read the file ({error})") from None
     for column in required:
         if column not in names:
-            raise BadFile(path, "missing", column)
+            hint = _looks_like(path, frame) if kind == "csv" else ""
+            raise BadFile(path, f"missing{hint}", column)
     wanted = [*required, *([optional] if optional and optional in names else [])]
     try:
         if kind == "csv":
-            frame = pl.read_csv(path, columns=wanted, infer_schema=False, encoding="utf8")
-        else:
-            frame = pl.read_parquet(path, columns=wanted)
+            return frame.select(wanted)
+        return pl.read_parquet(path, columns=wanted)
     except (OSError, pl.exceptions.PolarsError) as error:
         raise BadFile(path, f"cannot read the file ({error})") from None
-    return frame
 
 
 def _typed(frame: pl.DataFrame, path: Path, columns: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -181,6 +216,8 @@ def _typed(frame: pl.DataFrame, path: Path, columns: dict[str, pl.DataType]) -> 
             cast_columns.append(series)
             continue
         expected = "a number" if dtype.is_numeric() else "text"
+        if dtype.is_numeric() and series.dtype == pl.String:
+            series = series.str.strip_chars().str.replace(r"^([+-]?\d+),(\d+)$", "$1.$2")
         try:
             cast = series.cast(dtype, strict=False)
         except (pl.exceptions.PolarsError, TypeError):
@@ -230,7 +267,15 @@ def load_items(path: Path) -> pl.DataFrame:
         pl.col("weight").is_null() | ~(pl.col("weight") > 0) | pl.col("weight").is_infinite(),
         "must be a number above 0",
     )
+    _require(
+        frame,
+        path,
+        "weight",
+        ~pl.col("weight").is_in(HALF_STEPS),
+        "must be 0.5, 1, 1.5 or 2 (the weights an instrument may give)",
+    )
     _require(frame, path, "item_id", ~pl.col("item_id").is_first_distinct(), "duplicate item id")
+    _check_installed_items(frame, path)
     if "tag" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("tag"))
     _require(
@@ -243,6 +288,89 @@ def load_items(path: Path) -> pl.DataFrame:
     return frame.select(*scoring.ITEM_SCHEMA)
 
 
+def _check_installed_items(frame: pl.DataFrame, path: Path) -> None:
+    """Items of an installed instrument (its latest version) must be its items, with its
+    weights: a file cannot re-weight an instrument whose scores are compared."""
+    library = default_library()
+    for index, row in enumerate(frame.iter_rows(named=True)):
+        instrument = library.get(row["instrument_id"])
+        if instrument is None:
+            continue
+        item = instrument.item(row["item_id"])
+        where = f"{instrument.id} {instrument.version}"
+        if item is None:
+            raise BadFile(
+                path,
+                f"'{row['item_id']}' is no item of {where} ({_location(path, index)})",
+                "item_id",
+            )
+        if item.weight != row["weight"]:
+            raise BadFile(
+                path,
+                f"{row['weight']:g} is not the weight of '{item.id}' in {where}, which is "
+                f"{item.weight:g} ({_location(path, index)})",
+                "weight",
+            )
+
+
+def _option_scores(answers: pl.DataFrame) -> pl.DataFrame:
+    """(instrument_id, item_id, score) of every scored option of the installed
+    instruments that ``answers`` use."""
+    library = default_library()
+    rows = [
+        (instrument.id, item.id, option.score)
+        for instrument_id in answers.get_column("instrument_id").unique()
+        if (instrument := library.get(instrument_id)) is not None
+        for item in instrument.items
+        for option in item.scored_options
+    ]
+    return pl.DataFrame(
+        rows,
+        schema={"instrument_id": pl.String, "item_id": pl.String, "score": pl.Float64},
+        orient="row",
+    )
+
+
+def _check_scores(answers: pl.DataFrame, path: Path) -> None:
+    """A score of an installed instrument's item must be one of its options' scores."""
+    allowed = _option_scores(answers)
+    if allowed.is_empty():
+        return
+    installed = set(allowed.get_column("instrument_id"))
+    marked = answers.with_row_index("row").filter(
+        pl.col("instrument_id").is_in(list(installed)) & pl.col("score").is_not_null()
+    )
+    bad = marked.join(allowed, on=["instrument_id", "item_id", "score"], how="anti").sort("row")
+    if bad.height:
+        row = bad.row(0, named=True)
+        scores = allowed.filter(item_id=row["item_id"]).get_column("score").sort()
+        listed = ", ".join(f"{v:g}" for v in scores)
+        raise BadFile(
+            path,
+            f"{row['score']:g} is no option's score of item '{row['item_id']}' (its scores: "
+            f"{listed}) ({_location(path, int(row['row']))})",
+            "score",
+        )
+
+
+def _vocabulary_ids(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """Sectors, size bands and countries as vocabulary ids (ids or labels in English or
+    Dutch are accepted); BadFile naming the nearest valid value otherwise."""
+    found = resolvers()
+    columns = []
+    for column in ("sector", "size_band", "country"):
+        values = []
+        for index, raw in enumerate(frame.get_column(column)):
+            resolved = found[column].resolve(raw)
+            if resolved is None:
+                raise BadFile(
+                    path, f"{found[column].problem(raw)} ({_location(path, index)})", column
+                )
+            values.append(resolved)
+        columns.append(pl.Series(column, values, dtype=pl.String))
+    return frame.with_columns(columns)
+
+
 def load_organisations(path: Path) -> pl.DataFrame:
     frame = _typed(read_table(path, ORGANISATION_COLUMNS, None), path, ORGANISATION_COLUMNS)
     _no_nulls(frame, path, list(ORGANISATION_COLUMNS))
@@ -253,7 +381,7 @@ def load_organisations(path: Path) -> pl.DataFrame:
         ~pl.col("organisation_id").is_first_distinct(),
         "duplicate organisation id",
     )
-    return frame
+    return _vocabulary_ids(frame, path)
 
 
 def load_answers(
@@ -332,9 +460,9 @@ def load_answers(
         pl.col("role").n_unique().over(respondent) > 1,
         "a respondent has more than one role",
     )
-    answers = frame.join(
-        items.select("item_id", "instrument_id"), on="item_id", how="left"
-    ).with_columns(
+    answers = frame.join(items.select("item_id", "instrument_id"), on="item_id", how="left")
+    _check_scores(answers, path)
+    answers = answers.with_columns(
         pl.concat_str(pl.col("organisation_id"), pl.col("respondent_id"), separator="\x1f").alias(
             "respondent_id"
         )
@@ -347,7 +475,7 @@ def load_answers(
 
 def scores_table(scores: scoring.Scores, *, has_kind: bool) -> pl.DataFrame:
     """The anonymised dimension scores as written to ``scores.parquet``."""
-    shown = anonymity.anonymise_scores(scores).dimensions
+    shown = engine.shown(scores).dimensions
     if not has_kind:
         shown = shown.with_columns(pl.lit(None, pl.Float64).alias("dont_know_rate"))
     return shown.select(pl.col(c).cast(t) for c, t in SCORES_SCHEMA.items())
@@ -371,11 +499,11 @@ def results_frame(
 
 def benchmark_table(results: pl.DataFrame) -> pl.DataFrame:
     """:func:`analytics.benchmark.benchmark_all` as written to ``benchmark.parquet``."""
-    every = benchmark.benchmark_all(benchmark.representatives(results))
+    every = engine.benchmarks(results)
     return every.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items())
 
 
-def _write(frame: pl.DataFrame, path: Path) -> None:
+def write_atomically(frame: pl.DataFrame, path: Path) -> None:
     """Write atomically: a reader never sees half a file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
@@ -406,7 +534,7 @@ def analyse(
         raise BadFile(answers_path, "no answers")
     step("scoring")
     try:
-        scores = scoring.score(answers, items)
+        scores = engine.score_frames(answers, items)
     except ValueError as error:
         raise BadFile(answers_path, str(error)) from None
     step("benchmarking")
@@ -420,8 +548,8 @@ def analyse(
     table = scores_table(scores, has_kind=has_kind)
     scores_path, benchmark_path = out / "scores.parquet", out / "benchmark.parquet"
     try:
-        _write(table, scores_path)
-        _write(bench, benchmark_path)
+        write_atomically(table, scores_path)
+        write_atomically(bench, benchmark_path)
     except OSError as error:
         raise BadFile(out, f"cannot write ({error.strerror})") from None
     return Summary(

@@ -1,4 +1,11 @@
-"""The ``survey analyse`` command: batch analysis of answer files (see analytics.batch)."""
+"""The ``survey analyse`` command: batch analysis of answer files.
+
+Two ways in. With ``--items`` (the original batch): long answers with scores, an
+items file and an organisations file (see :mod:`analytics.batch`). Without it: the
+exports of LimeSurvey, Qualtrics, KoboToolbox/ODK and Microsoft Forms, or plain wide
+and long files, read through an instrument's codebook or a mapping file (see
+:mod:`interop.analyse` and docs/interoperability.md).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from analytics import batch
 
 FILE = click.Path(dir_okay=False, path_type=Path)
+FOLDER = click.Path(file_okay=False, path_type=Path)
+FORMATS = ("auto", "limesurvey", "qualtrics", "kobo", "msforms", "wide", "long")
 
 STEP_LABELS = {
     "reading": "Reading files",
@@ -19,26 +28,12 @@ STEP_LABELS = {
     "scoring": "Scoring",
     "benchmarking": "Benchmarking",
     "writing": "Writing results",
+    "reports": "Writing reports",
 }
 
 
-@click.option("--answers", required=True, type=FILE, help="Answers (.csv or .parquet)")
-@click.option("--items", required=True, type=FILE, help="Items (.csv or .parquet)")
-@click.option("--organisations", required=True, type=FILE, help="Organisations (.csv or .parquet)")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for scores.parquet and benchmark.parquet",
-)
-def run_analyse(answers: Path, items: Path, organisations: Path, out: Path) -> None:
-    """Score answers from another survey tool and benchmark the organisations.
-
-    Writes OUT/scores.parquet (organisation x instrument x dimension) and
-    OUT/benchmark.parquet (the same x peer group). Exits with 2 when a file is bad.
-    """
-    console = Console(stderr=True)
-    progress = Progress(
+def _progress(console: Console) -> Progress:
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
@@ -47,6 +42,10 @@ def run_analyse(answers: Path, items: Path, organisations: Path, out: Path) -> N
         disable=not console.is_terminal,
         transient=True,
     )
+
+
+def _legacy(answers: Path, items: Path, organisations: Path, out: Path, console: Console) -> None:
+    progress = _progress(console)
     task = progress.add_task(STEP_LABELS[batch.STEPS[0]], total=len(batch.STEPS))
     done = 0
 
@@ -68,6 +67,147 @@ def run_analyse(answers: Path, items: Path, organisations: Path, out: Path) -> N
     )
     click.echo(f"wrote {summary.scores_path} ({summary.scores_rows} rows)")
     click.echo(f"wrote {summary.benchmark_path} ({summary.benchmark_rows} rows)")
+
+
+@click.option(
+    "--answers",
+    "answers",
+    required=True,
+    multiple=True,
+    type=FILE,
+    help="Answers: a tool's export, a wide or long file (.csv, .txt, .xlsx, .parquet); repeatable",
+)
+@click.option(
+    "--organisations", required=True, type=FILE, help="Organisations (sector, size band, country)"
+)
+@click.option("--out", required=True, type=FOLDER, help="Folder for the result tables (Parquet)")
+@click.option(
+    "--items", type=FILE, help="Items file: the original batch of long answers with scores"
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="The tool that wrote the answers (auto: recognised from the file)",
+)
+@click.option("--instrument", help="Instrument id (default: the INSTRUMENT column of the file)")
+@click.option("--version", help="Instrument version (default: the latest installed)")
+@click.option("--mapping", type=FILE, help="A codebook or edited mapping (.csv or .xlsx)")
+@click.option("--organisation", help="The organisation of files without an organisation column")
+@click.option("--ignore-column", "ignore", multiple=True, help="A column to leave out; repeatable")
+@click.option(
+    "--report", type=FOLDER, help="Also write improvement and sector reports (HTML, PDF) here"
+)
+@click.option("--lang", type=click.Choice(("en", "nl")), default="en", show_default=True)
+def run_analyse(
+    answers: tuple[Path, ...],
+    organisations: Path,
+    out: Path,
+    items: Path | None,
+    format_: str,
+    instrument: str | None,
+    version: str | None,
+    mapping: Path | None,
+    organisation: str | None,
+    ignore: tuple[str, ...],
+    report: Path | None,
+    lang: str,
+) -> None:
+    """Score answers from another survey tool and benchmark the organisations.
+
+    Writes OUT/scores.parquet (organisation x instrument x dimension) and
+    OUT/benchmark.parquet (the same x peer group); for tool exports also instrument
+    scores, item results, balance, coherence, priorities, role groups and scores per
+    use. Exits with 2 when a file is bad; nothing is written then.
+    """
+    console = Console(stderr=True)
+    if items is not None:
+        if len(answers) != 1:
+            raise click.UsageError("--items takes exactly one --answers file")
+        _legacy(answers[0], items, organisations, out, console)
+        return
+    _exports(
+        answers,
+        organisations,
+        out,
+        format_,
+        instrument,
+        version,
+        mapping,
+        organisation,
+        ignore,
+        report,
+        lang,
+        console,
+    )
+
+
+def _exports(
+    answers: tuple[Path, ...],
+    organisations: Path,
+    out: Path,
+    format_: str,
+    instrument: str | None,
+    version: str | None,
+    mapping: Path | None,
+    organisation: str | None,
+    ignore: tuple[str, ...],
+    report: Path | None,
+    lang: str,
+    console: Console,
+) -> None:
+    from interop.analyse import STEPS, analyse_exports
+    from interop.ingest.model import ReadOptions
+    from interop.ingest.problems import IngestError
+
+    if organisation and len(answers) > 1:
+        raise click.UsageError("--organisation names the organisation of a single --answers file")
+    options = ReadOptions(format_, instrument, version, mapping, organisation, ignore)
+    progress = _progress(console)
+    total = len(answers) + len(STEPS) + (1 if report else 0)
+    task = progress.add_task(STEP_LABELS["reading"], total=total)
+    done = 0
+
+    def step(name: str) -> None:
+        nonlocal done
+        label = STEP_LABELS.get(name, name.capitalize())
+        progress.update(task, completed=done, description=label)
+        done += 1
+
+    try:
+        with progress:
+            summary = analyse_exports(
+                answers, organisations, out, options, report=report, lang=lang, step=step
+            )
+            progress.update(task, completed=total)
+    except IngestError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo("nothing was written", err=True)
+        sys.exit(2)
+    for result in summary.files:
+        read = f"read {result.path} as {result.format}"
+        if result.encoding:
+            read += f" ({result.encoding}, {_delimiter(result.delimiter)}-separated)"
+        click.echo(
+            f"{read}: {result.instrument.id} {result.instrument.version}, {result.responses} "
+            f"complete response(s), {result.incomplete} incomplete left out, "
+            f"{result.not_asked} answer(s) to items not asked of the role left out"
+        )
+    click.echo(
+        f"{summary.organisations} organisations, {summary.respondents} respondents, "
+        f"{summary.answers} answers"
+    )
+    for path, rows in summary.written:
+        click.echo(f"wrote {path} ({rows} rows)")
+    for path in summary.reports:
+        click.echo(f"wrote {path}")
+
+
+def _delimiter(delimiter: str | None) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(delimiter or ",", "comma")
 
 
 analyse = click.command("analyse")(run_analyse)

@@ -98,8 +98,31 @@ def export(organisation_id: str | None, round_id: str | None, output) -> None:  
 @main.command("import")
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 @click.option("--close", is_flag=True, help="Close the imported rounds (computes results)")
-def import_(csv_file, close: bool) -> None:  # type: ignore[no-untyped-def]
-    """Import responses from long-format CSV (all or nothing)."""
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(
+        ("platform", "auto", "limesurvey", "qualtrics", "kobo", "msforms", "wide", "long")
+    ),
+    default="platform",
+    show_default=True,
+    help="platform: this platform's export; else another tool's (see docs/interoperability.md)",
+)
+@click.option("--instrument", help="Instrument id (tool exports; default: the file's own)")
+@click.option("--version", help="Instrument version (tool exports; default: the latest)")
+@click.option(
+    "--mapping", type=click.Path(dir_okay=False, path_type=Path), help="Codebook or mapping"
+)
+@click.option(
+    "--organisation", help="Organisation id of a tool export without an organisation column"
+)
+@click.option(
+    "--round", "round_label", default="import", show_default=True, help="Round for a tool export"
+)
+def import_(
+    csv_file, close: bool, format_: str, instrument, version, mapping, organisation, round_label
+) -> None:  # type: ignore[no-untyped-def]
+    """Import responses from long-format CSV or another tool's export (all or nothing)."""
     from instruments import default_library
     from survey.db import Database
     from survey.models import Round
@@ -107,6 +130,22 @@ def import_(csv_file, close: bool) -> None:  # type: ignore[no-untyped-def]
     from survey.transfer import ImportRejected, import_responses
 
     library = default_library()
+    if format_ != "platform":
+        from interop.ingest.model import ReadOptions
+        from interop.ingest.problems import IngestError
+        from interop.ingest.read import read_answers
+        from interop.transfer import platform_csv
+
+        options = ReadOptions(format_, instrument, version, mapping, organisation)
+        try:
+            csv_file = platform_csv(
+                read_answers(Path(csv_file.name), library, options), round_label
+            )
+        except IngestError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            click.echo("nothing was imported", err=True)
+            sys.exit(2)
     try:
         with Database(get_settings().database_url).session() as session:
             summary = import_responses(session, csv_file, library)
@@ -210,7 +249,9 @@ def _register_plugins() -> None:
     """Commands that live with the part of the platform they drive."""
     from analytics.cli import analyse
     from analytics.report.cli import report, sector_report
+    from interop.cli import export_instrument
 
+    instruments.add_command(export_instrument)
     main.add_command(analyse)
     main.add_command(report)
     main.add_command(sector_report)

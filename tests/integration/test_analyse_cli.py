@@ -326,7 +326,7 @@ def test_wrong_type_in_parquet_names_the_column(tmp_path):
         (".parquet", b"this is not parquet", "cannot read the file"),
         (".xlsx", b"PK", "unknown file type"),
         (".csv", b"organisation_id,respondent_id,role,item_id,score\n", "no answers"),
-        (".csv", b"\xff\xfe\x00garbage", "cannot read the file"),
+        (".csv", b"\x81\x8d garbage", "cannot read the file: cannot be read as UTF-8 or"),
     ],
 )
 def test_unreadable_answers_file(tmp_path, suffix, content, message):

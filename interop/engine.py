@@ -1,0 +1,267 @@
+"""The one adapter between the interop analyses and the scoring, disclosure,
+benchmark and report code.
+
+``survey analyse`` reaches the engine only through this module: scoring
+(:func:`score`), what may be shown (:func:`shown`), scores per use
+(:func:`use_scores`), peer benchmarks (:func:`benchmarks`) and the improvement and
+sector reports (:func:`improvement_files`, :func:`sector_files`). It calls the
+current functions (``survey.scoring``, ``survey.anonymity``, ``analytics.benchmark``,
+``analytics.report``); when the engine changes, only this module is re-pointed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+import polars as pl
+
+from analytics import benchmark
+from instruments import Instrument
+from survey import anonymity, scoring
+from survey.frames import items_frame as _items_frame
+from survey.services import results as round_results
+
+Scores = scoring.Scores
+MATURITY_INSTRUMENT = "sm-maturity"
+ROUND_LABEL = "import"
+PEER_GROUP = "sector"
+ORGANISATION_COLUMNS = ("organisation_id", "sector", "size_band", "country")
+
+
+def items_frame(instruments: Sequence[Instrument]) -> pl.DataFrame:
+    return _items_frame(instruments)
+
+
+def score(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> Scores:
+    """Every analysis of the answers (canonical columns), as for a closed round."""
+    return score_frames(answers.select(*scoring.ANSWER_SCHEMA), items_frame(instruments))
+
+
+def score_frames(answers: pl.DataFrame, items: pl.DataFrame) -> Scores:
+    """Every analysis of answers and items frames (the original batch's items file)."""
+    return scoring.score(answers, items, maturity_instrument_id=MATURITY_INSTRUMENT)
+
+
+def shown(scores: Scores) -> Scores:
+    """What may be shown of ``scores`` (the disclosure rules for organisation figures)."""
+    return anonymity.anonymise_scores(scores)
+
+
+def use_scores(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> pl.DataFrame:
+    """Scores per functional use: each use of an instrument scored like a dimension of
+    the items that look at it (an item with two uses counts in both).
+
+    Columns: organisation_id, instrument_id, use, score, level, respondents,
+    suppressed. Empty when no item has uses. The engine keys items by instrument, so
+    each (instrument, use) is scored as an instrument of its own.
+    """
+    uses = pl.DataFrame(
+        [
+            (inst.id, item.id, use.value, float(item.weight))
+            for inst in instruments
+            for item in inst.items
+            for use in item.uses
+        ],
+        schema={
+            "instrument_id": pl.String,
+            "item_id": pl.String,
+            "use": pl.String,
+            "weight": pl.Float64,
+        },
+        orient="row",
+    )
+    schema = {
+        "organisation_id": pl.String(),
+        "instrument_id": pl.String(),
+        "use": pl.String(),
+        "score": pl.Float64(),
+        "level": pl.Int8(),
+        "respondents": pl.Int64(),
+        "suppressed": pl.Boolean(),
+    }
+    scope = pl.concat_str("instrument_id", "use", separator="\x1f")
+    used = answers.join(
+        uses.select("instrument_id", "item_id", "use"), on=["instrument_id", "item_id"]
+    )
+    if used.is_empty():
+        return pl.DataFrame(schema=schema)
+    items = uses.select(
+        "item_id",
+        scope.alias("instrument_id"),
+        pl.col("use").alias("dimension_id"),
+        "weight",
+        pl.lit(None, pl.String).alias("tag"),
+    )
+    frame = used.with_columns(scope.alias("instrument_id")).select(*scoring.ANSWER_SCHEMA)
+    by_use = shown(scoring.score(frame, items)).dimensions
+    return by_use.with_columns(
+        pl.col("instrument_id").str.split("\x1f").list.first(), pl.col("dimension_id").alias("use")
+    ).select(pl.col(c).cast(t) for c, t in schema.items())
+
+
+def results_rows(
+    scores: Scores,
+    organisations: pl.DataFrame,
+    versions: dict[str, str],
+    closed_at: datetime,
+    *,
+    instruments_level: bool = False,
+) -> pl.DataFrame:
+    """Raw organisation scores as benchmark ``results`` rows, one round per organisation;
+    with ``instruments_level`` the instrument scores stand in as one dimension."""
+    if instruments_level:
+        from analytics.report.content import INSTRUMENT_SCOPE
+
+        frame = scores.instruments.rename({"min_respondents": "respondents"}).with_columns(
+            pl.lit(INSTRUMENT_SCOPE).alias("dimension_id")
+        )
+    else:
+        frame = scores.dimensions
+    return (
+        frame.join(organisations.select(*ORGANISATION_COLUMNS), on="organisation_id", how="left")
+        .with_columns(
+            pl.lit(ROUND_LABEL).alias("round_id"),
+            pl.col("instrument_id")
+            .replace_strict(versions, default=None)
+            .alias("instrument_version"),
+            pl.lit(closed_at).cast(benchmark.RESULTS_SCHEMA["closed_at"]).alias("closed_at"),
+            pl.lit(False).alias("synthetic"),
+        )
+        .select(pl.col(c).cast(t) for c, t in benchmark.RESULTS_SCHEMA.items())
+    )
+
+
+def benchmarks(results: pl.DataFrame) -> pl.DataFrame:
+    """Every organisation against every peer group, under the peer disclosure rules."""
+    return benchmark.benchmark_all(benchmark.representatives(results))
+
+
+def _round_results(
+    shown_scores: Scores,
+    organisation_id: str,
+    instruments: Sequence[Instrument],
+    respondents: Counter[str],
+    lang: str,
+) -> tuple[dict[str, object], Scores]:
+    """The shape of a closed round's ``GET /api/rounds/{id}/scores``, for one organisation."""
+    mine = Scores(
+        **{
+            f.name: (
+                getattr(shown_scores, f.name).filter(pl.col("organisation_id") == organisation_id)
+                if isinstance(getattr(shown_scores, f.name), pl.DataFrame)
+                else getattr(shown_scores, f.name)
+            )
+            for f in dataclasses.fields(shown_scores)
+        }
+    )
+    dims = {
+        (r["instrument_id"], r["dimension_id"]): r for r in mine.dimensions.iter_rows(named=True)
+    }
+    inst_rows = {r["instrument_id"]: r for r in mine.instruments.iter_rows(named=True)}
+    balance = mine.balance.row(0, named=True) if mine.balance.height else {}
+    coherence = mine.coherence.row(0, named=True) if mine.coherence.height else {}
+    return {
+        "round": {
+            "id": ROUND_LABEL,
+            "label": ROUND_LABEL,
+            "status": "closed",
+            "closed_at": None,
+            "submitted": sum(respondents.values()),
+        },
+        "instruments": [
+            round_results._instrument(i, inst_rows.get(i.id, {}), dims, lang) for i in instruments
+        ],
+        "balance": {k: balance.get(k) for k in ("control", "enablement", "quadrant")},
+        "coherent": coherence.get("coherent"),
+        "roles": round_results._roles(mine, respondents, list(instruments), lang),
+        "priorities": round_results._priorities(mine, list(instruments), lang),
+    }, mine
+
+
+def improvement_files(
+    scores: Scores,
+    organisation: dict[str, str],
+    instruments: Sequence[Instrument],
+    respondents: Counter[str],
+    dimension_results: pl.DataFrame,
+    instrument_results: pl.DataFrame,
+    lang: str,
+    today: date | None = None,
+) -> tuple[bytes, bytes]:
+    """One organisation's improvement report as (HTML, PDF)."""
+    from analytics.report import charts, render
+    from analytics.report.content import improvement_report
+    from analytics.report.model import OrganisationProfile, ReportInput
+
+    organisation_id = organisation["organisation_id"]
+    visible = shown(scores)
+    results, mine = _round_results(visible, organisation_id, instruments, respondents, lang)
+    data = ReportInput(
+        organisation=OrganisationProfile(
+            name=organisation.get("name") or organisation_id,
+            sector=organisation["sector"],
+            size_band=organisation["size_band"],
+            country=organisation["country"],
+        ),
+        results=results,
+        items=mine.items,
+        benchmark=benchmark.benchmark(dimension_results, organisation_id, ROUND_LABEL, PEER_GROUP),
+        instrument_benchmark=benchmark.benchmark(
+            instrument_results, organisation_id, ROUND_LABEL, PEER_GROUP
+        ),
+        peer_group=PEER_GROUP,
+        instruments=list(instruments),
+        lang=lang,
+        generated_on=today or datetime.now(UTC).date(),
+    )
+    model = improvement_report(data)
+    svgs = charts.improvement_charts(data, model)
+    return render.improvement_html(model, charts=svgs).encode("utf-8"), render.improvement_pdf(
+        model, charts=svgs
+    )
+
+
+def sector_files(
+    instrument: Instrument,
+    dimension_results: pl.DataFrame,
+    item_results: pl.DataFrame,
+    lang: str,
+    today: date | None = None,
+) -> tuple[bytes, bytes]:
+    """The sector report of one instrument version as (HTML, PDF)."""
+    from analytics.report import charts, render
+    from analytics.report.sector import SectorInput, sector_report
+
+    model = sector_report(
+        SectorInput(
+            instrument=instrument,
+            lang=lang,
+            synthetic=False,
+            results=dimension_results.filter(pl.col("instrument_id") == instrument.id),
+            item_results=item_results.filter(pl.col("instrument_id") == instrument.id),
+            generated_on=today or datetime.now(UTC).date(),
+        )
+    )
+    svgs = charts.sector_charts(model)
+    return render.sector_html(model, charts=svgs).encode("utf-8"), render.sector_pdf(
+        model, charts=svgs
+    )
+
+
+def item_rows(
+    scores: Scores, organisations: pl.DataFrame, versions: dict[str, str], closed_at: datetime
+) -> pl.DataFrame:
+    """Item results as benchmark rows, each item standing in as a dimension (sector report)."""
+    items = scores.items.select(
+        "organisation_id",
+        "instrument_id",
+        pl.col("item_id").alias("dimension_id"),
+        "score",
+        "respondents",
+    )
+    return results_rows(
+        dataclasses.replace(scores, dimensions=items), organisations, versions, closed_at
+    )

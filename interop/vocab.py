@@ -1,0 +1,60 @@
+"""Vocabulary values as people write them: ids or labels, in English or Dutch.
+
+``Gemeenten``, ``municipalities`` and ``Municipalities`` all name the sector
+``municipalities``; countries also by their ISO code. An unknown value gets the
+nearest valid one as a suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import cache
+
+from instruments import vocabularies
+from instruments.vocabularies import Vocabulary
+
+
+def normal(text: str) -> str:
+    """Case, spacing and typographic quotes do not matter when matching texts."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ")
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Resolver:
+    name: str
+    vocabulary: Vocabulary
+    _known: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        known: dict[str, str] = {}
+        for entry in self.vocabulary.entries:
+            for text in (entry.id, entry.label.en, entry.label.nl):
+                known.setdefault(normal(text), entry.id)
+        object.__setattr__(self, "_known", known)
+
+    def resolve(self, raw: str) -> str | None:
+        return self._known.get(normal(raw))
+
+    def nearest(self, raw: str) -> str:
+        """The valid value closest to ``raw`` (as written in the vocabulary)."""
+        written = {
+            normal(t): t for e in self.vocabulary.entries for t in (e.id, e.label.en, e.label.nl)
+        }
+        match = difflib.get_close_matches(normal(raw), list(written), n=1, cutoff=0.0)
+        return written[match[0]] if match else self.vocabulary.entries[0].id
+
+    def problem(self, raw: str) -> str:
+        return f"unknown {self.name} '{raw}' (nearest valid value: '{self.nearest(raw)}')"
+
+
+@cache
+def resolvers() -> dict[str, Resolver]:
+    v = vocabularies()
+    return {
+        "sector": Resolver("sector", v.sectors),
+        "size_band": Resolver("size band", v.size_bands),
+        "country": Resolver("country", v.countries),
+        "role": Resolver("role", v.roles),
+    }
