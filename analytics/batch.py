@@ -21,7 +21,7 @@ guessed.
 
 Scoring is :func:`survey.scoring.score` itself. ``scores.parquet`` holds, per
 organisation × instrument × dimension, the scores after
-:func:`survey.anonymity.anonymise_scores` (score and level null with ``suppressed``
+:func:`survey.disclosure.roles.anonymise_scores` (score and level null with ``suppressed``
 when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
 :func:`analytics.benchmark.benchmark_all` on the raw organisation scores (instrument
 version ``batch``, one round per organisation), so its suppression and differencing
@@ -41,7 +41,8 @@ from pathlib import Path
 import polars as pl
 
 from analytics import benchmark
-from survey import anonymity, scoring
+from survey import scoring
+from survey.disclosure import roles
 
 BATCH_VERSION = "batch"
 BATCH_ROUND = "batch"
@@ -347,7 +348,7 @@ def load_answers(
 
 def scores_table(scores: scoring.Scores, *, has_kind: bool) -> pl.DataFrame:
     """The anonymised dimension scores as written to ``scores.parquet``."""
-    shown = anonymity.anonymise_scores(scores).dimensions
+    shown = roles.anonymise_scores(scores).dimensions
     if not has_kind:
         shown = shown.with_columns(pl.lit(None, pl.Float64).alias("dont_know_rate"))
     return shown.select(pl.col(c).cast(t) for c, t in SCORES_SCHEMA.items())

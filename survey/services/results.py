@@ -1,7 +1,7 @@
 """The results of a closed round as they may be shown: stored figures, anonymised.
 
 Reads only the stored results (never raw answers), rebuilds the scoring frames and
-passes them through `survey.anonymity.anonymise_scores`, the one place that
+passes them through `survey.disclosure.roles.anonymise_scores`, the one place that
 decides what may be shown. Pages, the API, reports and exports all read from here.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from instruments import Instrument, InstrumentLibrary, vocabularies
 from survey import scoring
-from survey.anonymity import anonymise_scores
+from survey.disclosure.roles import anonymise_scores
 from survey.errors import Conflict
 from survey.models import DimensionResult, InstrumentResult, ItemResult, RoleResult, Round
 from survey.services.rounds import role_counts, round_instruments
