@@ -54,32 +54,69 @@ from survey.scoring.pipeline import (
     score,
 )
 from survey.scoring.results import Scores
+from survey.scoring.v2.contract import (
+    ANSWER_SCHEMA_V2,
+    BALANCE_SCHEMA_V2,
+    DIMENSION_SCHEMA_V2,
+    ITEM_RESULT_SCHEMA_V2,
+    ITEM_SCHEMA_V2,
+    ORIENTATION_SCHEMA,
+    ROLE_DISAGREEMENT_V2,
+    USE_SCHEMA,
+    VIEW_SCHEMA,
+)
+from survey.scoring.v2.engine import score_v2
 from survey.scoring.validation import validate_answers, validate_items
+
+
+def score_scheme(
+    scheme: int,
+    answers: Frame,
+    items: Frame,
+    *,
+    maturity_instrument_id: str = DEFAULT_MATURITY_INSTRUMENT,
+) -> Scores:
+    """Score with the rules of ``scheme`` (an instrument's schema version: 1 or 2)."""
+    if scheme == 1:
+        return score(answers, items, maturity_instrument_id=maturity_instrument_id)
+    if scheme == 2:
+        return score_v2(answers, items, maturity_instrument_id=maturity_instrument_id)
+    raise ValueError(f"unknown scoring scheme {scheme!r}")
+
 
 __all__ = [
     "ANSWER_SCHEMA",
+    "ANSWER_SCHEMA_V2",
     "BALANCE_SCHEMA",
+    "BALANCE_SCHEMA_V2",
     "COHERENCE_SCHEMA",
     "COHERENT_LEVEL",
     "DEFAULT_MATURITY_INSTRUMENT",
     "DIMENSION_SCHEMA",
+    "DIMENSION_SCHEMA_V2",
     "DONT_KNOW_SCHEMA",
     "FINDINGS",
     "HIGH_BALANCE",
     "HIGH_DONT_KNOW_RATE",
     "INSTRUMENT_SCHEMA",
     "ITEM_RESULT_SCHEMA",
+    "ITEM_RESULT_SCHEMA_V2",
     "ITEM_SCHEMA",
+    "ITEM_SCHEMA_V2",
     "KINDS",
     "LEVEL_LOWER_BOUNDS",
     "ORGANISATION_DIMENSION_SCHEMA",
+    "ORIENTATION_SCHEMA",
     "PRIORITY_SCHEMA",
     "QUADRANTS",
     "RESPONDENT_DIMENSION_SCHEMA",
     "ROLE_DIMENSION_SCHEMA",
     "ROLE_DISAGREEMENT",
+    "ROLE_DISAGREEMENT_V2",
     "SCORE_DECIMALS",
     "TAGS",
+    "USE_SCHEMA",
+    "VIEW_SCHEMA",
     "Frame",
     "Scores",
     "balance",
@@ -96,6 +133,8 @@ __all__ = [
     "role_dimension_scores",
     "rung_level",
     "score",
+    "score_scheme",
+    "score_v2",
     "validate_answers",
     "validate_items",
 ]

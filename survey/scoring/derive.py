@@ -13,6 +13,7 @@ import polars as pl
 from survey.scoring.aggregation import coherence_plan
 from survey.scoring.contract import COHERENCE_SCHEMA, ORG, PRIORITY_SCHEMA, finish
 from survey.scoring.priorities import priorities_plan
+from survey.scoring.v2 import findings
 
 if TYPE_CHECKING:
     from survey.scoring.results import Scores
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
 def coherence_and_priorities(scores: Scores) -> tuple[pl.DataFrame, pl.DataFrame]:
     if scores.scheme == 2:
-        from survey.scoring.v2 import findings
-
         return (
             findings.coherence(scores.dimensions, scores.maturity_instrument_id),
             findings.priorities(scores.items),
