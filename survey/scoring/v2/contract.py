@@ -10,6 +10,7 @@ from survey.scoring.contract import (
     DIMENSION_SCHEMA,
     INSTRUMENT_SCHEMA,
     ITEM_RESULT_SCHEMA,
+    PRIORITY_SCHEMA,
     ROLE_DIMENSION_SCHEMA,
 )
 
@@ -94,4 +95,9 @@ VIEW_SCHEMA: dict[str, pl.DataType] = {
     "view": pl.String(),
     "score": pl.Float64(),
     "respondents": pl.Int64(),
+}
+PRIORITY_SCHEMA_V2: dict[str, pl.DataType] = {
+    **PRIORITY_SCHEMA,
+    "level": pl.Int8(),
+    "advice": pl.String(),
 }

@@ -22,13 +22,17 @@ from survey.scoring.contract import (
     COHERENCE_SCHEMA,
     HIGH_DONT_KNOW_RATE,
     ORG,
-    PRIORITY_SCHEMA,
     Frame,
     checked,
     finish,
 )
 from survey.scoring.priorities import priorities_plan
-from survey.scoring.v2.contract import COHERENT_SCORE, LOW_LEVEL, ROLE_DISAGREEMENT_V2
+from survey.scoring.v2.contract import (
+    COHERENT_SCORE,
+    LOW_LEVEL,
+    PRIORITY_SCHEMA_V2,
+    ROLE_DISAGREEMENT_V2,
+)
 
 
 def advice(level: pl.Expr) -> pl.Expr:
@@ -52,10 +56,11 @@ def flagged() -> dict[str, pl.Expr]:
 
 def priorities(item_results: Frame) -> pl.DataFrame:
     """Findings in priority order ((100 - score) x weight, as in schema 1), ranked per
-    organisation; columns as :data:`survey.scoring.contract.PRIORITY_SCHEMA`."""
-    needed = [c for c in PRIORITY_SCHEMA if c not in ("rank", "finding")] + ["level"]
+    organisation; columns as :data:`PRIORITY_SCHEMA_V2` (with the item's level and
+    the advice that applies)."""
+    needed = [c for c in PRIORITY_SCHEMA_V2 if c not in ("rank", "finding")]
     plan = priorities_plan(checked(item_results, needed, "item_results"), flagged())
-    return finish(plan, PRIORITY_SCHEMA).collect()
+    return finish(plan, PRIORITY_SCHEMA_V2).collect()
 
 
 def coherence(dimension_scores: Frame, maturity_instrument_id: str) -> pl.DataFrame:
