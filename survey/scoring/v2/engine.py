@@ -25,7 +25,8 @@ from survey.scoring.v2.contract import (
     USE_SCHEMA,
     VIEW_SCHEMA,
 )
-from survey.scoring.v2.exact import level_of_units, score_of, to_quarter_units
+from survey.scoring.v2.exact import level_of_units, score_of
+from survey.scoring.v2.exact import quantised as quantised_expr
 from survey.scoring.v2.figures import FIGURE, memberships, respondent_values, routed
 from survey.scoring.v2.fragility import leave_one_out_levels
 from survey.scoring.v2.orientation import orientation
@@ -115,7 +116,7 @@ class EngineV2:
             .filter(pl.col("kind") == "dimension")
             .with_columns(
                 pl.col("figure_id").alias("dimension_id"),
-                score_of(to_quarter_units(pl.col("units"), pl.lit(1))).alias("score"),
+                score_of(quantised_expr(pl.col("units"), pl.lit(1))).alias("score"),
             )
         )
         sort = [ORG, *DIMENSION_KEY, "role", "respondent_id"]

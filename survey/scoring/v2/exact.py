@@ -7,7 +7,7 @@ in units of 1 / UNIT rung, with UNIT = lcm(1, ..., 48): exact whenever b divides
 UNIT (every weight sum up to 48, that is up to 24 items of weight 1 in one figure).
 Views and organisation figures are sums of these integers (exact, whatever the order
 of the rows), and a figure's value sum / (count x UNIT) is turned into a float once,
-by :func:`to_quarter_units` and :func:`score_of`. Equal answers therefore give
+by :func:`quantised` and :func:`score_of`. Equal answers therefore give
 bit-identical scores, and equal exact values give identical floats.
 """
 
@@ -20,9 +20,10 @@ import polars as pl
 
 UNIT = reduce(math.lcm, range(1, 49))
 """Integer units per rung (about 4.4e20, 69 bits)."""
-FRACTION_BITS = 48
-"""A figure's value is floored to 2^-48 rung (about 1e-13 score points), once."""
+FRACTION_BITS = 60
+"""A figure's score is floored to 2^-60 point once, then converted to a float."""
 INT = pl.Int128
+STEP_BITS = 20
 
 
 def respondent_units(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -30,34 +31,35 @@ def respondent_units(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     return (a.cast(INT) * UNIT) // b.cast(INT)
 
 
-def to_quarter_units(total: pl.Expr, count: pl.Expr) -> pl.Expr:
-    """floor(total / (count x UNIT) x 2^48): the value in rungs, as an Int128 of
-    2^-48 rung; a function of the exact value only, so equal values give equal results.
+def quantised(total: pl.Expr, count: pl.Expr) -> pl.Expr:
+    """floor(25 x total / (count x UNIT) x 2^60): the mean of ``count`` values in units,
+    as a score in 2^-60 points (an Int128). A function of the exact mean only, so equal
+    means give equal results.
 
-    Long division in two steps of 24 bits keeps every intermediate below 2^127 for
+    Long division in three steps of 20 bits keeps every intermediate below 2^127 for
     counts up to 2^30.
     """
+    numerator = total * 25
     denominator = count.cast(INT) * UNIT
-    step = 2 ** (FRACTION_BITS // 2)
-    first = (total % denominator) * step
-    second = (first % denominator) * step
-    return (
-        (total // denominator) * 2**FRACTION_BITS
-        + (first // denominator) * step
-        + second // denominator
-    )
+    result = numerator // denominator
+    rest = numerator % denominator
+    for _ in range(FRACTION_BITS // STEP_BITS):
+        rest = rest * 2**STEP_BITS
+        result = result * 2**STEP_BITS + rest // denominator
+        rest = rest % denominator
+    return result
 
 
-def score_of(quantised: pl.Expr) -> pl.Expr:
-    """The score (0-100) of a value from :func:`to_quarter_units`: one float rounding."""
-    return quantised.cast(pl.Float64) * (25.0 / 2**FRACTION_BITS)
+def score_of(value: pl.Expr) -> pl.Expr:
+    """The score (0-100) of a value from :func:`quantised`: one rounding, to the float
+    nearest to it."""
+    return value.cast(pl.Float64) * 2.0**-FRACTION_BITS
 
 
-def level_of_units(quantised: pl.Expr) -> pl.Expr:
-    """The nearest rung (1-5) of a value from :func:`to_quarter_units`, exactly:
-    level k from rung k - 1.5 (inclusive) to k - 0.5 (exclusive)."""
-    half = 2 ** (FRACTION_BITS - 1)
+def level_of_units(value: pl.Expr) -> pl.Expr:
+    """The nearest rung (1-5) of a value from :func:`quantised`, exactly: level k from
+    25 (k - 1) - 12.5 (inclusive) to 25 (k - 1) + 12.5 (exclusive)."""
     level = pl.lit(1, pl.Int8)
-    for bound in (1, 3, 5, 7):
-        level = level + (quantised >= bound * half).cast(pl.Int8)
-    return pl.when(quantised.is_null()).then(pl.lit(None, pl.Int8)).otherwise(level)
+    for bound in (12.5, 37.5, 62.5, 87.5):
+        level = level + (value >= int(bound * 2**FRACTION_BITS)).cast(pl.Int8)
+    return pl.when(value.is_null()).then(pl.lit(None, pl.Int8)).otherwise(level)

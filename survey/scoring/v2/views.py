@@ -16,7 +16,8 @@ import polars as pl
 
 from survey.disclosure.roles import MIN_ROLE_GROUP
 from survey.scoring.v2.contract import OTHER, WEIGHT_CAP
-from survey.scoring.v2.exact import INT, level_of_units, score_of, to_quarter_units
+from survey.scoring.v2.exact import INT, level_of_units, score_of
+from survey.scoring.v2.exact import quantised as quantised_expr
 
 
 def role_groups(values: pl.LazyFrame, keys: Sequence[str]) -> pl.LazyFrame:
@@ -65,7 +66,7 @@ def left_out(groups: pl.LazyFrame, keys: Sequence[str]) -> pl.LazyFrame:
 
 def view_scores(views: pl.LazyFrame) -> pl.LazyFrame:
     """Each view's mean as a score (one rounding) and its quantised value."""
-    quantised = to_quarter_units(pl.col("total"), pl.col("n"))
+    quantised = quantised_expr(pl.col("total"), pl.col("n"))
     return views.with_columns(quantised.alias("quantised")).with_columns(
         score_of(pl.col("quantised")).alias("score")
     )
@@ -84,7 +85,7 @@ def organisation_figures(views: pl.LazyFrame, keys: Sequence[str]) -> pl.LazyFra
             pl.col("n").sum().alias("respondents"),
             pl.len().alias("views"),
         )
-        .with_columns(to_quarter_units(pl.col("weighted"), pl.col("weights")).alias("quantised"))
+        .with_columns(quantised_expr(pl.col("weighted"), pl.col("weights")).alias("quantised"))
         .with_columns(
             score_of(pl.col("quantised")).alias("score"),
             level_of_units(pl.col("quantised")).alias("level"),
