@@ -127,6 +127,13 @@ def round_scores(
             "control_margin": balance.get("control_margin"),
             "enablement_margin": balance.get("enablement_margin"),
         },
+        "orientations": [
+            {
+                "instrument": row["instrument_id"],
+                **{k: row[k] for k in ORIENTATION_FIELDS},
+            }
+            for row in shown.orientations.iter_rows(named=True)
+        ],
         "uses": [
             {
                 "instrument": row["instrument_id"],
@@ -143,6 +150,18 @@ def round_scores(
         "roles": _roles(shown, role_counts(round_, session), instruments, lang),
         "priorities": _priorities(shown, instruments, lang),
     }
+
+
+ORIENTATION_FIELDS = (
+    "control",
+    "enablement",
+    "quadrant",
+    "near_line",
+    "control_margin",
+    "enablement_margin",
+    "control_left_out",
+    "enablement_left_out",
+)
 
 
 def _instrument(
