@@ -26,6 +26,8 @@ from instruments.schema import (
     InstrumentFile,
     InstrumentFileV2,
     Item,
+    ItemFile,
+    ItemFileV2,
     Option,
     OptionKind,
     Text,
@@ -196,14 +198,15 @@ def _semantic_problems(doc: InstrumentFile | InstrumentFileV2) -> list[Finding]:
     else:
         for name, options in doc.scales.items():
             found.extend(_option_problems(("scales", name), options))
-    for index, item in enumerate(doc.items):
+    items: tuple[ItemFile | ItemFileV2, ...] = doc.items
+    for index, item in enumerate(items):
         if item.dimension not in dimension_ids:
             add(("items", index, "dimension"), f"unknown dimension '{item.dimension}'")
-        if isinstance(doc, InstrumentFile):
-            if item.scale is not None and item.scale not in doc.scales:  # type: ignore[union-attr]
-                add(("items", index, "scale"), f"unknown scale '{item.scale}'")  # type: ignore[union-attr]
+        if isinstance(doc, InstrumentFile) and isinstance(item, ItemFile):
+            if item.scale is not None and item.scale not in doc.scales:
+                add(("items", index, "scale"), f"unknown scale '{item.scale}'")
             if item.options is not None:
-                found.extend(_option_problems(("items", index, "options"), item.options))  # type: ignore[arg-type]
+                found.extend(_option_problems(("items", index, "options"), item.options))
         for s_index, source in enumerate(item.sources):
             if source.file not in known_source_files():
                 add(

@@ -42,7 +42,7 @@ def items_frame(instruments: Iterable[Instrument]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=ITEM_SCHEMA)
 
 
-ITEM_SCHEMA_V2 = {
+ITEM_SCHEMA_V2: dict[str, pl.DataType | type[pl.DataType]] = {
     "item_id": pl.String,
     "instrument_id": pl.String,
     "dimension_id": pl.String,
@@ -54,7 +54,11 @@ ITEM_SCHEMA_V2 = {
     "enablement_item": pl.Boolean,
 }
 
-ANSWER_SCHEMA_V2 = {**ANSWER_SCHEMA, "control": pl.Int8, "enablement": pl.Int8}
+ANSWER_SCHEMA_V2: dict[str, pl.DataType | type[pl.DataType]] = {
+    **ANSWER_SCHEMA,
+    "control": pl.Int8,
+    "enablement": pl.Int8,
+}
 
 
 def items_frame_v2(instruments: Iterable[Instrument]) -> pl.DataFrame:

@@ -44,6 +44,6 @@ class Scores:
         """A copy with ``frames`` replaced and coherence and priorities worked out
         again from the new dimension and item frames (so they never rest on a figure
         that was removed)."""
-        replaced = dataclasses.replace(self, **frames)
+        replaced = dataclasses.replace(self, **frames)  # type: ignore[arg-type]
         coherence, priorities = derive.coherence_and_priorities(replaced)
         return dataclasses.replace(replaced, coherence=coherence, priorities=priorities)
