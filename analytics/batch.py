@@ -23,7 +23,7 @@ guessed.
 Scoring is :func:`survey.scoring.score` itself, reached (like the anonymity and
 benchmark functions) through the adapter :mod:`interop.engine`. ``scores.parquet`` holds, per
 organisation × instrument × dimension, the scores after
-:func:`survey.anonymity.anonymise_scores` (score and level null with ``suppressed``
+:func:`survey.disclosure.roles.anonymise_scores` (score and level null with ``suppressed``
 when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
 :func:`analytics.benchmark.benchmark_all` on the raw organisation scores (instrument
 version ``batch``, one round per organisation), so its suppression and differencing

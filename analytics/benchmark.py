@@ -48,7 +48,7 @@ What is shown, and why nothing hidden can be derived
   every page, export and API answer that uses these functions reaches the same ones.
 * An organisation's own ``score`` (and its ``percentile``) is nulled with
   ``score_suppressed`` when too few respondents stand behind it
-  (:func:`survey.anonymity.suppress_small_counts`), as on its results page; it still
+  (:func:`survey.disclosure.roles.suppress_small_counts`), as on its results page; it still
   counts as a peer value inside statistics of 5 or more organisations.
 * :func:`sector_trend` guards each year's population the same way; a year's sector group
   whose members all closed their latest round in that year holds current values, so it
@@ -71,6 +71,7 @@ from collections.abc import Iterable, Mapping
 import polars as pl
 
 from survey import anonymity
+from survey.disclosure import roles
 
 RESULTS_SCHEMA: dict[str, pl.DataType] = {
     "organisation_id": pl.String(),
@@ -376,7 +377,7 @@ def _percentile_ranks(
     # count(lower) + ½ count(equal) = (lowest rank − 1) + ½ (highest − lowest + 1)
     # = average rank − ½, the organisation itself among the equal ones.
     ranked = reps.with_columns(pl.col("score").rank("average").over(keys).alias("rank"))
-    frame = anonymity.suppress_small_counts(
+    frame = roles.suppress_small_counts(
         ranked.join(suppression, on=keys, nulls_equal=True),
         count="respondents",
         columns=("score",),
@@ -493,7 +494,7 @@ def organisation_trend(results: pl.DataFrame, organisation_id: str) -> pl.DataFr
         .sort("closed_at", "round_id")
         .with_row_index("round_number", offset=1)
     )
-    shown = anonymity.suppress_small_counts(
+    shown = roles.suppress_small_counts(
         frame, count="respondents", columns=("score",), flag="score_suppressed"
     )
     trend = (
@@ -603,7 +604,7 @@ def balance_peers(
     ``balance``: one row per closed round (:data:`BALANCE_SCHEMA`; control and
     enablement as stored on the round, respondents = submitted responses). Each peer
     is represented by its latest closed round; points resting on too few respondents
-    are left out (:func:`survey.anonymity.suppress_small_counts`), and so are rounds
+    are left out (:func:`survey.disclosure.roles.suppress_small_counts`), and so are rounds
     without both scores. The group is suppressed like any peer group (count, and
     difference with nested or enclosing groups); then only the organisation's own
     point is returned. Columns: :data:`BALANCE_PEERS_SCHEMA`, own point first, peers
@@ -614,7 +615,7 @@ def balance_peers(
     if missing:
         raise ValueError(f"balance: missing column '{missing[0]}'")
     frame = balance.select(pl.col(c).cast(t) for c, t in BALANCE_SCHEMA.items())
-    frame = anonymity.suppress_small_counts(
+    frame = roles.suppress_small_counts(
         frame, count="respondents", columns=("control", "enablement"), flag="few"
     ).with_columns(
         pl.when(pl.col("control").is_not_null() & pl.col("enablement").is_not_null())

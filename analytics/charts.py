@@ -378,7 +378,7 @@ def role_chart(
 ) -> alt.LayerChart:
     """Role groups' scores per dimension, with the spread between them drawn as a line
     (highlighted from 20 points). Input: role scores already passed through
-    :func:`survey.anonymity.suppress_role_groups`; suppressed groups are not drawn."""
+    :func:`survey.disclosure.roles.suppress_role_groups`; suppressed groups are not drawn."""
     _require(role_scores, ROLE_COLUMNS, "role_scores")
     t = texts(lang)
     shown = _visible_roles(role_scores, labels)

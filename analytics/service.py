@@ -55,6 +55,7 @@ from analytics import benchmark, data
 from analytics.benchmark import ATTRIBUTES, PEER_GROUPS, SCOPE, STATISTICS
 from instruments import InstrumentLibrary
 from survey import anonymity
+from survey.disclosure import roles
 from survey.errors import Conflict, InvalidInput
 from survey.models import DimensionResult, Organisation, Round
 
@@ -602,7 +603,7 @@ def export_scores(
                 _shaped(frames.statistics(group).with_columns(pl.lit(GROUP_RECORD).alias("record")))
             )
         named = frames.representatives.filter(pl.col("organisation_id").is_in(list(sharing)))
-        named = anonymity.suppress_small_counts(
+        named = roles.suppress_small_counts(
             named, count="respondents", columns=("score",), flag="score_suppressed"
         ).with_columns(
             pl.lit(ORGANISATION_RECORD).alias("record"),

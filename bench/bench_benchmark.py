@@ -32,6 +32,7 @@ import polars as pl
 
 from analytics import benchmark
 from survey import anonymity, scoring
+from survey.disclosure.roles import MIN_ROLE_GROUP
 
 RESPONDENTS = 15
 INSTRUMENTS = 5
@@ -368,7 +369,7 @@ FROM org_scores s JOIN organisations o USING (organisation_id)
 
 
 def duckdb_benchmark(con: duckdb.DuckDBPyConnection, source: str = "results") -> pl.DataFrame:
-    sql = _benchmark_sql(anonymity.MIN_PEER_GROUP, anonymity.MIN_ROLE_GROUP, source)
+    sql = _benchmark_sql(anonymity.MIN_PEER_GROUP, MIN_ROLE_GROUP, source)
     return con.sql(sql).pl()
 
 

@@ -5,7 +5,7 @@ benchmark and report code.
 (:func:`score`), what may be shown (:func:`shown`), scores per use
 (:func:`use_scores`), peer benchmarks (:func:`benchmarks`) and the improvement and
 sector reports (:func:`improvement_files`, :func:`sector_files`). It calls the
-current functions (``survey.scoring``, ``survey.anonymity``, ``analytics.benchmark``,
+current functions (``survey.scoring``, ``survey.disclosure.roles``, ``analytics.benchmark``,
 ``analytics.report``); when the engine changes, only this module is re-pointed.
 """
 
@@ -20,7 +20,8 @@ import polars as pl
 
 from analytics import benchmark
 from instruments import Instrument
-from survey import anonymity, scoring
+from survey import scoring
+from survey.disclosure import roles
 from survey.frames import items_frame as _items_frame
 from survey.services import results as round_results
 
@@ -47,7 +48,7 @@ def score_frames(answers: pl.DataFrame, items: pl.DataFrame) -> Scores:
 
 def shown(scores: Scores) -> Scores:
     """What may be shown of ``scores`` (the disclosure rules for organisation figures)."""
-    return anonymity.anonymise_scores(scores)
+    return roles.anonymise_scores(scores)
 
 
 def use_scores(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> pl.DataFrame:

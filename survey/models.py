@@ -95,6 +95,13 @@ class Round(Base):
     enablement_respondents: Mapped[int] = mapped_column(Integer, default=0)
     coherent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     submitted_count: Mapped[int] = mapped_column(Integer, default=0)
+    scheme: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """The scoring rules of the round's instruments (their schema version: 1 or 2)."""
+    control_margin: Mapped[float | None] = mapped_column(Float, nullable=True)
+    enablement_margin: Mapped[float | None] = mapped_column(Float, nullable=True)
+    near_line: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    control_left_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    enablement_left_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="rounds")
     instruments: Mapped[list[RoundInstrument]] = relationship(
@@ -168,6 +175,9 @@ class DimensionResult(Base):
     answered: Mapped[int] = mapped_column(Integer, default=0)
     answering_respondents: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ungated_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    left_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    fragile: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     __table_args__ = (
         Index("ix_dimension_results_instrument", "instrument_id", "instrument_version"),
@@ -221,6 +231,65 @@ class ItemResult(Base):
     role_spread: Mapped[float | None] = mapped_column(Float, nullable=True)
     priority: Mapped[float | None] = mapped_column(Float, nullable=True)
     weight: Mapped[float] = mapped_column(Float, default=1.0)
+    level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    advice: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    left_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class UseResult(Base):
+    """Schema 2: an organisation's score per instrument and functional use."""
+
+    __tablename__ = "use_results"
+
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    instrument_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    use: Mapped[str] = mapped_column(String(20), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    respondents: Mapped[int] = mapped_column(Integer, default=0)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    left_out: Mapped[int] = mapped_column(Integer, default=0)
+    fragile: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+
+class OrientationResult(Base):
+    """Schema 2: the balance (orientation) of one instrument's answers, with its margins."""
+
+    __tablename__ = "orientation_results"
+
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    instrument_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    control: Mapped[float | None] = mapped_column(Float, nullable=True)
+    enablement: Mapped[float | None] = mapped_column(Float, nullable=True)
+    quadrant: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    control_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    enablement_respondents: Mapped[int] = mapped_column(Integer, default=0)
+    control_margin: Mapped[float | None] = mapped_column(Float, nullable=True)
+    enablement_margin: Mapped[float | None] = mapped_column(Float, nullable=True)
+    near_line: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    control_left_out: Mapped[int] = mapped_column(Integer, default=0)
+    enablement_left_out: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ViewResult(Base):
+    """Schema 2: a view (a role group, or ``other`` for the pool) of an item, a use or a
+    balance axis; the dimension views are :class:`RoleResult` rows."""
+
+    __tablename__ = "view_results"
+
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    instrument_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    figure_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    view: Mapped[str] = mapped_column(String(40), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    respondents: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class User(Base):

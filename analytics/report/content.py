@@ -58,6 +58,7 @@ from analytics.report.model import (
 )
 from instruments import sources, vocabularies
 from survey import anonymity, scoring
+from survey.disclosure.roles import MIN_ROLE_GROUP
 
 STRONGEST_WEAKEST = 3
 PRIORITY_LIMIT = 10
@@ -673,8 +674,8 @@ def _notes(data: ReportInput, t: Messages, snapshots: Sequence[InstrumentSnapsho
     )
     hidden_peers = sum(1 for inst in snapshots for d in inst.dimensions if d.peers.suppressed)
     anonymity_notes = [
-        t("anonymity.role_rule", minimum=anonymity.MIN_ROLE_GROUP),
-        t("anonymity.org_rule", minimum=anonymity.MIN_ROLE_GROUP),
+        t("anonymity.role_rule", minimum=MIN_ROLE_GROUP),
+        t("anonymity.org_rule", minimum=MIN_ROLE_GROUP),
         t("anonymity.peer_rule", minimum=anonymity.MIN_PEER_GROUP),
     ]
     if hidden_roles:

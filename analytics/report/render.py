@@ -29,6 +29,7 @@ from analytics.report.messages import Messages
 from analytics.report.model import ImprovementReport
 from analytics.report.sector import SectorReport, score_threshold
 from survey import anonymity, scoring
+from survey.disclosure.roles import MIN_ROLE_GROUP
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUSES = ("open", "in_progress", "done")
@@ -140,7 +141,7 @@ def _improvement_context(report: ImprovementReport) -> dict[str, Any]:
         "report": report,
         "awareness_threshold": rate_text(scoring.HIGH_DONT_KNOW_RATE),
         "disagreement_threshold": score_text(scoring.ROLE_DISAGREEMENT),
-        "minimum_role": anonymity.MIN_ROLE_GROUP,
+        "minimum_role": MIN_ROLE_GROUP,
     }
 
 

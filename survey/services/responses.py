@@ -63,12 +63,14 @@ def get_response(session: Session, response_id: str, *, of: Response) -> Respons
 
 
 def resolve_answers(
-    answers: Mapping[str, object], instruments: list[Instrument]
+    answers: Mapping[str, object], instruments: list[Instrument], role: str | None = None
 ) -> list[tuple[str, str, str]]:
     """Check every answer against the pinned instruments before anything is written.
 
     Keys are item ids, or ``instrument_id/item_id`` where an item id occurs in more
-    than one of the round's instruments. Returns (instrument_id, item_id, value).
+    than one of the round's instruments. With ``role``, an answer to an item not asked
+    of that role (routing by role, schema 2) is refused. Returns (instrument_id,
+    item_id, value).
     """
     if not isinstance(answers, Mapping):
         raise InvalidInput("'answers' must be an object of item id to option value.", "answers")
@@ -94,6 +96,12 @@ def resolve_answers(
         instrument = owners[0]
         item = instrument.item(item_id)
         assert item is not None
+        if role is not None and not item.asked_of(role):
+            raise InvalidInput(
+                f"Item '{key}' is not asked of the role '{role}'; "
+                "answer only the questions shown for your role.",
+                field,
+            )
         if not isinstance(value, str) or item.option(value) is None:
             allowed = ", ".join(o.value for o in item.options)
             raise InvalidInput(
@@ -126,7 +134,7 @@ def save_answers(
     if locked.status == "submitted":
         raise Conflict("This response has been submitted; answers can no longer be changed.")
     instruments = round_instruments(round_, library)
-    resolved = resolve_answers(answers, instruments)
+    resolved = resolve_answers(answers, instruments, locked.role)
     now = utcnow()
     if resolved:
         rows = [
@@ -155,8 +163,13 @@ def save_answers(
     session.flush()
     return SaveResult(
         answered=answered_count(session, locked),
-        total=sum(len(i.items) for i in instruments),
+        total=asked_count(instruments, locked.role),
     )
+
+
+def asked_count(instruments: list[Instrument], role: str) -> int:
+    """The number of items asked of ``role`` in the round (progress counts only these)."""
+    return sum(len(i.items_for(role)) for i in instruments)
 
 
 def submit(session: Session, response: Response) -> Response:

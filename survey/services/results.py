@@ -1,12 +1,13 @@
 """The results of a closed round as they may be shown: stored figures, anonymised.
 
 Reads only the stored results (never raw answers), rebuilds the scoring frames and
-passes them through `survey.anonymity.anonymise_scores`, the one place that
+passes them through `survey.disclosure.roles.anonymise_scores`, the one place that
 decides what may be shown. Pages, the API, reports and exports all read from here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from typing import Any
 
@@ -16,108 +17,75 @@ from sqlalchemy.orm import Session
 
 from instruments import Instrument, InstrumentLibrary, vocabularies
 from survey import scoring
-from survey.anonymity import anonymise_scores
+from survey.disclosure.roles import anonymise_scores
 from survey.errors import Conflict
-from survey.models import DimensionResult, InstrumentResult, ItemResult, RoleResult, Round
+from survey.models import (
+    DimensionResult,
+    InstrumentResult,
+    ItemResult,
+    OrientationResult,
+    RoleResult,
+    Round,
+    UseResult,
+    ViewResult,
+)
+from survey.scoring.derive import coherence_and_priorities
 from survey.services.rounds import role_counts, round_instruments
+
+
+def _rows(
+    session: Session, model: Any, round_: Round, schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """A stored result table of the round as a frame of ``schema`` (organisation id added)."""
+    rows = session.scalars(select(model).where(model.round_id == round_.id))
+    org = round_.organisation_id
+    return _frame(
+        [
+            {name: org if name == "organisation_id" else getattr(row, name) for name in schema}
+            for row in rows
+        ],
+        schema,
+    )
 
 
 def stored_scores(session: Session, round_: Round) -> scoring.Scores:
     """The round's stored results as raw `Scores` frames (not yet anonymised)."""
     org = round_.organisation_id
-    dims = session.scalars(select(DimensionResult).where(DimensionResult.round_id == round_.id))
-    insts = session.scalars(select(InstrumentResult).where(InstrumentResult.round_id == round_.id))
-    roles = session.scalars(select(RoleResult).where(RoleResult.round_id == round_.id))
-    items = session.scalars(select(ItemResult).where(ItemResult.round_id == round_.id))
-    dimensions = _frame(
-        [
-            {
-                "organisation_id": org,
-                "instrument_id": d.instrument_id,
-                "dimension_id": d.dimension_id,
-                "score": d.score,
-                "level": d.level,
-                "respondents": d.respondents,
-                "role_groups": d.role_groups,
-                "dont_know_rate": d.dont_know_rate,
-                "answered": d.answered,
-                "answering_respondents": d.answering_respondents,
-            }
-            for d in dims
-        ],
-        scoring.DIMENSION_SCHEMA,
-    )
-    item_frame = _frame(
-        [
-            {
-                "organisation_id": org,
-                "instrument_id": i.instrument_id,
-                "dimension_id": i.dimension_id,
-                "item_id": i.item_id,
-                "score": i.score,
-                "respondents": i.respondents,
-                "answered": i.answered,
-                "dont_know_rate": i.dont_know_rate,
-                "role_spread": i.role_spread,
-                "priority": i.priority,
-                "weight": i.weight,
-            }
-            for i in items
-        ],
-        scoring.ITEM_RESULT_SCHEMA,
-    )
-    return scoring.Scores(
+    v2 = round_.scheme == 2
+    dimension_schema = scoring.DIMENSION_SCHEMA_V2 if v2 else scoring.DIMENSION_SCHEMA
+    item_schema = scoring.ITEM_RESULT_SCHEMA_V2 if v2 else scoring.ITEM_RESULT_SCHEMA
+    balance_schema = scoring.BALANCE_SCHEMA_V2 if v2 else scoring.BALANCE_SCHEMA
+    item_frame = _rows(session, ItemResult, round_, item_schema)
+    balance = {name: getattr(round_, name, None) for name in balance_schema}
+    balance |= {
+        "organisation_id": org,
+        "control": round_.control_score,
+        "enablement": round_.enablement_score,
+    }
+    extra: dict[str, pl.DataFrame] = {}
+    if v2:
+        extra = {
+            "uses": _rows(session, UseResult, round_, scoring.USE_SCHEMA),
+            "orientations": _rows(session, OrientationResult, round_, scoring.ORIENTATION_SCHEMA),
+            "views": _rows(session, ViewResult, round_, scoring.VIEW_SCHEMA),
+        }
+    scores = scoring.Scores(
         respondent_dimensions=_frame([], scoring.RESPONDENT_DIMENSION_SCHEMA),
-        role_dimensions=_frame(
-            [
-                {
-                    "organisation_id": org,
-                    "role": r.role,
-                    "instrument_id": r.instrument_id,
-                    "dimension_id": r.dimension_id,
-                    "score": r.score,
-                    "respondents": r.respondents,
-                }
-                for r in roles
-            ],
-            scoring.ROLE_DIMENSION_SCHEMA,
-        ),
-        dimensions=dimensions,
-        instruments=_frame(
-            [
-                {
-                    "organisation_id": org,
-                    "instrument_id": i.instrument_id,
-                    "score": i.score,
-                    "level": i.level,
-                    "dimensions": i.dimensions,
-                    "scored_dimensions": i.scored_dimensions,
-                    "min_respondents": i.min_respondents,
-                }
-                for i in insts
-            ],
-            scoring.INSTRUMENT_SCHEMA,
-        ),
+        role_dimensions=_rows(session, RoleResult, round_, scoring.ROLE_DIMENSION_SCHEMA),
+        dimensions=_rows(session, DimensionResult, round_, dimension_schema),
+        instruments=_rows(session, InstrumentResult, round_, scoring.INSTRUMENT_SCHEMA),
         items=item_frame,
-        balance=_frame(
-            [
-                {
-                    "organisation_id": org,
-                    "control": round_.control_score,
-                    "enablement": round_.enablement_score,
-                    "quadrant": round_.quadrant,
-                    "control_respondents": round_.control_respondents,
-                    "enablement_respondents": round_.enablement_respondents,
-                }
-            ],
-            scoring.BALANCE_SCHEMA,
-        ),
+        balance=_frame([balance], balance_schema),
         coherence=_frame(
             [{"organisation_id": org, "coherent": round_.coherent}], scoring.COHERENCE_SCHEMA
         ),
-        priorities=scoring.priorities(item_frame),
+        priorities=_frame([], scoring.PRIORITY_SCHEMA),
         maturity_instrument_id="sm-maturity",
+        scheme=round_.scheme,
+        **extra,
     )
+    _, priorities = coherence_and_priorities(scores)
+    return dataclasses.replace(scores, priorities=priorities)
 
 
 def shown_scores(session: Session, round_: Round) -> scoring.Scores:
@@ -150,15 +118,50 @@ def round_scores(
         "instruments": [
             _instrument(inst, inst_rows.get(inst.id, {}), dims, lang) for inst in instruments
         ],
+        "scheme": round_.scheme,
         "balance": {
             "control": balance.get("control"),
             "enablement": balance.get("enablement"),
             "quadrant": balance.get("quadrant"),
+            "near_line": balance.get("near_line"),
+            "control_margin": balance.get("control_margin"),
+            "enablement_margin": balance.get("enablement_margin"),
         },
+        "orientations": [
+            {
+                "instrument": row["instrument_id"],
+                **{k: row[k] for k in ORIENTATION_FIELDS},
+            }
+            for row in shown.orientations.iter_rows(named=True)
+        ],
+        "uses": [
+            {
+                "instrument": row["instrument_id"],
+                "use": row["use"],
+                "score": row["score"],
+                "level": row["level"],
+                "respondents": row["respondents"],
+                "left_out": row["left_out"],
+                "fragile": row["fragile"],
+            }
+            for row in shown.uses.iter_rows(named=True)
+        ],
         "coherent": coherence.get("coherent"),
         "roles": _roles(shown, role_counts(round_, session), instruments, lang),
         "priorities": _priorities(shown, instruments, lang),
     }
+
+
+ORIENTATION_FIELDS = (
+    "control",
+    "enablement",
+    "quadrant",
+    "near_line",
+    "control_margin",
+    "enablement_margin",
+    "control_left_out",
+    "enablement_left_out",
+)
 
 
 def _instrument(
@@ -178,6 +181,8 @@ def _instrument(
                 "dont_know_rate": d.get("dont_know_rate"),
                 "respondents": int(d.get("respondents") or 0),
                 "suppressed": bool(d.get("suppressed", True)),
+                "left_out": int(d.get("left_out") or 0),
+                "fragile": d.get("fragile"),
             }
         )
     return {
@@ -245,12 +250,24 @@ def _priorities(
                 "weight": row["weight"],
                 "dont_know_rate": row["dont_know_rate"],
                 "role_spread": row["role_spread"],
-                "recommendation": item.recommendation.get(lang),
+                "advice": row.get("advice"),
+                "recommendation": _recommendation(item, row.get("advice"), lang),
                 "dialogue_question": item.dialogue_question.get(lang),
                 "sources": [{"file": s.file, "section": s.section} for s in item.sources],
             }
         )
     return found
+
+
+def _recommendation(item: Any, advice: str | None, lang: str) -> str | None:
+    """The advice that applies (schema 2: basic at rungs 1-2, advanced at 3-4, none at 5);
+    schema-1 items have one recommendation."""
+    if item.advanced_recommendation is None:
+        return str(item.recommendation.get(lang))
+    if advice is None:
+        return None
+    chosen = item.advanced_recommendation if advice == "advanced" else item.recommendation
+    return str(chosen.get(lang))
 
 
 def _frame(rows: list[dict[str, Any]], schema: dict[str, pl.DataType]) -> pl.DataFrame:

@@ -11,17 +11,20 @@ from sqlalchemy.orm import Session
 from instruments import Instrument, InstrumentLibrary
 from survey import scoring
 from survey.errors import InvalidInput, NotFound
-from survey.frames import answers_frame, items_frame
+from survey.frames import answers_frame, answers_frame_v2, items_frame, items_frame_v2
 from survey.models import (
     Answer,
     DimensionResult,
     InstrumentResult,
     ItemResult,
     Organisation,
+    OrientationResult,
     Response,
     RoleResult,
     Round,
     RoundInstrument,
+    UseResult,
+    ViewResult,
     utcnow,
 )
 from survey.tokens import hash_token, invite_code_for
@@ -65,7 +68,16 @@ def open_round(
         if instrument is None:
             raise InvalidInput(f"Unknown instrument '{instrument_id}'.", "instruments")
         chosen.append(instrument)
-    round_ = Round(organisation_id=organisation.id, label=label, invite_code_hash="")
+    schemes = {i.scheme for i in chosen}
+    if len(schemes) > 1:
+        raise InvalidInput(
+            "These instruments follow different scoring rules (versions 1 and 2); "
+            "a round uses instruments of one version only.",
+            "instruments",
+        )
+    round_ = Round(
+        organisation_id=organisation.id, label=label, invite_code_hash="", scheme=schemes.pop()
+    )
     session.add(round_)
     session.flush()
     code = invite_code_for(round_.id, secret_key)
@@ -164,8 +176,9 @@ def store_results(
     """Score the round's submitted responses and (re)write its stored results."""
     instruments = round_instruments(round_, library)
     versions = {i.id: i.version for i in instruments}
-    option_scores = {
-        (inst.id, item.id, option.value): (option.score, option.kind.value)
+    scheme = round_.scheme
+    options = {
+        (inst.id, item.id, option.value): option
         for inst in instruments
         for item in inst.items
         for option in item.options
@@ -179,26 +192,39 @@ def store_results(
     ).all()
     answer_rows = []
     for response_id, role, instrument_id, item_id, value in rows:
-        known = option_scores.get((instrument_id, item_id, value))
-        if known is None:
+        option = options.get((instrument_id, item_id, value))
+        if option is None:
             continue
-        answer_rows.append(
-            {
-                "organisation_id": round_.organisation_id,
-                "respondent_id": response_id,
-                "role": role,
-                "instrument_id": instrument_id,
-                "item_id": item_id,
-                "score": known[0],
-                "kind": known[1],
-            }
-        )
-    scores = scoring.score(
-        answers_frame(answer_rows),
-        items_frame(instruments),
-        maturity_instrument_id=MATURITY_INSTRUMENT,
+        row = {
+            "organisation_id": round_.organisation_id,
+            "respondent_id": response_id,
+            "role": role,
+            "instrument_id": instrument_id,
+            "item_id": item_id,
+            "score": option.score,
+            "kind": option.kind.value,
+        }
+        if scheme == 2:
+            emphasis = option.emphasis
+            row["control"] = emphasis.control if emphasis else None
+            row["enablement"] = emphasis.enablement if emphasis else None
+        answer_rows.append(row)
+    if scheme == 2:
+        answers, items = answers_frame_v2(answer_rows), items_frame_v2(instruments)
+    else:
+        answers, items = answers_frame(answer_rows), items_frame(instruments)
+    scores = scoring.score_scheme(
+        scheme, answers, items, maturity_instrument_id=MATURITY_INSTRUMENT
     )
-    for table in (DimensionResult, InstrumentResult, RoleResult, ItemResult):
+    for table in (
+        DimensionResult,
+        InstrumentResult,
+        RoleResult,
+        ItemResult,
+        UseResult,
+        OrientationResult,
+        ViewResult,
+    ):
         session.execute(delete(table).where(table.round_id == round_.id))
     submitted = session.scalar(
         select(func.count()).where(Response.round_id == round_.id, Response.status == "submitted")
@@ -245,19 +271,55 @@ def store_results(
             role_spread=row["role_spread"],
             priority=row["priority"],
             weight=float(row["weight"]),
+            level=row.get("level"),
+            advice=row.get("advice"),
+            left_out=int(row.get("left_out") or 0),
         )
         for row in scores.items.iter_rows(named=True)
     )
+    if scheme == 2:
+        _store_v2(session, round_, scores)
     balance = scores.balance.row(0, named=True) if scores.balance.height else {}
     round_.control_score = balance.get("control")
     round_.enablement_score = balance.get("enablement")
     round_.quadrant = balance.get("quadrant")
     round_.control_respondents = int(balance.get("control_respondents") or 0)
     round_.enablement_respondents = int(balance.get("enablement_respondents") or 0)
+    round_.control_margin = balance.get("control_margin")
+    round_.enablement_margin = balance.get("enablement_margin")
+    round_.near_line = balance.get("near_line")
+    round_.control_left_out = int(balance.get("control_left_out") or 0)
+    round_.enablement_left_out = int(balance.get("enablement_left_out") or 0)
     coherence = scores.coherence.row(0, named=True) if scores.coherence.height else {}
     round_.coherent = coherence.get("coherent")
     session.flush()
     return scores
+
+
+def _store_v2(session: Session, round_: Round, scores: scoring.Scores) -> None:
+    """Schema 2: scores per use, orientation per instrument, views of items, uses and axes."""
+    session.add_all(
+        UseResult(
+            round_id=round_.id,
+            instrument_id=row["instrument_id"],
+            use=row["use"],
+            score=row["score"],
+            level=row["level"],
+            respondents=int(row["respondents"]),
+            views=int(row["views"]),
+            left_out=int(row["left_out"]),
+            fragile=row["fragile"],
+        )
+        for row in scores.uses.iter_rows(named=True)
+    )
+    session.add_all(
+        OrientationResult(round_id=round_.id, **row)
+        for row in scores.orientations.drop("organisation_id").iter_rows(named=True)
+    )
+    session.add_all(
+        ViewResult(round_id=round_.id, **row)
+        for row in scores.views.drop("organisation_id").iter_rows(named=True)
+    )
 
 
 def _dimension_results(round_, instruments, scores, versions, closed_at):  # type: ignore[no-untyped-def]
@@ -282,6 +344,9 @@ def _dimension_results(round_, instruments, scores, versions, closed_at):  # typ
                 answered=int(row.get("answered") or 0),
                 answering_respondents=int(row.get("answering_respondents") or 0),
                 closed_at=closed_at,
+                ungated_level=row.get("ungated_level"),
+                left_out=int(row.get("left_out") or 0),
+                fragile=row.get("fragile"),
             )
 
 

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from analytics import batch
 from analytics import benchmark as b
 from analytics.cli import analyse
-from survey import anonymity, scoring
+from survey import scoring
+from survey.disclosure import roles
 
 ITEMS = [
     # item_id, instrument_id, dimension_id, weight, tag
@@ -142,7 +143,7 @@ def test_batch_scores_are_the_engine_scores(tmp_path, suffix):
     assert "8 organisations" in result.stdout
     written = pl.read_parquet(tmp_path / "out" / "scores.parquet")
     assert written.schema == pl.Schema(batch.SCORES_SCHEMA)
-    expected = anonymity.anonymise_scores(engine_scores(frames)).dimensions
+    expected = roles.anonymise_scores(engine_scores(frames)).dimensions
     assert written.height == expected.height == 8 * 3
     joined = written.join(expected, on=KEY, suffix="_engine")
     assert joined.height == written.height

@@ -37,6 +37,7 @@ from sqlalchemy import func, select
 from analytics import benchmark
 from survey import anonymity
 from survey.db import Database
+from survey.disclosure.roles import MIN_ROLE_GROUP
 from survey.models import Answer, Response, Round
 from survey.services import users
 from tests.integration.conftest import ANSWERS_FULL, Api, bearer
@@ -102,7 +103,7 @@ def _derivable(scores: dict, respondents: dict[str, int]) -> list[tuple]:
 
 def _assert_nothing_small_derivable(scores: dict, respondents: dict[str, int]) -> None:
     for instrument, dimension, hidden, count, _ in _derivable(scores, respondents):
-        assert len(hidden) >= 2 and count >= anonymity.MIN_ROLE_GROUP, (
+        assert len(hidden) >= 2 and count >= MIN_ROLE_GROUP, (
             f"{instrument}/{dimension}: the hidden group(s) {sorted(hidden)} of {count} "
             "respondent(s) follow from the overall score and the shown groups"
         )

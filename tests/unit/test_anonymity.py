@@ -10,14 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from survey import anonymity, scoring
-from survey.anonymity import (
-    MIN_PEER_GROUP,
+from survey import scoring
+from survey.anonymity import MIN_PEER_GROUP, peer_group_suppressed
+from survey.disclosure import roles
+from survey.disclosure.roles import (
     MIN_ROLE_GROUP,
     anonymise_scores,
     mark_visible_role_groups,
     organisation_suppressed,
-    peer_group_suppressed,
     suppress_role_groups,
     suppress_small_counts,
     visible_role_groups,
@@ -362,4 +362,4 @@ def test_anonymise_scores_keeps_every_frame_and_the_maturity_instrument():
     anonymised = anonymise_scores(scores)
     assert anonymised.maturity_instrument_id == "x"
     assert anonymised.coherence.get_column("coherent").to_list() == [None]
-    assert anonymity.anonymise_scores(anonymised).dimensions.height == 1
+    assert roles.anonymise_scores(anonymised).dimensions.height == 1

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from survey import scoring
-from survey.anonymity import visible_role_groups
+from survey.disclosure.roles import visible_role_groups
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ROLES = ("hr", "it", "staff", "legal")

@@ -41,7 +41,7 @@ def _response_out(app: AppState, db: Session, response: Response) -> ResponseOut
         round_,
         answer_keys(responses.answers_of(db, response), instruments),
         answered=responses.answered_count(db, response),
-        total=sum(len(i.items) for i in instruments),
+        total=responses.asked_count(instruments, response.role),
     )
 
 

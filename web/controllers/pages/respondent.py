@@ -70,11 +70,14 @@ def answer_key(instrument: Instrument, item: Item) -> str:
     return f"{instrument.id}/{item.id}"
 
 
-def round_pages(instruments: list[Instrument]) -> list[Page]:
+def round_pages(instruments: list[Instrument], role: str | None = None) -> list[Page]:
+    """One page per dimension; with ``role``, only the items asked of it (routing)."""
     pages: list[Page] = []
     for instrument in instruments:
         for dimension in instrument.dimensions:
-            items = instrument.items_of(dimension.id)
+            items = tuple(
+                i for i in instrument.items_of(dimension.id) if role is None or i.asked_of(role)
+            )
             if items:
                 pages.append(Page(len(pages) + 1, instrument, dimension, items))
     return pages
@@ -184,7 +187,7 @@ class RespondentPages(PageController):
                 return redirect(request, request.app.route_reverse("respond_thanks"))
             if not round_.is_open:
                 return self._closed(request, response)
-            pages = self._pages(request, round_)
+            pages = self._pages(request, round_, response.role)
             if not 1 <= page <= len(pages):
                 raise NotFound(NO_SUCH_PAGE)
             saved = responses.answers_of(session, response)
@@ -200,7 +203,7 @@ class RespondentPages(PageController):
             response = _respondent(request, session)
             round_ = session.get(Round, response.round_id)
             assert round_ is not None
-            pages = self._pages(request, round_)
+            pages = self._pages(request, round_, response.role)
             if not 1 <= page <= len(pages):
                 raise NotFound(NO_SUCH_PAGE)
             current = pages[page - 1]
@@ -240,7 +243,7 @@ class RespondentPages(PageController):
                 return redirect(request, request.app.route_reverse("respond_thanks"))
             if not round_.is_open:
                 return self._closed(request, response)
-            pages = self._pages(request, round_)
+            pages = self._pages(request, round_, response.role)
             saved = responses.answers_of(session, response)
         unanswered = [
             {
@@ -285,8 +288,10 @@ class RespondentPages(PageController):
 
     # --- helpers -------------------------------------------------------------------
 
-    def _pages(self, request: Request[Any, Any, Any], round_: Round) -> list[Page]:
-        return round_pages(rounds.round_instruments(round_, state_of(request).library))
+    def _pages(
+        self, request: Request[Any, Any, Any], round_: Round, role: str | None = None
+    ) -> list[Page]:
+        return round_pages(rounds.round_instruments(round_, state_of(request).library), role)
 
     def _continue_path(
         self, request: Request[Any, Any, Any], session: Session, response: Response
@@ -296,7 +301,7 @@ class RespondentPages(PageController):
             return app.route_reverse("respond_thanks")
         round_ = session.get(Round, response.round_id)
         assert round_ is not None
-        page_count = len(self._pages(request, round_))
+        page_count = len(self._pages(request, round_, response.role))
         if response.last_page > page_count:
             return app.route_reverse("respond_review")
         return app.route_reverse("respond_page", page=max(1, response.last_page))

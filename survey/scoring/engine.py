@@ -1,0 +1,358 @@
+"""The schema-1 engine: answers coded as integers, two passes, then every analysis.
+
+Grouping 11 million rows by several string columns takes many seconds, so the
+engine first turns every id into a dense integer code whose order is the order of
+the ids, makes two passes over the answers (per respondent and dimension; per
+organisation, role and item), and works on those small integer frames. The
+analyses themselves live in their own modules and run unchanged on codes or ids;
+:func:`survey.scoring.contract.finish` turns codes back into ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+
+import polars as pl
+
+from survey.scoring.aggregation import (
+    half_rule,
+    instruments_plan,
+    organisation_dimensions_plan,
+    role_plan,
+)
+from survey.scoring.balance import balance_plan
+from survey.scoring.coding import AnswerCodes, check_key_space, composite, lookup, size
+from survey.scoring.contract import (
+    BALANCE_SCHEMA,
+    DIMENSION_KEY,
+    DIMENSION_SCHEMA,
+    DONT_KNOW_SCHEMA,
+    INSTRUMENT_SCHEMA,
+    ITEM_KEY,
+    ITEM_RESULT_SCHEMA,
+    ORG,
+    PRIORITY_SCHEMA,
+    RESPONDENT_DIMENSION_SCHEMA,
+    ROLE_DIMENSION_SCHEMA,
+    TAGS,
+    Frame,
+    finish,
+)
+from survey.scoring.items import item_figures, item_rows
+from survey.scoring.priorities import priorities_plan
+from survey.scoring.validation import validate_items, validated_answers
+
+
+class Engine:
+    """One schema-1 scoring run: the answers coded as integers and the analyses on them."""
+
+    def __init__(self, answers: Frame, items: Frame, min_role_group: int) -> None:
+        self.min_role_group = min_role_group
+        typed, codes = validated_answers(answers)
+        self._code_items(validate_items(items))
+        self._code_answers(typed, codes)
+
+    def _code_items(self, items: pl.DataFrame) -> None:
+        ordered = items.sort("instrument_id", "dimension_id", "item_id")
+        self.items = ordered.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("item_id"),
+            pl.col("instrument_id").rle_id().alias("instrument_id"),
+            pl.struct(DIMENSION_KEY).rle_id().alias("dimension_id"),
+            pl.when(pl.col("tag") == TAGS[0])
+            .then(pl.lit(1, pl.UInt8))
+            .when(pl.col("tag") == TAGS[1])
+            .then(pl.lit(2, pl.UInt8))
+            .otherwise(pl.lit(0, pl.UInt8))
+            .alias("tag"),
+            "weight",
+            pl.col("instrument_id").alias("instrument_name"),
+            pl.col("item_id").alias("item_name"),
+        )
+        dimensions = ordered.select(DIMENSION_KEY).unique(maintain_order=True)
+        self.names = {
+            "instrument_id": ordered.get_column("instrument_id").unique(maintain_order=True),
+            "dimension_id": dimensions.get_column("dimension_id"),
+            "item_id": ordered.get_column("item_id"),
+        }
+
+    def _code_answers(self, typed: pl.DataFrame, codes: AnswerCodes) -> None:
+        first = codes.first_of_respondent
+        respondents = (
+            typed.select("respondent_id", ORG, "role")
+            .gather(first)
+            .with_columns(codes.respondent.gather(first).alias("raw"))
+            .sort("respondent_id")
+        )
+        organisations = respondents.get_column(ORG).unique().sort()
+        roles = respondents.get_column("role").unique().sort()
+        self.respondents = respondents.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("respondent_id"),
+            pl.lit(organisations).search_sorted(pl.col(ORG)).cast(pl.UInt32).alias(ORG),
+            pl.lit(roles).search_sorted(pl.col("role")).cast(pl.UInt32).alias("role"),
+        )
+        self.names |= {
+            "respondent_id": respondents.get_column("respondent_id"),
+            ORG: organisations,
+            "role": roles,
+        }
+        respondent = lookup(
+            respondents.get_column("raw"),
+            self.respondents.get_column("respondent_id"),
+            size(codes.respondent),
+        ).gather(codes.respondent)
+
+        keys = (
+            typed.select(ITEM_KEY)
+            .gather(codes.first_of_item_key)
+            .with_columns(codes.item_key.gather(codes.first_of_item_key).alias("key"))
+            .join(
+                self.items.select(
+                    pl.col("instrument_name").alias("instrument_id"),
+                    pl.col("item_name").alias("item_id"),
+                    pl.col("item_id").alias("item"),
+                ),
+                on=ITEM_KEY,
+            )
+        )
+        item = lookup(keys.get_column("key"), keys.get_column("item"), size(codes.item_key))
+        item = item.gather(codes.item_key)
+
+        per_item = {c: pl.lit(self.items.get_column(c)) for c in self.items.columns}
+        per_respondent = {c: pl.lit(self.respondents.get_column(c)) for c in (ORG, "role")}
+        kind = typed.get_column("kind")
+        self.answers = (
+            pl.DataFrame(
+                {
+                    "respondent_id": respondent,
+                    "item_id": item,
+                    "score": typed.get_column("score"),
+                    "scored": kind == "scored",
+                    "dont_know": kind == "dont_know",
+                }
+            )
+            .filter(pl.col("item_id").is_not_null())
+            .with_columns(
+                *(
+                    per_item[c].gather(pl.col("item_id")).alias(c)
+                    for c in ("instrument_id", "dimension_id", "tag", "weight")
+                ),
+                *(
+                    per_respondent[c].gather(pl.col("respondent_id")).alias(c)
+                    for c in (ORG, "role")
+                ),
+            )
+        )
+
+    def _size(self, column: str) -> int:
+        return len(self.names[column])
+
+    # -- two passes over the answers --
+
+    @cached_property
+    def respondent_sums(self) -> pl.DataFrame:
+        """Sums per respondent and dimension, overall and per balance tag (first pass).
+
+        ``key`` is respondent * dimensions + dimension.
+        """
+        parts = [("respondent_id", self._size("respondent_id")), ("dimension_id", self._dims)]
+        check_key_space(parts)
+        scored = pl.col("scored")
+        weighted = pl.when(scored).then(pl.col("score") * pl.col("weight")).otherwise(0.0)
+        weights = pl.when(scored).then(pl.col("weight")).otherwise(0.0)
+        columns = {
+            "weighted": weighted,
+            "weights": weights,
+            "scored_items": scored.cast(pl.UInt32),
+            "dont_know": pl.col("dont_know").cast(pl.UInt32),
+        }
+        for code, tag in enumerate(TAGS, start=1):
+            tagged = pl.col("tag") == code
+            columns[f"{tag}_weighted"] = pl.when(tagged).then(weighted).otherwise(0.0)
+            columns[f"{tag}_weights"] = pl.when(tagged).then(weights).otherwise(0.0)
+            columns[f"{tag}_scored_items"] = (tagged & scored).cast(pl.UInt32)
+        return (
+            self.answers.lazy()
+            .select(composite(parts).alias("key"), **columns)
+            .group_by("key")
+            .agg(pl.col(list(columns)).sum(), pl.len().cast(pl.UInt32).alias("answered"))
+            .collect()
+        )
+
+    @cached_property
+    def role_item_sums(self) -> pl.DataFrame:
+        """Sums per organisation, item and role group (second pass).
+
+        ``figure`` is organisation * items + item.
+        """
+        roles = self._size("role")
+        parts = [(ORG, self._size(ORG)), ("item_id", self._items), ("role", roles)]
+        check_key_space(parts)
+        return (
+            self.answers.lazy()
+            .select(
+                composite(parts).alias("key"),
+                pl.col("score").fill_null(0.0).alias("score_sum"),
+                pl.col("scored").cast(pl.UInt32).alias("respondents"),
+                pl.col("dont_know").cast(pl.UInt32),
+            )
+            .group_by("key")
+            .agg(pl.col("score_sum", "respondents", "dont_know").sum(), pl.len().alias("answered"))
+            .select(
+                (pl.col("key") // roles).alias("figure"),
+                (pl.col("key") % roles).cast(pl.UInt32).alias("role"),
+                pl.all().exclude("key"),
+            )
+            .collect()
+        )
+
+    # -- scope --
+
+    @cached_property
+    def _dims(self) -> int:
+        return len(self.names["dimension_id"])
+
+    @cached_property
+    def _items(self) -> int:
+        return len(self.names["item_id"])
+
+    def _of_respondent(self, column: str, respondent: pl.Expr) -> pl.Expr:
+        return pl.lit(self.respondents.get_column(column)).gather(respondent).alias(column)
+
+    def _of_dimension(self, column: str, dimension: pl.Expr) -> pl.Expr:
+        return pl.lit(self.dimension_table.get_column(column)).gather(dimension).alias(column)
+
+    @cached_property
+    def dimension_table(self) -> pl.DataFrame:
+        """Per dimension code (in code order): its instrument and number of items."""
+        return (
+            self.items.group_by("dimension_id")
+            .agg(pl.col("instrument_id").first(), pl.len().alias("item_count"))
+            .sort("dimension_id")
+        )
+
+    @cached_property
+    def organisation_instruments(self) -> pl.DataFrame:
+        """The instruments in scope per organisation: those its respondents answered."""
+        key = pl.col("key")
+        return (
+            self.respondent_sums.lazy()
+            .select(
+                self._of_respondent(ORG, key // self._dims),
+                self._of_dimension("instrument_id", key % self._dims),
+            )
+            .unique()
+            .collect()
+        )
+
+    @cached_property
+    def respondents_in_scope(self) -> pl.DataFrame:
+        present = self.respondent_sums.lazy().select(
+            (pl.col("key") // self._dims).cast(pl.UInt32).alias("respondent_id")
+        )
+        return present.unique().join(self.respondents.lazy(), on="respondent_id").collect()
+
+    # -- analyses on codes --
+
+    @cached_property
+    def respondent_dimension_codes(self) -> pl.DataFrame:
+        sums = self.respondent_sums.lazy().select(
+            "key", "weighted", "weights", "scored_items", "answered", "dont_know"
+        )
+        counts = pl.col("scored_items", "answered", "dont_know")
+        return half_rule(
+            self.respondents_in_scope.lazy()
+            .join(self.organisation_instruments.lazy(), on=ORG)
+            .join(self.dimension_table.lazy(), on="instrument_id")
+            .with_columns(
+                (
+                    pl.col("respondent_id").cast(pl.UInt64) * self._dims + pl.col("dimension_id")
+                ).alias("key")
+            )
+            .join(sums, on="key", how="left")
+            .with_columns(counts.fill_null(0))
+        ).collect()
+
+    @cached_property
+    def role_dimension_codes(self) -> pl.DataFrame:
+        return role_plan(self.respondent_dimension_codes.lazy(), DIMENSION_KEY).collect()
+
+    @cached_property
+    def dimension_codes(self) -> pl.DataFrame:
+        keys = [ORG, *DIMENSION_KEY]
+        rates = (
+            self.respondent_dimension_codes.lazy()
+            .group_by(keys)
+            .agg(
+                pl.col("answered").sum(),
+                pl.col("dont_know").sum(),
+                (pl.col("answered") > 0).sum().alias("answering_respondents"),
+            )
+            .with_columns(
+                pl.when(pl.col("answered") > 0)
+                .then(pl.col("dont_know") / pl.col("answered"))
+                .otherwise(None)
+                .alias("dont_know_rate")
+            )
+        )
+        scores = organisation_dimensions_plan(self.role_dimension_codes.lazy())
+        return scores.join(rates, on=keys, how="left").collect()
+
+    @cached_property
+    def item_codes(self) -> pl.DataFrame:
+        """Per organisation and item: role-balanced score, counts, rates, role spread
+        among the role groups the disclosure rule lets show, priority."""
+        per_item = item_figures(self.role_item_sums, self.min_role_group)
+        items = self.items.lazy().select("item_id", "instrument_id", "dimension_id", "weight")
+        figure = pl.col(ORG).cast(pl.UInt64) * self._items + pl.col("item_id")
+        in_scope = (
+            self.organisation_instruments.lazy()
+            .join(items, on="instrument_id")
+            .with_columns(figure.alias("figure"))
+        )
+        return item_rows(in_scope, per_item.lazy()).collect()
+
+    @cached_property
+    def balance_codes(self) -> pl.DataFrame:
+        return balance_plan(
+            self.respondent_sums.lazy(),
+            self.respondents_in_scope.lazy(),
+            self.organisation_instruments.lazy(),
+            self.items.lazy(),
+            self._dims,
+        ).collect()
+
+    # -- outputs (ids, sorted, typed) --
+
+    def finish(
+        self, frame: pl.DataFrame, schema: Mapping[str, pl.DataType], sort: Sequence[str] = ()
+    ) -> pl.DataFrame:
+        return finish(frame.lazy(), schema, sort, self.names).collect()
+
+    def respondent_dimensions(self) -> pl.DataFrame:
+        sort = [ORG, *DIMENSION_KEY, "role", "respondent_id"]
+        return self.finish(self.respondent_dimension_codes, RESPONDENT_DIMENSION_SCHEMA, sort)
+
+    def role_dimensions(self) -> pl.DataFrame:
+        sort = [ORG, *DIMENSION_KEY, "role"]
+        return self.finish(self.role_dimension_codes, ROLE_DIMENSION_SCHEMA, sort)
+
+    def dont_know_rates(self) -> pl.DataFrame:
+        return self.finish(self.dimension_codes, DONT_KNOW_SCHEMA, [ORG, *DIMENSION_KEY])
+
+    def dimensions(self) -> pl.DataFrame:
+        return self.finish(self.dimension_codes, DIMENSION_SCHEMA, [ORG, *DIMENSION_KEY])
+
+    def instruments(self) -> pl.DataFrame:
+        plan = instruments_plan(self.dimension_codes.lazy()).collect()
+        return self.finish(plan, INSTRUMENT_SCHEMA, [ORG, "instrument_id"])
+
+    def item_results(self) -> pl.DataFrame:
+        sort = [ORG, *DIMENSION_KEY, "item_id"]
+        return self.finish(self.item_codes, ITEM_RESULT_SCHEMA, sort)
+
+    def balance(self) -> pl.DataFrame:
+        return self.finish(self.balance_codes, BALANCE_SCHEMA, [ORG])
+
+    def priorities(self) -> pl.DataFrame:
+        return self.finish(priorities_plan(self.item_codes.lazy()).collect(), PRIORITY_SCHEMA)
