@@ -4,8 +4,8 @@ Every page, API answer, report and export calls these functions; nothing else
 re-implements a threshold. The rules, in plain language, are in
 ``docs/methodology.md`` ("Anonymity").
 
-* A peer group result needs at least ``MIN_PEER_GROUP`` organisations; below that
-  only the count may show.
+* Peer figures are decided in :mod:`survey.disclosure` (``docs/methodology.md``,
+  "Disclosure control").
 * A role-group figure needs at least ``MIN_ROLE_GROUP`` respondents, and the shown
   role groups must never let a hidden group be derived from the overall score
   (complementary suppression, see :func:`visible_role_groups`).
@@ -25,18 +25,10 @@ if TYPE_CHECKING:
     from survey.scoring import Scores
 
 MIN_ROLE_GROUP = 3
-MIN_PEER_GROUP = 5
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 ROLE_KEYS = ("organisation_id", "instrument_id", "dimension_id")
-
-
-def peer_group_suppressed(peer_count: int) -> bool:
-    """True when a peer group is too small to show anything but its count."""
-    if peer_count < 0:
-        raise ValueError("peer_count must not be negative")
-    return peer_count < MIN_PEER_GROUP
 
 
 def organisation_suppressed(respondents: int | None) -> bool:
