@@ -304,7 +304,6 @@ def sector_html(
         medium=medium,
         charts=charts,
         report=report,
-        minimum_peers=anonymity.MIN_PEER_GROUP,
         weak_threshold=score_threshold(),
     )
 
