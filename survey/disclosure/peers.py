@@ -141,7 +141,7 @@ def band_quantile_expr(bands: pl.Expr, statistic: str) -> pl.Expr:
     values = bands.drop_nulls()
     count = values.len().cast(pl.Int64)
     rank = ((count * numerator + denominator - 1) // denominator).clip(lower_bound=1)
-    return pl.when(count > 0).then(values.sort().get(rank - 1)).otherwise(None)
+    return values.sort().get(rank - 1, null_on_oob=True)
 
 
 def position(own_band: int, median_band: int) -> Position:

@@ -36,6 +36,8 @@ class Population:
     organisations: pl.DataFrame
     years: tuple[int, ...]
     dimensions: tuple[str, ...]
+    share: float = 0.0
+    """The chance that an organisation shares its named scores with the office."""
 
 
 def _org_rows(rng: random.Random, sectors: list[int], share: float) -> list[dict[str, object]]:
@@ -102,7 +104,7 @@ def generate(
                 )
     results = pl.DataFrame(rows, schema=RESULTS_SCHEMA, orient="row")
     organisations = pl.DataFrame(orgs).drop("maturity")
-    return Population(seed, results, organisations, year_list, dims)
+    return Population(seed, results, organisations, year_list, dims, share_level)
 
 
 def single_group(scores: list[float], sharers: list[bool], *, respondents: int = 10) -> Population:
@@ -130,4 +132,5 @@ def single_group(scores: list[float], sharers: list[bool], *, respondents: int =
     organisations = results.select(
         "organisation_id", "sector", "size_band", "country", "shares", "respondents"
     )
-    return Population(0, results, organisations, (2025,), ("d0",))
+    share = sum(sharers) / len(sharers)
+    return Population(0, results, organisations, (2025,), ("d0",), share)
