@@ -176,8 +176,7 @@ def test_pdf_numbers_match_the_results_service_and_benchmark(
     assert set(instrument_rows["form"]) == {"median"}
     for inst in shown["instruments"]:
         assert inst["score"] is not None
-        expected = f"{plain(inst['title'])} {score_text(inst['score'])} {inst['level']} "
-        expected += "no comparison"
+        expected = f"{plain(inst['title'])} {score_text(inst['score'])} {inst['level']} –"
         assert expected in text, expected
     # snapshot: each dimension's level and the peer figures of the benchmark: the
     # median band, the own position, and the rule that hid the quartiles
