@@ -59,6 +59,7 @@ from analytics.report.model import (
 from instruments import sources, vocabularies
 from survey import anonymity, scoring
 from survey.disclosure import peers, rules
+from survey.disclosure.counts import role_counts
 
 STRONGEST_WEAKEST = 3
 PRIORITY_LIMIT = 10
@@ -231,14 +232,16 @@ def _overview(data: ReportInput, t: Messages, group_label: str) -> Overview:
     coherence_key = "unknown" if coherent is None else ("yes" if coherent else "no")
     strongest, weakest = _strongest_weakest(_dimension_refs(results))
     shown_counts = [i.peers.peer_count for i in instruments if not i.peers.suppressed]
+    labels = {r["role"]: r["label"] for r in results.get("roles", [])}
+    published = role_counts({r["role"]: r["respondents"] for r in results.get("roles", [])})
     roles = [
         RoleCount(
-            role=r["role"],
-            label=r["label"],
-            respondents=r["respondents"],
-            shown=not r["suppressed"],
+            role=line.role,
+            label=labels.get(line.role) or t("overview.other_roles"),
+            respondents=line.count,
+            shown=line.count is not None,
         )
-        for r in results.get("roles", [])
+        for line in published
     ]
     return Overview(
         instruments=instruments,

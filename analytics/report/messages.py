@@ -80,6 +80,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "overview.strongest": {"en": "Strongest dimensions", "nl": "Sterkste dimensies"},
     "overview.weakest": {"en": "Weakest dimensions", "nl": "Zwakste dimensies"},
     "overview.roles": {"en": "Who answered", "nl": "Wie deed mee"},
+    "overview.other_roles": {"en": "Other roles", "nl": "Andere rollen"},
+    "overview.fewer_than_three": {"en": "fewer than 3", "nl": "minder dan 3"},
     "overview.no_dimensions": {
         "en": "No dimension has a score that may be shown.",
         "nl": "Geen enkele dimensie heeft een score die getoond mag worden.",

@@ -83,9 +83,12 @@ class DimensionRef:
 
 @dataclass(frozen=True)
 class RoleCount:
+    """One line of "Who answered" (P5): a role, or "other roles" together; the count is
+    None for "fewer than 3"."""
+
     role: str
     label: str
-    respondents: int
+    respondents: int | None
     shown: bool
 
 

@@ -41,3 +41,39 @@ def role_counts(counts: Mapping[str, int]) -> list[RoleCount]:
         else:
             lines.append(RoleCount(OTHER_ROLES, None, FEW_IN_ROLE))
     return lines
+
+
+@dataclass(frozen=True)
+class ProgressLine:
+    """One line of a round's progress per role (P5, decided on submitted responses):
+    ``started`` and ``submitted``, None for "fewer than 3"."""
+
+    role: str
+    started: int | None
+    submitted: int | None
+    reason: str | None = None
+
+
+def progress_lines(by_role: Mapping[str, Mapping[str, int]]) -> list[ProgressLine]:
+    """A role with 3 or more submitted responses shows its started and submitted counts;
+    the other roles with any response are shown together as ``other``, their submitted
+    total when it is 3 or more, else "fewer than 3" (and their started total with it)."""
+    submitted = {role: counts.get("submitted", 0) for role, counts in by_role.items()}
+    lines = []
+    for line in role_counts(submitted):
+        if line.role != OTHER_ROLES:
+            lines.append(ProgressLine(line.role, by_role[line.role]["started"], line.count))
+    pooled = [
+        role
+        for role, counts in by_role.items()
+        if max(counts.get("started", 0), counts.get("submitted", 0)) > 0
+        and counts.get("submitted", 0) < MIN_RESPONDENTS
+    ]
+    if pooled:
+        started = sum(by_role[role].get("started", 0) for role in pooled)
+        total = sum(submitted[role] for role in pooled)
+        if total >= MIN_RESPONDENTS:
+            lines.append(ProgressLine(OTHER_ROLES, started, total))
+        else:
+            lines.append(ProgressLine(OTHER_ROLES, None, None, FEW_IN_ROLE))
+    return lines

@@ -114,6 +114,29 @@ def test_role_counts():
         counts.role_counts({"staff": -1})
 
 
+def test_progress_lines_pool_roles_on_submitted_responses():
+    lines = counts.progress_lines(
+        {
+            "staff": {"started": 6, "submitted": 4},
+            "hr": {"started": 3, "submitted": 1},
+            "it": {"started": 1, "submitted": 0},
+            "legal": {"started": 0, "submitted": 0},
+        }
+    )
+    assert lines == [
+        counts.ProgressLine("staff", 6, 4),
+        counts.ProgressLine("other", None, None, rules.FEW_IN_ROLE),
+    ]
+    lines = counts.progress_lines(
+        {
+            "staff": {"started": 3, "submitted": 3},
+            "hr": {"started": 2, "submitted": 2},
+            "it": {"started": 2, "submitted": 1},
+        }
+    )
+    assert lines == [counts.ProgressLine("staff", 3, 3), counts.ProgressLine("other", 4, 3)]
+
+
 def test_every_reason_is_explained_in_english_and_dutch():
     for code in rules.REASONS:
         english, dutch = rules.explain(code, "en"), rules.explain(code, "nl")
