@@ -221,6 +221,7 @@ def test_an_organisation_with_too_few_respondents_keeps_its_score_hidden(client,
     assert body["peer_count"] == 6
     rules = dims(body)["rules"]
     assert rules["score"] is None and rules["score_suppressed"] is True
+    assert rules["score_suppression"] == "few_respondents"
     assert rules["position"] is None and rules["percentile"] is None
     # its band still counts among the peers': 2 3 4 6 8 10, the 3rd: 20-25 (30-35 without)
     assert rules["median_low"] == 20.0

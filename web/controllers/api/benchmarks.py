@@ -43,6 +43,7 @@ def round_benchmark_out(found: service.RoundBenchmark) -> dict[str, Any]:
                 "dimension": row["dimension_id"],
                 "score": row["score"],
                 "score_suppressed": row["score_suppressed"],
+                "score_suppression": rules.FEW_RESPONDENTS if row["score_suppressed"] else None,
                 **{name: row[name] for name in BAND_COLUMNS},
                 "position": row["position"],
                 "percentile": row["percentile"],
