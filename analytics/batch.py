@@ -26,8 +26,9 @@ organisation × instrument × dimension, the scores after
 :func:`survey.disclosure.roles.anonymise_scores` (score and level null with ``suppressed``
 when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
 :func:`analytics.benchmark.benchmark_all` on the raw organisation scores (instrument
-version ``batch``, one round per organisation), so its suppression and differencing
-rules are those of the app. Any problem with a file raises :class:`BadFile`, naming the
+version ``batch``, one round per organisation), so its publication rules are those of
+the app (5-point bands, forms by the number of unknown organisations). The files carry
+no sharing choice, so no organisation counts as known beyond the reader itself. Any problem with a file raises :class:`BadFile`, naming the
 file and, where there is one, the column.
 """
 
@@ -104,13 +105,14 @@ BENCHMARK_FILE_SCHEMA: dict[str, pl.DataType] = {
     "score": pl.Float64(),
     "score_suppressed": pl.Boolean(),
     "peer_count": pl.Int64(),
+    "known": pl.Int64(),
+    "unknown": pl.Int64(),
+    "form": pl.String(),
     "suppressed": pl.Boolean(),
     "suppression": pl.String(),
-    "median": pl.Float64(),
-    "q1": pl.Float64(),
-    "q3": pl.Float64(),
-    "top_decile": pl.Float64(),
-    "percentile": pl.Float64(),
+    **{name: pl.Float64() for name in benchmark.BAND_COLUMNS},
+    "position": pl.String(),
+    "percentile": pl.Int64(),
 }
 STEPS = ("reading", "checking", "scoring", "benchmarking", "writing")
 
@@ -492,6 +494,7 @@ def results_frame(
             pl.lit(BATCH_VERSION).alias("instrument_version"),
             pl.lit(closed_at).cast(benchmark.RESULTS_SCHEMA["closed_at"]).alias("closed_at"),
             pl.lit(False).alias("synthetic"),
+            pl.lit(False).alias("shares"),
         )
         .select(pl.col(c).cast(t) for c, t in benchmark.RESULTS_SCHEMA.items())
     )

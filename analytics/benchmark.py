@@ -2,7 +2,9 @@
 
 Input: a ``results`` frame (see :data:`RESULTS_SCHEMA`), one row per organisation ×
 closed round × instrument × dimension, as stored when a round closes (never raw
-answers). Every function returns a new frame with named, typed columns.
+answers), with the organisation's ``shares`` flag (it agreed to share its named
+scores with the integrity office). Every function returns a new frame with named,
+typed columns.
 
 Peers
 -----
@@ -13,65 +15,40 @@ band, or sector and country. Scores are compared only on the same instrument ver
 and synthetic (demo) organisations only with each other: ``synthetic`` is part of
 every group key and of every output. The organisation itself is one of its peers.
 
-A peer group's ``peer_count`` on a dimension is the number of organisations whose
-representative has a defined score on that dimension (the values the statistics rest
-on). ``median``, ``q1``, ``q3`` and ``top_decile`` are the 0.5, 0.25, 0.75 and 0.9
-quantiles with linear interpolation between closest ranks (numpy's default).
-``percentile`` = 100 × (peers scoring lower + ½ × peers scoring the same) / peer_count,
-the organisation itself included among the peers scoring the same.
+What is published (D1, ``docs/methodology.md`` "Disclosure control")
+--------------------------------------------------------------------
+The rules are :mod:`survey.disclosure`; this module applies them to frames.
 
-What is shown, and why nothing hidden can be derived
-----------------------------------------------------
-* ``peer_count`` always shows, also for a suppressed group (the issue allows it: a
-  count of organisations is not a result of any of them).
-* A group is suppressed (``suppressed`` true, every statistic and every member's
-  percentile null) when :func:`survey.anonymity.peer_group_suppressed` says its count
-  is too small (``suppression = "peer_count"``).
-* Only order statistics are published (quantiles and percentile ranks), never a sum or
-  a mean, so the classic differencing attack (a total minus the shown parts gives the
-  hidden part) has nothing to subtract. What remains is two *nested* groups whose
-  difference is a handful of organisations: a group of 6 and a nested group of 5 both
-  shown let anyone solve for the sixth organisation's score from the two sets of
-  quantiles, and a group of 5 shown around a hidden nested group of 4 lets the fifth
-  organisation, which knows its own score, solve for the hidden group's figures. So the
-  difference between two nested peer groups (all ⊃ sector ⊃ sector × size band, …) is
-  judged by the same anonymity function, and where it is too small but not zero
-  (``suppression = "difference"``):
+* P1: every representative's score is replaced by its 5-point band before any
+  statistic; quantiles are nearest-rank on the bands and published as band ranges
+  (``median_low`` … ``median_high``). Nothing published about peers depends on a
+  score beyond its band.
+* P2: per group and dimension, ``peer_count`` n (defined scores), ``known`` k =
+  max(1, sharers), ``unknown`` u = n - k.
+* P3: ``form`` from u: ``count`` (u < 4: only the count), ``median`` (4 <= u < 10:
+  the median band and each member's ``position`` against it), ``quartiles``
+  (u >= 10: q1, median, q3 and top-decile bands and the ``percentile`` of bands).
+  ``suppression`` is the reason code of what the form leaves out.
+* P4: the organisation's own exact ``score`` shows to itself when 3 or more
+  respondents stand behind it (``score_suppressed`` otherwise); its band still counts
+  among its peers'.
 
-  - the nested group is suppressed when it is itself large enough to show (it is
-    then nearly the same as the enclosing group, so little is lost, and the
-    enclosing group alone reveals nothing about the few organisations outside it);
-  - the enclosing group is suppressed when the nested group is already suppressed
-    for its count (that enclosing group has fewer than twice the minimum).
-
-  Decisions rest on counts only, so they do not depend on the order of evaluation and
-  every page, export and API answer that uses these functions reaches the same ones.
-* An organisation's own ``score`` (and its ``percentile``) is nulled with
-  ``score_suppressed`` when too few respondents stand behind it
-  (:func:`survey.disclosure.roles.suppress_small_counts`), as on its results page; it still
-  counts as a peer value inside statistics of 5 or more organisations.
-* :func:`sector_trend` guards each year's population the same way; a year's sector group
-  whose members all closed their latest round in that year holds current values, so it
-  is also judged against the current sector and all groups (see the function).
-* :func:`balance_peers` shows the peers' balance points unnamed (no ids, sorted by
-  value), only for a group that the same rules leave unsuppressed: a scatter shows
-  every value, so two nested groups differing by one organisation would show its point.
-
-Limits: quantiles of a group of 5 pin down most of its (unnamed) values; that is
-inherent in publishing quartiles from 5 organisations, as the issue asks. The guard
-covers nested peer groups of one population and the year view against the current
-one; it does not cover a small year group inside a shown current group, nor
-differences over time (a group before and after one organisation closes a new round).
+No nested-group guard is applied: the attack suite (``tests/attacks``) shows that with
+banding no combination of groups, years, exports and pages confines a hidden score to
+better than its band, and reports how often a band itself follows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import polars as pl
 
-from survey import anonymity
+
 from survey.disclosure import roles
+from survey.disclosure import peers
+from survey.disclosure.peers import STATISTICS
+from survey.disclosure.rules import BAND_WIDTH, FEW_UNKNOWN, Form
 
 RESULTS_SCHEMA: dict[str, pl.DataType] = {
     "organisation_id": pl.String(),
@@ -86,6 +63,7 @@ RESULTS_SCHEMA: dict[str, pl.DataType] = {
     "size_band": pl.String(),
     "country": pl.String(),
     "synthetic": pl.Boolean(),
+    "shares": pl.Boolean(),
 }
 
 ATTRIBUTES = ("sector", "size_band", "country")
@@ -98,10 +76,17 @@ PEER_GROUPS: Mapping[str, tuple[str, ...]] = {
     "sector,country": ("sector", "country"),
 }
 SCOPE = ("instrument_id", "instrument_version", "dimension_id")
-QUANTILES = {"median": 0.5, "q1": 0.25, "q3": 0.75, "top_decile": 0.9}
-STATISTICS = tuple(QUANTILES)
-SUPPRESSED_FOR_COUNT = "peer_count"
-SUPPRESSED_FOR_DIFFERENCE = "difference"
+BAND_COLUMNS = tuple(f"{name}_{end}" for name in STATISTICS for end in ("low", "high"))
+
+GROUP_SCHEMA: dict[str, pl.DataType] = {
+    "peer_count": pl.Int64(),
+    "known": pl.Int64(),
+    "unknown": pl.Int64(),
+    "form": pl.String(),
+    "suppressed": pl.Boolean(),
+    "suppression": pl.String(),
+}
+BANDS_SCHEMA: dict[str, pl.DataType] = {name: pl.Float64() for name in BAND_COLUMNS}
 
 PEER_STATISTICS_SCHEMA: dict[str, pl.DataType] = {
     "peer_group": pl.String(),
@@ -112,10 +97,8 @@ PEER_STATISTICS_SCHEMA: dict[str, pl.DataType] = {
     "instrument_id": pl.String(),
     "instrument_version": pl.String(),
     "dimension_id": pl.String(),
-    "peer_count": pl.Int64(),
-    "suppressed": pl.Boolean(),
-    "suppression": pl.String(),
-    **{name: pl.Float64() for name in STATISTICS},
+    **GROUP_SCHEMA,
+    **BANDS_SCHEMA,
 }
 PERCENTILE_SCHEMA: dict[str, pl.DataType] = {
     "peer_group": pl.String(),
@@ -131,15 +114,11 @@ PERCENTILE_SCHEMA: dict[str, pl.DataType] = {
     "score": pl.Float64(),
     "respondents": pl.Int64(),
     "score_suppressed": pl.Boolean(),
-    "peer_count": pl.Int64(),
-    "suppressed": pl.Boolean(),
-    "suppression": pl.String(),
-    "percentile": pl.Float64(),
+    **GROUP_SCHEMA,
+    "position": pl.String(),
+    "percentile": pl.Int64(),
 }
-BENCHMARK_SCHEMA: dict[str, pl.DataType] = {
-    **PERCENTILE_SCHEMA,
-    **{name: pl.Float64() for name in STATISTICS},
-}
+BENCHMARK_SCHEMA: dict[str, pl.DataType] = {**PERCENTILE_SCHEMA, **BANDS_SCHEMA}
 TREND_SCHEMA: dict[str, pl.DataType] = {
     "organisation_id": pl.String(),
     "round_id": pl.String(),
@@ -161,10 +140,9 @@ SECTOR_TREND_SCHEMA: dict[str, pl.DataType] = {
     "instrument_id": pl.String(),
     "instrument_version": pl.String(),
     "dimension_id": pl.String(),
-    "peer_count": pl.Int64(),
-    "suppressed": pl.Boolean(),
-    "suppression": pl.String(),
-    "median": pl.Float64(),
+    **GROUP_SCHEMA,
+    "median_low": pl.Float64(),
+    "median_high": pl.Float64(),
 }
 
 
@@ -190,7 +168,10 @@ def validate_results(results: pl.DataFrame) -> pl.DataFrame:
             columns.append(column.cast(dtype, strict=True))
         except (pl.exceptions.PolarsError, TypeError) as error:
             raise ValueError(f"results: column '{name}' is not {dtype}") from error
-    return pl.DataFrame(columns)
+    frame = pl.DataFrame(columns)
+    if frame.get_column("shares").null_count():
+        raise ValueError("results: column 'shares' has empty values")
+    return frame
 
 
 def empty(schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
@@ -251,189 +232,115 @@ def representatives_by_year(results: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-# --- suppression ---------------------------------------------------------------
+# --- group figures (P1-P3) -----------------------------------------------------
 
 
-def _too_small(counts: pl.Series) -> pl.Series:
-    """:func:`survey.anonymity.peer_group_suppressed` for every count in ``counts``.
-
-    The rule is asked once per distinct count and the answers mapped back, so the one
-    anonymity function decides while the frame stays vectorised.
-    """
-    distinct = counts.drop_nulls().unique().to_list()
-    answers = {int(n): anonymity.peer_group_suppressed(int(n)) for n in distinct}
-    return counts.replace_strict(answers, return_dtype=pl.Boolean).cast(pl.Boolean)
+def _banded(reps: pl.DataFrame) -> pl.DataFrame:
+    """P1: the band of every representative's score, before any statistic."""
+    return reps.with_columns(peers.band_expr(pl.col("score")).alias("band"))
 
 
-def _differs_a_little(difference: pl.Series) -> pl.Series:
-    """A difference of 1 or more organisations that would itself be suppressed."""
-    return (difference > 0) & _too_small(difference.clip(lower_bound=0))
-
-
-def _peer_counts(
-    reps: pl.DataFrame, within: tuple[str, ...] = (), groups: Iterable[str] = PEER_GROUPS
-) -> dict[str, pl.DataFrame]:
-    """Per peer group: its key columns and ``peer_count`` (defined scores)."""
-    return {
-        group: reps.group_by(_keys(group, within)).agg(
-            pl.col("score").count().cast(pl.Int64).alias("peer_count")
-        )
-        for group in groups
+def _group_figures(banded: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Per group: keys, :data:`GROUP_SCHEMA` and :data:`BANDS_SCHEMA` (null where the
+    form does not publish a statistic), and ``median_band`` for the positions."""
+    figures = banded.group_by(keys).agg(
+        pl.col("band").count().cast(pl.Int64).alias("peer_count"),
+        (pl.col("band").is_not_null() & pl.col("shares")).sum().cast(pl.Int64).alias("sharers"),
+        *(peers.band_quantile_expr(pl.col("band"), name).alias(f"_{name}") for name in STATISTICS),
+    )
+    unknown = peers.unknown_expr(pl.col("peer_count"), pl.col("sharers"))
+    figures = figures.with_columns(
+        pl.max_horizontal(pl.col("sharers"), pl.lit(1)).cast(pl.Int64).alias("known"),
+        unknown.cast(pl.Int64).alias("unknown"),
+        peers.form_expr(unknown).alias("form"),
+        peers.reason_expr(unknown).alias("suppression"),
+    ).with_columns((pl.col("form") == Form.COUNT.value).alias("suppressed"))
+    published = {
+        "median": pl.col("form") != Form.COUNT.value,
+        **{name: pl.col("form") == Form.QUARTILES.value for name in STATISTICS if name != "median"},
     }
+    return figures.with_columns(
+        pl.when(published["median"]).then(pl.col("_median")).alias("median_band"),
+        *(
+            pl.when(published[name])
+            .then(pl.col(f"_{name}") * BAND_WIDTH + offset)
+            .cast(pl.Float64)
+            .alias(f"{name}_{end}")
+            for name in STATISTICS
+            for end, offset in (("low", 0), ("high", BAND_WIDTH))
+        ),
+    ).drop("sharers", *(f"_{name}" for name in STATISTICS))
 
 
-def _nested_in(group: str) -> list[str]:
-    """Peer groups nested in ``group`` (their key columns strictly include its own)."""
-    own = set(_columns(group))
-    return [g for g, cols in PEER_GROUPS.items() if own < set(cols)]
-
-
-def _enclosing(group: str) -> list[str]:
-    own = set(_columns(group))
-    return [g for g, cols in PEER_GROUPS.items() if set(cols) < own]
-
-
-def _suppression(
-    counts: Mapping[str, pl.DataFrame], group: str, within: tuple[str, ...] = ()
-) -> pl.DataFrame:
-    """Per group of ``group``: keys, peer_count, suppressed, suppression (see module)."""
-    keys = _keys(group, within)
-    own = counts[group]
-    own = own.with_columns(_too_small(own.get_column("peer_count")).alias("small"))
-    flagged: list[pl.DataFrame] = []
-    for inner in _nested_in(group):
-        pairs = counts[inner].join(own, on=keys, suffix="_outer", nulls_equal=True)
-        inner_small = _too_small(pairs.get_column("peer_count"))
-        difference = pairs.get_column("peer_count_outer") - pairs.get_column("peer_count")
-        hit = inner_small & _differs_a_little(difference)
-        flagged.append(pairs.filter(hit).select(keys))
-    for outer in _enclosing(group):
-        pairs = own.join(counts[outer], on=_keys(outer, within), suffix="_outer", nulls_equal=True)
-        difference = pairs.get_column("peer_count_outer") - pairs.get_column("peer_count")
-        hit = ~pairs.get_column("small") & _differs_a_little(difference)
-        flagged.append(pairs.filter(hit).select(keys))
-    differencing = pl.concat(flagged).unique() if flagged else own.select(keys).clear()
-    return (
-        own.join(
-            differencing.with_columns(pl.lit(True).alias("difference")),
-            on=keys,
-            how="left",
-            nulls_equal=True,
-        )
-        .with_columns(
-            pl.when(pl.col("small"))
-            .then(pl.lit(SUPPRESSED_FOR_COUNT))
-            .when(pl.col("difference").fill_null(False))
-            .then(pl.lit(SUPPRESSED_FOR_DIFFERENCE))
-            .otherwise(pl.lit(None, pl.String))
-            .alias("suppression")
-        )
-        .with_columns(pl.col("suppression").is_not_null().alias("suppressed"))
-        .select(*keys, "peer_count", "suppressed", "suppression")
+def _peer_statistics(reps: pl.DataFrame, group: str, within: tuple[str, ...] = ()) -> pl.DataFrame:
+    frame = _group_figures(_banded(reps), _keys(group, within)).with_columns(
+        pl.lit(group).alias("peer_group")
     )
-
-
-def _statistics(reps: pl.DataFrame, group: str) -> pl.DataFrame:
-    keys = _keys(group)
-    return reps.group_by(keys).agg(
-        pl.col("score").quantile(q, interpolation="linear").alias(name)
-        for name, q in QUANTILES.items()
-    )
-
-
-def _hide(columns: Iterable[str], when: pl.Expr) -> list[pl.Expr]:
-    return [pl.when(when).then(None).otherwise(pl.col(c)).alias(c) for c in columns]
-
-
-# --- statistics and percentiles -------------------------------------------------
-
-
-def _peer_statistics(reps: pl.DataFrame, group: str, suppression: pl.DataFrame) -> pl.DataFrame:
-    keys = _keys(group)
-    frame = suppression.join(_statistics(reps, group), on=keys, nulls_equal=True).with_columns(
-        *_hide(STATISTICS, pl.col("suppressed")), pl.lit(group).alias("peer_group")
-    )
-    return _shaped(frame, PEER_STATISTICS_SCHEMA)
+    return _shaped(frame, {**PEER_STATISTICS_SCHEMA, **{c: frame.schema[c] for c in within}})
 
 
 def peer_statistics(representatives: pl.DataFrame, group_by: str) -> pl.DataFrame:
-    """Statistics per group of peer group ``group_by`` × instrument × version × dimension.
-
-    Columns: peer_group, synthetic, sector, size_band, country (null where not part of
-    the peer group), instrument_id, instrument_version, dimension_id, peer_count,
-    suppressed, suppression (null | "peer_count" | "difference"), median, q1, q3,
-    top_decile (all null when suppressed).
+    """Published figures per group of peer group ``group_by`` × instrument × version ×
+    dimension. Columns: :data:`PEER_STATISTICS_SCHEMA` (peer_group, synthetic, sector,
+    size_band, country (null where not part of the peer group), the scope, peer_count,
+    known, unknown, form, suppressed (only the count shows), suppression (reason code),
+    and the low and high end of the median, q1, q3 and top-decile bands, null where
+    the form does not publish them).
     """
     _columns(group_by)
     reps = validate_results(representatives)
-    suppression = _suppression(_peer_counts(reps), group_by)
-    return _peer_statistics(reps, group_by, suppression).sort(_keys(group_by), nulls_last=True)
+    return _peer_statistics(reps, group_by).sort(_keys(group_by), nulls_last=True)
 
 
-def _percentile_ranks(
-    reps: pl.DataFrame, group: str, suppression: pl.DataFrame, keep: tuple[str, ...] = ()
-) -> pl.DataFrame:
+def _members(reps: pl.DataFrame, group: str, keep: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Every representative with its group's figures, own position and percentile."""
     keys = _keys(group)
-    # count(lower) + ½ count(equal) = (lowest rank − 1) + ½ (highest − lowest + 1)
-    # = average rank − ½, the organisation itself among the equal ones.
-    ranked = reps.with_columns(pl.col("score").rank("average").over(keys).alias("rank"))
+    banded = _banded(reps)
+    figures = _group_figures(banded, keys)
+    ranked = banded.with_columns(
+        (pl.col("band").rank("min").over(keys) - 1).cast(pl.Int64).alias("lower"),
+        (pl.col("band").rank("max").over(keys) - pl.col("band").rank("min").over(keys) + 1)
+        .cast(pl.Int64)
+        .alias("same"),
+    ).join(figures, on=keys, nulls_equal=True)
     frame = roles.suppress_small_counts(
-        ranked.join(suppression, on=keys, nulls_equal=True),
-        count="respondents",
-        columns=("score",),
-        flag="score_suppressed",
-    ).with_columns(
-        pl.when(~pl.col("suppressed") & pl.col("score").is_not_null())
-        .then(100.0 * (pl.col("rank") - 0.5) / pl.col("peer_count"))
-        .otherwise(None)
+        ranked, count="respondents", columns=("score",), flag="score_suppressed"
+    )
+    own = pl.col("score").is_not_null()
+    frame = frame.with_columns(
+        pl.when(own)
+        .then(peers.position_expr(pl.col("band"), pl.col("median_band")))
+        .alias("position"),
+        pl.when(own & (pl.col("form") == Form.QUARTILES.value))
+        .then(peers.band_percentile_expr(pl.col("lower"), pl.col("same"), pl.col("peer_count")))
         .alias("percentile"),
         pl.lit(group).alias("peer_group"),
     )
-    return _shaped(frame, {**PERCENTILE_SCHEMA, **{c: frame.schema[c] for c in keep}})
+    return _shaped(frame, {**BENCHMARK_SCHEMA, **{c: frame.schema[c] for c in keep}})
 
 
 def percentile_ranks(representatives: pl.DataFrame, group_by: str) -> pl.DataFrame:
-    """Each organisation's percentile rank within its group of peer group ``group_by``.
+    """Each organisation against its group of peer group ``group_by``.
 
-    Columns: peer_group, organisation_id, round_id, synthetic, sector, size_band,
-    country (the organisation's own), instrument_id, instrument_version, dimension_id,
-    score (null when score_suppressed), respondents, score_suppressed, peer_count,
-    suppressed, suppression, percentile (null when the group is suppressed or the
-    organisation's score is undefined or suppressed).
+    Columns: :data:`PERCENTILE_SCHEMA`: the organisation's own exact score (null when
+    ``score_suppressed``), its group's counts and form, ``position`` (below / in /
+    above the median band; null in the count form or without an own score) and
+    ``percentile`` (whole percent of bands; only in the quartiles form).
     """
     _columns(group_by)
     reps = validate_results(representatives)
-    suppression = _suppression(_peer_counts(reps), group_by)
-    return _percentile_ranks(reps, group_by, suppression).sort("organisation_id", *SCOPE)
-
-
-def _benchmark_group(
-    reps: pl.DataFrame,
-    group: str,
-    counts: Mapping[str, pl.DataFrame],
-    keep: tuple[str, ...] = (),
-) -> pl.DataFrame:
-    keys = _keys(group)
-    suppression = _suppression(counts, group)
-    statistics = _peer_statistics(reps, group, suppression).select(*keys, *STATISTICS)
-    frame = _percentile_ranks(reps, group, suppression, keep).join(
-        statistics, on=keys, nulls_equal=True
-    )
-    return _shaped(frame, {**BENCHMARK_SCHEMA, **{c: frame.schema[c] for c in keep}})
+    return _shaped(_members(reps, group_by), PERCENTILE_SCHEMA).sort("organisation_id", *SCOPE)
 
 
 def benchmark_all(representatives: pl.DataFrame) -> pl.DataFrame:
     """Every organisation × instrument × version × dimension × peer group, by joins and
     group-bys per peer group (no loop over organisations). Columns:
-    :data:`BENCHMARK_SCHEMA`: those of :func:`percentile_ranks` and the group's median,
-    q1, q3 and top_decile. Rows follow the representatives' order (organisation,
-    instrument, version, dimension), then :data:`PEER_GROUPS` order."""
+    :data:`BENCHMARK_SCHEMA`: those of :func:`percentile_ranks` and the group's bands.
+    Rows follow the representatives' order (organisation, instrument, version,
+    dimension), then :data:`PEER_GROUPS` order."""
     reps = validate_results(representatives).with_row_index("_row")
-    counts = _peer_counts(reps)
     frames = [
-        _benchmark_group(reps, group, counts, keep=("_row",)).with_columns(
-            pl.lit(n, pl.UInt32).alias("_group")
-        )
+        _members(reps, group, keep=("_row",)).with_columns(pl.lit(n, pl.UInt32).alias("_group"))
         for n, group in enumerate(PEER_GROUPS)
     ]
     return pl.concat(frames).sort("_row", "_group").drop("_row", "_group")
@@ -447,11 +354,10 @@ def benchmark(
     The round stands in as the organisation's representative (an earlier round is
     compared as it would have been had it been the latest); the peers are the other
     organisations' representatives on the same instrument versions, real or synthetic
-    like the organisation. Suppression is decided over the whole population, so the
-    differencing guard sees the enclosing and nested groups. Columns:
-    :data:`BENCHMARK_SCHEMA`, one row per instrument and dimension of the round.
+    like the organisation. Columns: :data:`BENCHMARK_SCHEMA`, one row per instrument
+    and dimension of the round.
     """
-    _columns(peer_group)
+    columns = _columns(peer_group)
     frame = validate_results(results)
     viewed = frame.filter(
         (pl.col("organisation_id") == organisation_id) & (pl.col("round_id") == round_id)
@@ -460,17 +366,15 @@ def benchmark(
         return empty(BENCHMARK_SCHEMA)
     synthetic = viewed.get_column("synthetic")[0]
     versions = viewed.select("instrument_id", "instrument_version").unique()
-    peers = frame.filter(
+    others = frame.filter(
         (pl.col("organisation_id") != organisation_id) & (pl.col("synthetic") == synthetic)
     ).join(versions, on=["instrument_id", "instrument_version"], how="semi")
-    reps = pl.concat([representatives(peers), viewed])
-    related = [peer_group, *_nested_in(peer_group), *_enclosing(peer_group)]
-    counts = _peer_counts(reps, groups=related)
+    reps = pl.concat([representatives(others), viewed])
     own = viewed.row(0, named=True)
-    same_group = [pl.col(c) == own[c] for c in PEER_GROUPS[peer_group]]
-    group_members = reps.filter(*same_group) if same_group else reps
+    same_group = [pl.col(c) == own[c] for c in columns]
+    members = reps.filter(*same_group) if same_group else reps
     return (
-        _benchmark_group(group_members, peer_group, counts)
+        _members(members, peer_group)
         .filter(pl.col("organisation_id") == organisation_id)
         .sort(*SCOPE)
     )
@@ -507,64 +411,20 @@ def organisation_trend(results: pl.DataFrame, organisation_id: str) -> pl.DataFr
 
 
 def sector_trend(representatives_by_year: pl.DataFrame) -> pl.DataFrame:
-    """The sector median per year, from :func:`representatives_by_year`.
+    """The sector's median band per year, from :func:`representatives_by_year`.
 
-    Each year's population is guarded like the current one (counts and nested groups
-    within that year). A year's sector group whose members all have their latest round
-    in that year holds the same values as part of the current population, so it is
-    also suppressed when it differs by a few organisations from the current sector
-    group or from all current organisations, and when it equals a current sector
-    group that is suppressed. Columns: :data:`SECTOR_TREND_SCHEMA`.
+    Each year's sector group is a peer group of its own under the same rules (bands,
+    known and unknown organisations of that year); the trend publishes its median band
+    when the form allows a median (u >= 4) and otherwise its count, with the reason.
+    Columns: :data:`SECTOR_TREND_SCHEMA`.
     """
     if "year" not in representatives_by_year.columns:
         raise ValueError("representatives_by_year: missing column 'year'")
     reps = validate_results(representatives_by_year).with_columns(
         representatives_by_year.get_column("year").cast(pl.Int32).alias("year")
     )
-    year = ("year",)
-    keys = _keys("sector", year)
-    owner = ["organisation_id", "instrument_id", "instrument_version"]
-    is_latest = pl.col("year") == pl.col("year").max().over(owner)
-    current = _peer_counts(reps.filter(is_latest))
-    current_sector = _suppression(current, "sector").select(
-        *_keys("sector"),
-        pl.col("peer_count").alias("sector_count"),
-        pl.col("suppressed").alias("sector_suppressed"),
-    )
-    current_all = current["all"].rename({"peer_count": "all_count"})
-    yearly = (
-        _suppression(_peer_counts(reps, year), "sector", year)
-        .join(
-            reps.with_columns(is_latest.alias("is_latest"))
-            .group_by(keys)
-            .agg(
-                # nested in the current population: every defined score is its latest
-                (pl.col("score").is_not_null() & ~pl.col("is_latest")).sum().alias("older"),
-                pl.col("score").quantile(0.5, interpolation="linear").alias("median"),
-            ),
-            on=keys,
-            nulls_equal=True,
-        )
-        .join(current_sector, on=_keys("sector"), how="left", nulls_equal=True)
-        .join(current_all, on=_keys("all"), how="left", nulls_equal=True)
-    )
-    count = yearly.get_column("peer_count")
-    nested = yearly.get_column("older") == 0
-    to_sector = yearly.get_column("sector_count").fill_null(0) - count
-    to_all = yearly.get_column("all_count").fill_null(0) - count
-    as_current = (to_sector == 0) & yearly.get_column("sector_suppressed").fill_null(False)
-    across = nested & (_differs_a_little(to_sector) | _differs_a_little(to_all) | as_current)
-    trend = (
-        yearly.with_columns(
-            pl.when(pl.col("suppressed"))
-            .then(pl.col("suppression"))
-            .when(across)
-            .then(pl.lit(SUPPRESSED_FOR_DIFFERENCE))
-            .otherwise(None)
-            .alias("suppression")
-        )
-        .with_columns(pl.col("suppression").is_not_null().alias("suppressed"))
-        .with_columns(*_hide(["median"], pl.col("suppressed")))
+    trend = _peer_statistics(reps, "sector", ("year",)).with_columns(
+        pl.when(pl.col("suppressed")).then(pl.lit(FEW_UNKNOWN)).alias("suppression")
     )
     return _shaped(trend, SECTOR_TREND_SCHEMA).sort("synthetic", "sector", "year", *SCOPE)
 
@@ -582,33 +442,61 @@ BALANCE_SCHEMA: dict[str, pl.DataType] = {
     "size_band": pl.String(),
     "country": pl.String(),
     "synthetic": pl.Boolean(),
+    "shares": pl.Boolean(),
 }
+OWN_POINT, PEER_CELL, PEER_MEDIAN = "own", "peer", "median"
 BALANCE_PEERS_SCHEMA: dict[str, pl.DataType] = {
     "peer_group": pl.String(),
     "synthetic": pl.Boolean(),
-    "peer_count": pl.Int64(),
-    "suppressed": pl.Boolean(),
-    "suppression": pl.String(),
+    **GROUP_SCHEMA,
+    "kind": pl.String(),
     "own": pl.Boolean(),
     "control": pl.Float64(),
     "enablement": pl.Float64(),
+    "control_low": pl.Float64(),
+    "control_high": pl.Float64(),
+    "enablement_low": pl.Float64(),
+    "enablement_high": pl.Float64(),
+    "peers": pl.Int64(),
 }
 BALANCE_SCOPE = {"instrument_id": "balance", "instrument_version": "", "dimension_id": "balance"}
+
+
+def _cell(kind: str, control_band: int, enablement_band: int, peers_in_cell: int | None) -> dict:
+    low_c, low_e = peers.band_low(control_band), peers.band_low(enablement_band)
+    return {
+        "kind": kind,
+        "own": False,
+        "control": low_c + BAND_WIDTH / 2,
+        "enablement": low_e + BAND_WIDTH / 2,
+        "control_low": float(low_c),
+        "control_high": float(peers.band_high(control_band)),
+        "enablement_low": float(low_e),
+        "enablement_high": float(peers.band_high(enablement_band)),
+        "peers": peers_in_cell,
+    }
 
 
 def balance_peers(
     balance: pl.DataFrame, organisation_id: str, round_id: str, peer_group: str
 ) -> pl.DataFrame:
-    """The organisation's balance point among its peers' (unnamed) points.
+    """The organisation's balance point and what may be published of its peers'.
 
     ``balance``: one row per closed round (:data:`BALANCE_SCHEMA`; control and
     enablement as stored on the round, respondents = submitted responses). Each peer
     is represented by its latest closed round; points resting on too few respondents
-    are left out (:func:`survey.disclosure.roles.suppress_small_counts`), and so are rounds
-    without both scores. The group is suppressed like any peer group (count, and
-    difference with nested or enclosing groups); then only the organisation's own
-    point is returned. Columns: :data:`BALANCE_PEERS_SCHEMA`, own point first, peers
-    sorted by value. Empty when the round is unknown.
+    are left out (:func:`survey.roles.suppress_small_counts`), and so are rounds
+    without both scores. The group (the organisation's point included) is decided like
+    any peer group (P2, P3), both coordinates banded (P1):
+
+    * ``kind = "own"``: the organisation's own exact point (always, when it has one);
+    * form ``median`` or ``quartiles``: ``kind = "median"``, the cell of the median
+      control band and the median enablement band;
+    * form ``quartiles``: ``kind = "peer"``, every cell (5 × 5 points) holding other
+      organisations' points, with their number (``peers``), unnamed.
+
+    Cells are drawn at their centres (``control``, ``enablement``). Columns:
+    :data:`BALANCE_PEERS_SCHEMA`, own point first. Empty when the round is unknown.
     """
     columns = _columns(peer_group)
     missing = [c for c in BALANCE_SCHEMA if c not in balance.columns]
@@ -617,48 +505,76 @@ def balance_peers(
     frame = balance.select(pl.col(c).cast(t) for c, t in BALANCE_SCHEMA.items())
     frame = roles.suppress_small_counts(
         frame, count="respondents", columns=("control", "enablement"), flag="few"
-    ).with_columns(
-        pl.when(pl.col("control").is_not_null() & pl.col("enablement").is_not_null())
-        .then(pl.col("control"))
-        .otherwise(None)
-        .alias("score"),
-        *(pl.lit(value).alias(name) for name, value in BALANCE_SCOPE.items()),
-    )
-    viewed = frame.filter(
+    ).filter(pl.col("control").is_not_null() & pl.col("enablement").is_not_null())
+    viewed = balance.filter(
         (pl.col("organisation_id") == organisation_id) & (pl.col("round_id") == round_id)
     )
     if viewed.is_empty():
         return empty(BALANCE_PEERS_SCHEMA)
     own = viewed.row(0, named=True)
+    own_point = frame.filter(pl.col("round_id") == round_id)
     others = frame.filter(
         (pl.col("organisation_id") != organisation_id) & (pl.col("synthetic") == own["synthetic"])
     )
     latest = others.group_by("organisation_id").agg(
         pl.col("round_id").sort_by("closed_at", "round_id").last()
     )
+    others = others.join(latest, on=["organisation_id", "round_id"], how="semi")
+    for column in columns:
+        others = others.filter(pl.col(column) == own[column])
     points = pl.concat(
         [
-            viewed.with_columns(pl.lit(True).alias("own")),
-            others.join(latest, on=["organisation_id", "round_id"], how="semi").with_columns(
-                pl.lit(False).alias("own")
-            ),
+            own_point.with_columns(pl.lit(True).alias("own")),
+            others.with_columns(pl.lit(False).alias("own")),
         ]
+    ).with_columns(
+        peers.band_expr(pl.col("control")).alias("control_band"),
+        peers.band_expr(pl.col("enablement")).alias("enablement_band"),
     )
-    counts = _peer_counts(points.select(*RESULTS_SCHEMA))
-    group = _suppression(counts, peer_group)
-    same_group = pl.lit(True)
-    for column in columns:
-        same_group &= pl.col(column) == own[column]
-    state = group.filter(same_group).row(0, named=True)
-    shown = points.filter(same_group & pl.col("score").is_not_null())
-    if state["suppressed"]:
-        shown = shown.filter(pl.col("own"))
-    return _shaped(
-        shown.with_columns(
-            pl.lit(peer_group).alias("peer_group"),
-            pl.lit(state["peer_count"], pl.Int64).alias("peer_count"),
-            pl.lit(state["suppressed"]).alias("suppressed"),
-            pl.lit(state["suppression"], pl.String).alias("suppression"),
-        ).sort("own", "control", "enablement", descending=[True, False, False]),
-        BALANCE_PEERS_SCHEMA,
+    count = points.height
+    unknown = peers.unknown_count(count, int(points.get_column("shares").sum()))
+    shape = peers.form(unknown)
+    rows: list[dict] = []
+    if own_point.height:
+        point = own_point.row(0, named=True)
+        rows.append(
+            {
+                "kind": OWN_POINT,
+                "own": True,
+                "control": point["control"],
+                "enablement": point["enablement"],
+            }
+        )
+    if shape is not Form.COUNT:
+        rows.append(
+            _cell(
+                PEER_MEDIAN,
+                peers.band_quantile(points.get_column("control_band").to_list(), "median"),
+                peers.band_quantile(points.get_column("enablement_band").to_list(), "median"),
+                None,
+            )
+        )
+    if shape is Form.QUARTILES:
+        cells = (
+            points.filter(~pl.col("own"))
+            .group_by("control_band", "enablement_band")
+            .agg(pl.len().alias("peers"))
+            .sort("control_band", "enablement_band")
+        )
+        rows.extend(_cell(PEER_CELL, c, e, int(n)) for c, e, n in cells.iter_rows())
+    reason = peers.reason(unknown)
+    group = {
+        "peer_group": peer_group,
+        "synthetic": own["synthetic"],
+        "peer_count": count,
+        "known": peers.known_count(int(points.get_column("shares").sum())),
+        "unknown": unknown,
+        "form": shape.value,
+        "suppressed": shape is Form.COUNT,
+        "suppression": reason,
+    }
+    return (
+        pl.DataFrame([{**group, **row} for row in rows], schema=BALANCE_PEERS_SCHEMA, orient="row")
+        if rows
+        else empty(BALANCE_PEERS_SCHEMA)
     )

@@ -11,8 +11,9 @@ What a chart shows is what the benchmark may show: statistics of suppressed peer
 groups, role groups hidden by the anonymity rule and suppressed trend points are
 left out of the chart data altogether (not drawn empty), so the specification sent
 to a browser carries nothing that may not be shown. The peer distribution is drawn
-from the published statistics (quartiles, median, top decile), never from the
-individual peers' scores and never as a bare mean.
+from the published statistics, which are 5-point bands (``median_low`` to
+``median_high`` ...), never from the individual peers' scores and never as a bare
+mean; a band is drawn as a range and written as one ("60–65").
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ LABELS: dict[str, dict[str, str]] = {
         "percentile": "Percentile",
         "peers": "Peers",
         "not_shown": "not shown",
+        "position": "Your position",
+        "below": "below the median band",
+        "in": "in the median band",
+        "above": "above the median band",
+        "median_cell": "Peer median (bands)",
         "role": "Role group",
         "spread": "Spread",
         "disagreement_note": "A dark line: the role groups differ by 20 points or more.",
@@ -82,6 +88,11 @@ LABELS: dict[str, dict[str, str]] = {
         "percentile": "Percentiel",
         "peers": "Peers",
         "not_shown": "niet getoond",
+        "position": "Uw positie",
+        "below": "onder de band van de mediaan",
+        "in": "in de band van de mediaan",
+        "above": "boven de band van de mediaan",
+        "median_cell": "Mediaan van de peers (banden)",
         "role": "Rolgroep",
         "spread": "Spreiding",
         "disagreement_note": "Een donkere lijn: de rolgroepen verschillen 20 punten of meer.",
@@ -142,6 +153,13 @@ def _value(value: Any) -> Any:
     return round(value, DECIMALS) if isinstance(value, float) else value
 
 
+def _band(low: float | None, high: float | None, lang: str) -> str:
+    """A published band as text ("60–65"), or a dash when not published."""
+    if low is None or high is None:
+        return "–"
+    return f"{format_decimal(low, format='0', locale=lang)}–{format_decimal(high, format='0', locale=lang)}"
+
+
 def _rows(frame: pl.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
     return [
         {c: _value(row[c]) for c in columns} for row in frame.select(columns).iter_rows(named=True)
@@ -161,7 +179,19 @@ def _shown(frame: pl.DataFrame) -> pl.DataFrame:
 
 # --- the organisation's profile ----------------------------------------------------------
 
-PROFILE_COLUMNS = ("dimension_id", "score", "median", "q1", "q3", "suppressed", "peer_count")
+PROFILE_COLUMNS = (
+    "dimension_id",
+    "score",
+    "median_low",
+    "median_high",
+    "q1_low",
+    "q1_high",
+    "q3_low",
+    "q3_high",
+    "position",
+    "suppressed",
+    "peer_count",
+)
 
 
 def _with_dimension(frame: pl.DataFrame, labels: Mapping[str, str] | None) -> pl.DataFrame:
@@ -172,38 +202,42 @@ def _with_dimension(frame: pl.DataFrame, labels: Mapping[str, str] | None) -> pl
 def profile_chart(
     benchmark: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
 ) -> alt.LayerChart:
-    """The organisation's dimension scores (points) against its peers' median (tick) and
-    interquartile band, for one instrument and peer group (rows of
-    :func:`analytics.benchmark.benchmark`). Suppressed groups get no band or median."""
+    """The organisation's dimension scores (points) against its peers' median band and
+    the range from the first quartile's band to the third's, for one instrument and
+    peer group (rows of :func:`analytics.benchmark.benchmark`). Only the bands a
+    group's form publishes are drawn."""
     _require(benchmark, PROFILE_COLUMNS, "benchmark")
     t = texts(lang)
     frame = _with_dimension(benchmark, labels)
     order = frame.get_column("dimension").to_list()
     y = alt.Y("dimension:N", title=t["dimension"], sort=order)
-    peers = _shown(frame).filter(pl.col("median").is_not_null())
+    peers = _shown(frame).filter(pl.col("median_low").is_not_null())
+    quartiles = peers.filter(pl.col("q1_low").is_not_null())
     band = (
-        alt.Chart(alt.Data(values=_rows(peers, ["dimension", "q1", "q3"])))
+        alt.Chart(alt.Data(values=_rows(quartiles, ["dimension", "q1_low", "q3_high"])))
         .mark_bar(color=BAND_COLOUR, height=ROW_HEIGHT * 0.6)
         .encode(
-            x=alt.X("q1:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
-            x2="q3:Q",
+            x=alt.X("q1_low:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
+            x2="q3_high:Q",
             y=y,
             tooltip=[
                 alt.Tooltip("dimension:N", title=t["dimension"]),
-                alt.Tooltip("q1:Q", title=t["q1"], format=".1f"),
-                alt.Tooltip("q3:Q", title=t["q3"], format=".1f"),
+                alt.Tooltip("q1_low:Q", title=t["q1"]),
+                alt.Tooltip("q3_high:Q", title=t["q3"]),
             ],
         )
     )
     median = (
-        alt.Chart(alt.Data(values=_rows(peers, ["dimension", "median"])))
-        .mark_tick(color=MEDIAN_COLOUR, thickness=3, size=ROW_HEIGHT * 0.8)
+        alt.Chart(alt.Data(values=_rows(peers, ["dimension", "median_low", "median_high"])))
+        .mark_bar(color=MEDIAN_COLOUR, opacity=0.7, height=ROW_HEIGHT * 0.8)
         .encode(
-            x=alt.X("median:Q"),
+            x=alt.X("median_low:Q"),
+            x2="median_high:Q",
             y=y,
             tooltip=[
                 alt.Tooltip("dimension:N", title=t["dimension"]),
-                alt.Tooltip("median:Q", title=t["median"], format=".1f"),
+                alt.Tooltip("median_low:Q", title=t["median"]),
+                alt.Tooltip("median_high:Q", title=t["median"]),
             ],
         )
     )
@@ -240,68 +274,80 @@ def profile_table(
         statistics = (
             [t["not_shown"]] * 3
             if hidden
-            else [_number(row[c], lang) for c in ("median", "q1", "q3")]
+            else [_band(row[f"{c}_low"], row[f"{c}_high"], lang) for c in ("median", "q1", "q3")]
         )
         rows.append(
             (
                 row["dimension"],
                 _number(row["score"], lang),
                 *statistics,
+                t[row["position"]] if row["position"] else "–",
                 str(row["peer_count"]),
             )
         )
     return Table(
         caption=t["profile_title"],
-        headers=(t["dimension"], t["your_score"], t["median"], t["q1"], t["q3"], t["peers"]),
+        headers=(
+            t["dimension"],
+            t["your_score"],
+            t["median"],
+            t["q1"],
+            t["q3"],
+            t["position"],
+            t["peers"],
+        ),
         rows=tuple(rows),
     )
 
 
 # --- the peer distribution ---------------------------------------------------------------
 
-DISTRIBUTION_COLUMNS = (*PROFILE_COLUMNS, "top_decile", "percentile")
+DISTRIBUTION_COLUMNS = (*PROFILE_COLUMNS, "top_decile_low", "top_decile_high", "percentile")
+
+
+def _quartile_rows(benchmark: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose group publishes its quartiles (the ``quartiles`` form)."""
+    return _shown(benchmark).filter(pl.col("q1_low").is_not_null())
 
 
 def distribution_chart(
     benchmark: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
 ) -> alt.LayerChart:
-    """Per dimension, the peers' distribution as a box from the first to the third
-    quartile with the median, a whisker up to the top-decile threshold, and the
-    organisation's score marked. Only dimensions whose peer group is not suppressed
-    are drawn; the axis label carries the peer count."""
+    """Per dimension, the peers' distribution as a box from the first quartile's band
+    to the third's with the median band, a whisker up to the top-decile band, and the
+    organisation's score marked. Only dimensions whose group publishes quartiles are
+    drawn; the axis label carries the peer count."""
     _require(benchmark, DISTRIBUTION_COLUMNS, "benchmark")
     t = texts(lang)
-    frame = _with_dimension(_shown(benchmark), labels).with_columns(
+    frame = _with_dimension(_quartile_rows(benchmark), labels).with_columns(
         pl.format("{} (n = {})", pl.col("dimension"), pl.col("peer_count")).alias("dimension")
     )
     order = frame.get_column("dimension").to_list()
-    values = alt.Data(
-        values=_rows(
-            frame, ["dimension", "q1", "median", "q3", "top_decile", "score", "peer_count"]
-        )
-    )
+    columns = ["dimension", "score", "peer_count", "q1_low", "q3_high", "median_low"]
+    columns += ["median_high", "top_decile_low", "top_decile_high"]
+    values = alt.Data(values=_rows(frame, columns))
     y = alt.Y("dimension:N", title=t["dimension"], sort=order)
     base = alt.Chart(values)
     statistics_tooltip = [
         alt.Tooltip("dimension:N", title=t["dimension"]),
-        alt.Tooltip("q1:Q", title=t["q1"], format=".1f"),
-        alt.Tooltip("median:Q", title=t["median"], format=".1f"),
-        alt.Tooltip("q3:Q", title=t["q3"], format=".1f"),
-        alt.Tooltip("top_decile:Q", title=t["top_decile"], format=".1f"),
+        alt.Tooltip("q1_low:Q", title=t["q1"]),
+        alt.Tooltip("median_low:Q", title=t["median"]),
+        alt.Tooltip("q3_high:Q", title=t["q3"]),
+        alt.Tooltip("top_decile_low:Q", title=t["top_decile"]),
     ]
     whisker = base.mark_rule(color=MEDIAN_COLOUR, strokeDash=[4, 3]).encode(
-        x=alt.X("q3:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
-        x2="top_decile:Q",
+        x=alt.X("q3_high:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
+        x2="top_decile_high:Q",
         y=y,
     )
     box = base.mark_bar(color=BAND_COLOUR, stroke=MEDIAN_COLOUR, height=ROW_HEIGHT * 0.6).encode(
-        x="q1:Q", x2="q3:Q", y=y, tooltip=statistics_tooltip
+        x="q1_low:Q", x2="q3_high:Q", y=y, tooltip=statistics_tooltip
     )
-    median = base.mark_tick(color=MEDIAN_COLOUR, thickness=3, size=ROW_HEIGHT * 0.6).encode(
-        x="median:Q", y=y, tooltip=statistics_tooltip
+    median = base.mark_bar(color=MEDIAN_COLOUR, opacity=0.7, height=ROW_HEIGHT * 0.6).encode(
+        x="median_low:Q", x2="median_high:Q", y=y, tooltip=statistics_tooltip
     )
-    top = base.mark_tick(color=MEDIAN_COLOUR, thickness=2, size=ROW_HEIGHT * 0.4).encode(
-        x="top_decile:Q", y=y, tooltip=statistics_tooltip
+    top = base.mark_bar(color=MEDIAN_COLOUR, opacity=0.4, height=ROW_HEIGHT * 0.4).encode(
+        x="top_decile_low:Q", x2="top_decile_high:Q", y=y, tooltip=statistics_tooltip
     )
     own = (
         base.transform_filter("isValid(datum.score)")
@@ -333,10 +379,14 @@ def distribution_table(
         (
             row["dimension"],
             str(row["peer_count"]),
-            *(_number(row[c], lang) for c in ("q1", "median", "q3", "top_decile", "score")),
-            _number(row["percentile"], lang),
+            *(
+                _band(row[f"{c}_low"], row[f"{c}_high"], lang)
+                for c in ("q1", "median", "q3", "top_decile")
+            ),
+            _number(row["score"], lang),
+            "–" if row["percentile"] is None else str(row["percentile"]),
         )
-        for row in _with_dimension(_shown(benchmark), labels).iter_rows(named=True)
+        for row in _with_dimension(_quartile_rows(benchmark), labels).iter_rows(named=True)
     )
     return Table(
         caption=t["distribution_title"],
@@ -453,7 +503,7 @@ def role_table(
 
 # --- balance --------------------------------------------------------------------------------
 
-BALANCE_COLUMNS = ("own", "control", "enablement")
+BALANCE_COLUMNS = ("kind", "own", "control", "enablement", "control_low", "enablement_low", "peers")
 
 
 def _quadrant(control: float, enablement: float) -> str:
@@ -468,9 +518,10 @@ def _quadrant(control: float, enablement: float) -> str:
 
 
 def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
-    """Control (x) against enablement (y), quadrant lines at 50, the organisation among
-    its unnamed peers (rows of :func:`analytics.benchmark.balance_peers`, which leaves
-    the peers out when their group is suppressed)."""
+    """Control (x) against enablement (y), quadrant lines at 50, the organisation's
+    point among what may be published of its peers (rows of
+    :func:`analytics.benchmark.balance_peers`): the median cell and the occupied
+    5 × 5 cells, drawn at their centres, never a peer's own point."""
     _require(points, BALANCE_COLUMNS, "points")
     t = texts(lang)
     x = alt.X("control:Q", title=t["control"], scale=alt.Scale(domain=[0, 100]))
@@ -492,8 +543,23 @@ def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
         .encode(x=x, y=y, text="label:N")
     )
     peers = (
-        alt.Chart(alt.Data(values=_rows(points.filter(~pl.col("own")), ["control", "enablement"])))
-        .mark_circle(color=PEER_COLOUR, size=50, opacity=0.6)
+        alt.Chart(
+            alt.Data(
+                values=_rows(
+                    points.filter(pl.col("kind") == "peer"), ["control", "enablement", "peers"]
+                )
+            )
+        )
+        .mark_circle(color=PEER_COLOUR, opacity=0.6)
+        .encode(x=x, y=y, size=alt.Size("peers:Q", title=t["count"]))
+    )
+    median = (
+        alt.Chart(
+            alt.Data(
+                values=_rows(points.filter(pl.col("kind") == "median"), ["control", "enablement"])
+            )
+        )
+        .mark_point(shape="cross", filled=True, size=160, color=MEDIAN_COLOUR)
         .encode(x=x, y=y)
     )
     own = (
@@ -509,7 +575,7 @@ def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
         )
     )
     return alt.LayerChart(
-        layer=[vertical, horizontal, names, peers, own],
+        layer=[vertical, horizontal, names, peers, median, own],
         title=t["balance_title"],
         description=t["balance_title"],
         width=WIDTH,
@@ -518,14 +584,15 @@ def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
 
 
 def balance_table(points: pl.DataFrame, *, lang: str = "en") -> Table:
-    """The organisation's point and quadrant, and how many peers are in each quadrant."""
+    """The organisation's point and quadrant, the peers' median cell, and how many peers
+    are in each quadrant (when the cells are published)."""
     _require(points, BALANCE_COLUMNS, "points")
     t = texts(lang)
     counts = dict.fromkeys(QUADRANT_CORNERS, 0)
     rows = []
     for row in points.iter_rows(named=True):
         quadrant = _quadrant(row["control"], row["enablement"])
-        if row["own"]:
+        if row["kind"] == "own":
             rows.append(
                 (
                     t["organisation"],
@@ -534,8 +601,17 @@ def balance_table(points: pl.DataFrame, *, lang: str = "en") -> Table:
                     t[quadrant],
                 )
             )
+        elif row["kind"] == "median":
+            rows.append(
+                (
+                    t["median_cell"],
+                    _band(row["control_low"], row["control_low"] + 5, lang),
+                    _band(row["enablement_low"], row["enablement_low"] + 5, lang),
+                    t[quadrant],
+                )
+            )
         else:
-            counts[quadrant] += 1
+            counts[quadrant] += row["peers"]
     rows.extend((f"{t['peers']}: {n}", "", "", t[q]) for q, n in counts.items() if n)
     return Table(
         caption=t["balance_title"],
@@ -546,23 +622,34 @@ def balance_table(points: pl.DataFrame, *, lang: str = "en") -> Table:
 
 # --- integrity office ------------------------------------------------------------------------
 
-HEATMAP_COLUMNS = ("sector", "dimension_id", "median", "peer_count", "suppressed")
+HEATMAP_COLUMNS = (
+    "sector",
+    "dimension_id",
+    "median_low",
+    "median_high",
+    "peer_count",
+    "suppressed",
+)
 
 
 def sector_heatmap(
     statistics: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
 ) -> alt.LayerChart:
-    """Sector × dimension heat map of medians (rows of
+    """Sector × dimension heat map of median bands (rows of
     :func:`analytics.benchmark.peer_statistics` for the sector peer group, one
-    instrument version). Suppressed groups are absent."""
+    instrument version), coloured by the band's centre. Count-only groups are absent."""
     _require(statistics, HEATMAP_COLUMNS, "statistics")
     t = texts(lang)
     shown = _with_dimension(_shown(statistics), labels)
     shown = shown.with_columns(
-        pl.Series("sector_name", [_name(labels, s) for s in shown.get_column("sector")], pl.String)
+        pl.Series("sector_name", [_name(labels, s) for s in shown.get_column("sector")], pl.String),
+        ((pl.col("median_low") + pl.col("median_high")) / 2).alias("median"),
+        pl.format(
+            "{}–{}", pl.col("median_low").cast(pl.Int64), pl.col("median_high").cast(pl.Int64)
+        ).alias("band"),
     )
     base = alt.Chart(
-        alt.Data(values=_rows(shown, ["sector_name", "dimension", "median", "peer_count"]))
+        alt.Data(values=_rows(shown, ["sector_name", "dimension", "median", "band", "peer_count"]))
     ).encode(
         x=alt.X("dimension:N", title=t["dimension"], sort=None),
         y=alt.Y("sector_name:N", title=t["sector"], sort=None),
@@ -574,12 +661,12 @@ def sector_heatmap(
         tooltip=[
             alt.Tooltip("sector_name:N", title=t["sector"]),
             alt.Tooltip("dimension:N", title=t["dimension"]),
-            alt.Tooltip("median:Q", title=t["median"], format=".1f"),
+            alt.Tooltip("band:N", title=t["median"]),
             alt.Tooltip("peer_count:Q", title=t["count"]),
         ],
     )
     numbers = base.mark_text(fontSize=11).encode(
-        text=alt.Text("median:Q", format=".0f"),
+        text=alt.Text("band:N"),
         color=alt.condition("datum.median > 60", alt.value("white"), alt.value("black")),
     )
     return alt.LayerChart(
@@ -601,41 +688,59 @@ def sector_heatmap_table(
     rows = []
     for (sector,), group in frame.group_by("sector", maintain_order=True):
         cells = {
-            row["dimension"]: t["not_shown"] if row["suppressed"] else _number(row["median"], lang)
+            row["dimension"]: t["not_shown"]
+            if row["suppressed"]
+            else _band(row["median_low"], row["median_high"], lang)
             for row in group.iter_rows(named=True)
         }
         rows.append((_name(labels, str(sector)), *(cells.get(d, "–") for d in dimensions)))
     return Table(caption=t["heatmap_title"], headers=(t["sector"], *dimensions), rows=tuple(rows))
 
 
-TREND_COLUMNS = ("sector", "year", "median", "suppressed")
+TREND_COLUMNS = ("sector", "year", "median_low", "median_high", "suppressed")
 
 
 def sector_trend_chart(
     trend: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
-) -> alt.Chart:
-    """Sector medians per year for one instrument version and dimension (rows of
-    :func:`analytics.benchmark.sector_trend`); suppressed years are absent."""
+) -> alt.LayerChart:
+    """Sector median bands per year for one instrument version and dimension (rows of
+    :func:`analytics.benchmark.sector_trend`): a line through the bands' centres with
+    each band drawn as a range; count-only years are absent."""
     _require(trend, TREND_COLUMNS, "trend")
     t = texts(lang)
     shown = _shown(trend)
     shown = shown.with_columns(
-        pl.Series("sector_name", [_name(labels, s) for s in shown.get_column("sector")], pl.String)
+        pl.Series("sector_name", [_name(labels, s) for s in shown.get_column("sector")], pl.String),
+        ((pl.col("median_low") + pl.col("median_high")) / 2).alias("median"),
+        pl.format(
+            "{}–{}", pl.col("median_low").cast(pl.Int64), pl.col("median_high").cast(pl.Int64)
+        ).alias("band"),
     )
-    return (
-        alt.Chart(alt.Data(values=_rows(shown, ["sector_name", "year", "median"])))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title=t["year"]),
-            y=alt.Y("median:Q", title=t["sector_median"], scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("sector_name:N", title=t["sector"]),
-            tooltip=[
-                alt.Tooltip("sector_name:N", title=t["sector"]),
-                alt.Tooltip("year:O", title=t["year"]),
-                alt.Tooltip("median:Q", title=t["sector_median"], format=".1f"),
-            ],
+    base = alt.Chart(
+        alt.Data(
+            values=_rows(
+                shown, ["sector_name", "year", "median", "median_low", "median_high", "band"]
+            )
         )
-        .properties(title=t["trend_title"], description=t["trend_title"], width=WIDTH)
+    )
+    tooltip = [
+        alt.Tooltip("sector_name:N", title=t["sector"]),
+        alt.Tooltip("year:O", title=t["year"]),
+        alt.Tooltip("band:N", title=t["sector_median"]),
+    ]
+    x = alt.X("year:O", title=t["year"])
+    colour = alt.Color("sector_name:N", title=t["sector"])
+    line = base.mark_line(point=True).encode(
+        x=x,
+        y=alt.Y("median:Q", title=t["sector_median"], scale=alt.Scale(domain=[0, 100])),
+        color=colour,
+        tooltip=tooltip,
+    )
+    bands = base.mark_rule(strokeWidth=6, opacity=0.4).encode(
+        x=x, y="median_low:Q", y2="median_high:Q", color=colour, tooltip=tooltip
+    )
+    return alt.LayerChart(
+        layer=[bands, line], title=t["trend_title"], description=t["trend_title"], width=WIDTH
     )
 
 
@@ -649,7 +754,9 @@ def sector_trend_table(
     rows = []
     for (sector,), group in trend.group_by("sector", maintain_order=True):
         cells = {
-            row["year"]: t["not_shown"] if row["suppressed"] else _number(row["median"], lang)
+            row["year"]: t["not_shown"]
+            if row["suppressed"]
+            else _band(row["median_low"], row["median_high"], lang)
             for row in group.iter_rows(named=True)
         }
         rows.append((_name(labels, str(sector)), *(cells.get(y, "–") for y in years)))

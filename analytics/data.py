@@ -49,6 +49,7 @@ def results_query(
             Organisation.size_band,
             Organisation.country,
             Organisation.synthetic,
+            Organisation.share_with_integrity_office,
         )
         .join(Organisation, Organisation.id == DimensionResult.organisation_id)
         .join(Round, Round.id == DimensionResult.round_id)
@@ -84,10 +85,8 @@ def load_results(
 ) -> pl.DataFrame:
     """The ``results`` frame (:data:`RESULTS_SCHEMA`) of closed rounds, filtered.
 
-    ``year`` keeps rounds closed in that calendar year (UTC). Filtering on sector,
-    size band or country narrows the *population*: the differencing guard then cannot
-    see the groups outside it, so peer statistics for an integrity office come from
-    :func:`office_statistics`, which filters the groups, not the population.
+    ``year`` keeps rounds closed in that calendar year (UTC). ``shares`` is the
+    organisation's choice to share its named scores with the integrity office.
     """
     rows = session.execute(
         results_query(
@@ -119,6 +118,7 @@ def load_balance(session: Session, *, synthetic: bool | None = None) -> pl.DataF
             Organisation.size_band,
             Organisation.country,
             Organisation.synthetic,
+            Organisation.share_with_integrity_office,
         )
         .join(Organisation, Organisation.id == Round.organisation_id)
         .where(Round.status == "closed", Round.closed_at.is_not(None))
@@ -132,8 +132,7 @@ def load_balance(session: Session, *, synthetic: bool | None = None) -> pl.DataF
 def office_peer_group(by: str, *, sector: bool, size_band: bool, country: bool) -> str:
     """The peer group that groups by ``by`` within the given attribute filters.
 
-    Raises ``ValueError`` for a combination that is not one of :data:`PEER_GROUPS`
-    (only those are guarded against differencing).
+    Raises ``ValueError`` for a combination that is not one of :data:`PEER_GROUPS`.
     """
     if by not in OFFICE_GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(OFFICE_GROUPINGS)}")

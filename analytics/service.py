@@ -20,8 +20,8 @@ never looked up again and ages out of the least-recently-used cache.
 
 What is computed where
 ----------------------
-Everything that decides a figure is :mod:`analytics.benchmark` (statistics,
-percentiles, suppression) and :mod:`survey.anonymity` (thresholds). This module only
+Everything that decides a figure is :mod:`analytics.benchmark` (bands, forms,
+positions) and :mod:`survey.disclosure` (the publication rules). This module only
 chooses the frames and the rows:
 
 * :func:`round_benchmark`: a round against its peer group. For an organisation's
@@ -30,13 +30,12 @@ chooses the frames and the rows:
   representatives of the other organisations and the round's own results (what it
   would read from the whole results frame, without re-reading it).
 * :func:`office_statistics`: an integrity office's groups, as
-  :func:`analytics.data.office_statistics` computes them, from the cached frames. Per
-  year (``by="year"``, or a ``year`` filter on sector groups) the sector groups also
-  carry the suppression of :func:`analytics.benchmark.sector_trend` (the guard of a
-  year's group against the current population), so that the trend and a year's
-  sector view always hide the same figures.
-* :func:`export_scores`: aggregated statistics per peer group, and the named figures
-  of organisations that chose to share them (only figures with enough respondents).
+  :func:`analytics.data.office_statistics` computes them, from the cached frames. A
+  year's groups are peer groups of that year's representatives under the same rules,
+  so the trend and a year's sector view publish the same median bands.
+* :func:`export_scores`: the published figures per peer group, and the named figures
+  of organisations that chose to share them (only figures with enough respondents);
+  those organisations count as known in every group's form.
 """
 
 from __future__ import annotations
@@ -52,10 +51,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analytics import benchmark, data
-from analytics.benchmark import ATTRIBUTES, PEER_GROUPS, SCOPE, STATISTICS
+from analytics.benchmark import ATTRIBUTES, BAND_COLUMNS, PEER_GROUPS, SCOPE
 from instruments import InstrumentLibrary
-from survey import anonymity
+
 from survey.disclosure import roles
+from survey.disclosure import rules
 from survey.errors import Conflict, InvalidInput
 from survey.models import DimensionResult, Organisation, Round
 
@@ -201,8 +201,6 @@ class VersionFrames:
     def _statistics(self, peer_group: str, year: int | None) -> pl.DataFrame:
         reps = self.population(year)
         statistics = benchmark.peer_statistics(reps, peer_group)
-        if year is not None and peer_group == "sector":
-            statistics = _with_trend_suppression(statistics, self.trend(), year)
         keys = ["synthetic", *PEER_GROUPS[peer_group], "instrument_id", "instrument_version"]
         organisations = reps.group_by(keys).agg(
             pl.col("organisation_id").n_unique().cast(pl.Int64).alias("organisations")
@@ -223,26 +221,6 @@ def _members(reps: pl.DataFrame) -> dict[tuple[Any, ...], frozenset[str]]:
         for row in profiles.group_by(keys).agg(pl.col("organisation_id")).iter_rows():
             found[(group, *row[:-1])] = frozenset(row[-1])
     return found
-
-
-def _with_trend_suppression(
-    statistics: pl.DataFrame, trend: pl.DataFrame, year: int
-) -> pl.DataFrame:
-    """A year's sector statistics, also hidden where the sector trend hides that year."""
-    keys = ["synthetic", "sector", *SCOPE]
-    hidden = trend.filter(pl.col("year") == year).select(
-        *keys,
-        pl.col("suppressed").alias("trend_suppressed"),
-        pl.col("suppression").alias("trend_suppression"),
-    )
-    joined = statistics.join(hidden, on=keys, how="left", nulls_equal=True).with_columns(
-        (pl.col("suppressed") | pl.col("trend_suppressed").fill_null(False)).alias("hide")
-    )
-    return joined.with_columns(
-        pl.col("hide").alias("suppressed"),
-        pl.coalesce("suppression", "trend_suppression").alias("suppression"),
-        *(pl.when(pl.col("hide")).then(None).otherwise(pl.col(c)).alias(c) for c in STATISTICS),
-    ).select(statistics.columns)
 
 
 class BenchmarkCache:
@@ -328,8 +306,8 @@ class RoundBenchmark:
 
     ``peer_count``: organisations in the peer group with a representative on any of
     the round's instrument versions (a count always shows). ``suppressed`` when no
-    dimension's statistics may be shown; ``suppression`` then gives the reason
-    (``peer_count`` or ``difference``). ``dimensions``: the rows of
+    dimension shows more than its count; ``suppression`` then gives the reason code
+    (:mod:`survey.disclosure.rules`). ``dimensions``: the rows of
     :data:`analytics.benchmark.BENCHMARK_SCHEMA`, in the round's instrument order.
     """
 
@@ -376,7 +354,7 @@ def round_benchmark(
         peers |= frames.members.get(group, frozenset())
     rows = pl.concat(parts) if parts else benchmark.empty(benchmark.BENCHMARK_SCHEMA)
     peer_count = len(peers)
-    suppressed, suppression = _overall(rows, peer_count)
+    suppressed, suppression = _overall(rows)
     return RoundBenchmark(
         peer_group=peer_group,
         peer_count=int(peer_count),
@@ -398,15 +376,14 @@ def _in_instrument_order(rows: pl.DataFrame, library: InstrumentLibrary | None) 
     return rows[sorted(range(rows.height), key=position.__getitem__)]
 
 
-def _overall(rows: pl.DataFrame, peer_count: int) -> tuple[bool, str | None]:
-    """Suppressed when no dimension may show its statistics; the first reason given."""
+def _overall(rows: pl.DataFrame) -> tuple[bool, str | None]:
+    """Suppressed when no dimension shows more than its count; the first reason given.
+    A round without stored scores has nothing to show and no reason to give."""
     if rows.is_empty():
-        hidden = anonymity.peer_group_suppressed(peer_count)
-        return hidden, benchmark.SUPPRESSED_FOR_COUNT if hidden else None
+        return True, None
     if not rows.get_column("suppressed").all():
         return False, None
-    reasons = rows.get_column("suppression").drop_nulls()
-    return True, reasons[0] if reasons.len() else benchmark.SUPPRESSED_FOR_COUNT
+    return True, rows.get_column("suppression").drop_nulls().first()  # type: ignore[return-value]
 
 
 def balance_points(
@@ -514,9 +491,13 @@ def office_groups(statistics: pl.DataFrame) -> list[dict[str, Any]]:
                 "instrument_version": row["instrument_version"],
                 "dimension": row["dimension_id"],
                 "peer_count": int(row["peer_count"]),
+                "known": int(row["known"]),
+                "unknown": int(row["unknown"]),
+                "form": row["form"],
                 "suppressed": bool(row["suppressed"]),
                 "suppression": row["suppression"],
-                **{name: row[name] for name in STATISTICS},
+                "explanation": rules.explanations(row["suppression"]),
+                **{name: row[name] for name in BAND_COLUMNS},
             }
         )
     found = []
@@ -529,6 +510,7 @@ def office_groups(statistics: pl.DataFrame) -> list[dict[str, Any]]:
                 **group,
                 "suppressed": hidden,
                 "suppression": (reasons[0] if reasons else None) if hidden else None,
+                "explanation": rules.explanations(reasons[0]) if hidden and reasons else None,
             }
         )
     return found
@@ -547,9 +529,14 @@ EXPORT_SCHEMA: dict[str, pl.DataType] = {
     "size_band": pl.String(),
     "country": pl.String(),
     "peer_count": pl.Int64(),
+    "known": pl.Int64(),
+    "unknown": pl.Int64(),
+    "form": pl.String(),
     "suppressed": pl.Boolean(),
     "suppression": pl.String(),
-    **{name: pl.Float64() for name in STATISTICS},
+    "explanation_en": pl.String(),
+    "explanation_nl": pl.String(),
+    **{name: pl.Float64() for name in BAND_COLUMNS},
     "organisation_id": pl.String(),
     "organisation_name": pl.String(),
     "round_id": pl.String(),
@@ -560,6 +547,20 @@ EXPORT_SCHEMA: dict[str, pl.DataType] = {
 }
 GROUP_RECORD = "group"
 ORGANISATION_RECORD = "organisation"
+
+
+def _explained(frame: pl.DataFrame) -> pl.DataFrame:
+    """The reason code's text in English and Dutch beside it."""
+    return frame.with_columns(
+        pl.col("suppression")
+        .replace_strict(
+            {code: rules.explain(code, lang) for code in rules.REASONS},
+            default=None,
+            return_dtype=pl.String,
+        )
+        .alias(f"explanation_{lang}")
+        for lang in ("en", "nl")
+    )
 
 
 def _shaped(frame: pl.DataFrame) -> pl.DataFrame:
@@ -577,9 +578,10 @@ def export_scores(
 ) -> pl.DataFrame:
     """What an integrity office may download (columns :data:`EXPORT_SCHEMA`).
 
-    * ``record = "group"``: every peer group's statistics per instrument version and
-      dimension (current representatives), real and demo groups apart; a suppressed
-      group carries its count only.
+    * ``record = "group"``: every peer group's published figures per instrument
+      version and dimension (current representatives), real and demo groups apart, in
+      the form its unknown count allows (bands; a count-only group carries its count
+      and the reason code).
     * ``record = "organisation"``: the named dimension scores of each organisation
       that chose to share them with the integrity office (its latest closed round per
       instrument version); a score resting on fewer respondents than the anonymity
@@ -600,7 +602,11 @@ def export_scores(
         frames = cache.frames(session, snapshot, instrument_id, version)
         for group in PEER_GROUPS:
             parts.append(
-                _shaped(frames.statistics(group).with_columns(pl.lit(GROUP_RECORD).alias("record")))
+                _shaped(
+                    _explained(frames.statistics(group)).with_columns(
+                        pl.lit(GROUP_RECORD).alias("record")
+                    )
+                )
             )
         named = frames.representatives.filter(pl.col("organisation_id").is_in(list(sharing)))
         named = roles.suppress_small_counts(

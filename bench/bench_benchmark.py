@@ -7,12 +7,12 @@ respondents × 150 items = 11.25 million answers), then, in the same run:
   dimension scores) and :func:`analytics.benchmark.benchmark_all`; the dimension
   chain alone (respondent → role group → organisation, the public scoring functions)
   is timed as well, since that is exactly what the reference computes;
-* the reference: the same computation in DuckDB SQL (``quantile_cont`` for linear
-  quantiles, window functions for percentile ranks, the same suppression rules).
+* the reference: the same computation in DuckDB SQL (5-point bands, nearest-rank
+  quantiles of the sorted bands, window functions for positions, the same forms).
 
 Both start from the same in-memory frames (DuckDB scans them through Arrow). The
-results must agree: counts and suppression exactly, scores and statistics within
-1e-9. Prints both times (best of ``--repeat`` interleaved runs) and their ratio
+results must agree: counts and forms exactly, scores within 1e-9, bands and positions
+exactly (on the same scores). Prints both times (best of ``--repeat`` interleaved runs) and their ratio
 (target: ours / DuckDB ≤ 1.0), and the same for the benchmark layer alone.
 
     python -m bench benchmark [--small] [--organisations N] [--seed S] [--repeat R]
@@ -31,8 +31,9 @@ import duckdb
 import polars as pl
 
 from analytics import benchmark
-from survey import anonymity, scoring
+from survey import scoring
 from survey.disclosure.roles import MIN_ROLE_GROUP
+from survey.disclosure import peers, rules
 
 RESPONDENTS = 15
 INSTRUMENTS = 5
@@ -103,6 +104,7 @@ def organisations_frame(organisations: int) -> pl.DataFrame:
         _pick(COUNTRIES, _uniform(o, 23)).alias("country"),
         (_uniform(o, 24) < 0.1).alias("synthetic"),
         (20 + 65 * _uniform(o, 25)).alias("maturity"),
+        (_uniform(o, 26) < 0.3).alias("shares"),
     )
 
 
@@ -253,105 +255,70 @@ def _group_key(columns: Sequence[str], table: str = "") -> str:
     return ", ".join(f"{prefix}{c}" for c in ["synthetic", *columns, *benchmark.SCOPE])
 
 
-def _full_key(columns: Sequence[str], table: str) -> str:
-    """Every attribute column (NULL where not part of the group), for a UNION."""
-    attributes = [
-        f"{table}.{c}" if c in columns else f"CAST(NULL AS VARCHAR) AS {c}"
-        for c in benchmark.ATTRIBUTES
-    ]
-    scope = [f"{table}.{c}" for c in benchmark.SCOPE]
-    return ", ".join([f"{table}.synthetic", *attributes, *scope])
-
-
-def _benchmark_sql(min_peer_group: int, min_role_group: int, source: str = "results") -> str:
-    """Representatives, counts, suppression, statistics and percentiles per peer group,
-    from the results table ``source``."""
-    groups = benchmark.PEER_GROUPS
-    per_group = [
-        f"counts_{_ident(name)} AS (\n"
-        f"    SELECT {_group_key(cols)}, count(score) AS peer_count FROM reps GROUP BY ALL\n)"
-        for name, cols in groups.items()
-    ]
-    flagged = []
-    for outer, outer_cols in groups.items():
-        for inner, inner_cols in groups.items():
-            if not set(outer_cols) < set(inner_cols):
-                continue
-            on = " AND ".join(
-                f"o.{c} IS NOT DISTINCT FROM i.{c}"
-                for c in ["synthetic", *outer_cols, *benchmark.SCOPE]
-            )
-            diff = "o.peer_count - i.peer_count"
-            little = f"({diff} > 0 AND {diff} < {min_peer_group})"
-            # the enclosing group goes when a small nested group differs a little
-            flagged.append(
-                f"SELECT DISTINCT '{outer}' AS peer_group, {_full_key(outer_cols, 'o')} "
-                f"FROM counts_{_ident(outer)} o JOIN counts_{_ident(inner)} i ON {on} "
-                f"WHERE i.peer_count < {min_peer_group} AND {little}"
-            )
-            # the nested group goes when it is large enough but differs a little
-            flagged.append(
-                f"SELECT DISTINCT '{inner}' AS peer_group, {_full_key(inner_cols, 'i')} "
-                f"FROM counts_{_ident(outer)} o JOIN counts_{_ident(inner)} i ON {on} "
-                f"WHERE i.peer_count >= {min_peer_group} AND {little}"
-            )
+def _benchmark_sql(min_role_group: int, source: str = "results") -> str:
+    """Representatives, bands, counts, forms, band quantiles and positions per peer
+    group (the rules of :mod:`survey.disclosure`), from the results table ``source``."""
+    width, top = rules.BAND_WIDTH, rules.TOP_BAND
     selects = []
-    for name, cols in groups.items():
+    for name, cols in benchmark.PEER_GROUPS.items():
         key = _group_key(cols)
         partition = _group_key(cols, "r")
         on = " AND ".join(
             f"r.{c} IS NOT DISTINCT FROM c.{c}" for c in ["synthetic", *cols, *benchmark.SCOPE]
         )
-        on_flag = " AND ".join(
-            f"c.{c} IS NOT DISTINCT FROM f.{c}" for c in ["synthetic", *cols, *benchmark.SCOPE]
+        ranks = ", ".join(
+            f"list_sort(list(band) FILTER (WHERE band IS NOT NULL))"
+            f"[greatest(1, ({num} * count(band) + {den} - 1) // {den})] AS {stat}_band"
+            for stat, (num, den) in peers.QUANTILES.items()
         )
         selects.append(
             f"""
 SELECT '{name}' AS peer_group, r.organisation_id, r.instrument_id, r.instrument_version,
-       r.dimension_id, r.score AS raw_score, r.respondents, c.peer_count,
-       CASE WHEN c.peer_count < {min_peer_group} THEN 'peer_count'
-            WHEN f.flag THEN 'difference' END AS suppression,
-       c.median, c.q1, c.q3, c.top_decile,
-       (rank() OVER w) AS rank_low,
-       (count(r.score) OVER (w RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS at_most
+       r.dimension_id, r.score AS raw_score, r.band, r.respondents, c.peer_count, c.sharers,
+       c.median_band, c.q1_band, c.q3_band, c.top_decile_band,
+       (rank() OVER w) - 1 AS lower,
+       count(r.band) OVER (PARTITION BY {partition}, r.band) AS same
 FROM reps r
 JOIN (
-    SELECT {key}, count(score) AS peer_count,
-           quantile_cont(score, 0.5) AS median, quantile_cont(score, 0.25) AS q1,
-           quantile_cont(score, 0.75) AS q3, quantile_cont(score, 0.9) AS top_decile
+    SELECT {key}, count(band) AS peer_count,
+           count(band) FILTER (WHERE shares) AS sharers, {ranks}
     FROM reps GROUP BY ALL
 ) c ON {on}
-LEFT JOIN (
-    SELECT DISTINCT {key}, true AS flag FROM flagged WHERE peer_group = '{name}'
-) f ON {on_flag}
-WINDOW w AS (PARTITION BY {partition} ORDER BY r.score)"""
+WINDOW w AS (PARTITION BY {partition} ORDER BY r.band)"""
         )
+    unknown = "greatest(peer_count - greatest(sharers, 1), 0)"
+    form = (
+        f"CASE WHEN {unknown} >= {rules.MIN_UNKNOWN_QUARTILES} THEN 'quartiles' "
+        f"WHEN {unknown} >= {rules.MIN_UNKNOWN_MEDIAN} THEN 'median' ELSE 'count' END"
+    )
+    bands = ", ".join(
+        f"CASE WHEN form {'!=' if stat == 'median' else '='} "
+        f"'{'count' if stat == 'median' else 'quartiles'}' "
+        f"THEN {stat}_band * {width} + {offset} END AS {stat}_{end}"
+        for stat in peers.STATISTICS
+        for end, offset in (("low", 0), ("high", width))
+    )
+    own = f"raw_score IS NOT NULL AND respondents >= {min_role_group}"
     return f"""
 WITH
 reps AS (
-    SELECT * FROM {source}
+    SELECT *, least(CAST(floor(score / {width}) AS BIGINT), {top}) AS band FROM {source}
     QUALIFY round_id = last(round_id ORDER BY closed_at, round_id)
         OVER (PARTITION BY organisation_id, instrument_id, instrument_version)
 ),
-{", ".join(per_group)},
-flagged AS (
-{chr(10).join(("UNION " if n else "") + s for n, s in enumerate(flagged))}
-),
 ranked AS (
 {" UNION ALL ".join(selects)}
-)
+),
+formed AS (SELECT *, {unknown} AS unknown, {form} AS form FROM ranked)
 SELECT peer_group, organisation_id, instrument_id, instrument_version, dimension_id,
        CASE WHEN respondents >= {min_role_group} THEN raw_score END AS score,
-       peer_count, suppression IS NOT NULL AS suppressed, suppression,
-       CASE WHEN suppression IS NULL THEN median END AS median,
-       CASE WHEN suppression IS NULL THEN q1 END AS q1,
-       CASE WHEN suppression IS NULL THEN q3 END AS q3,
-       CASE WHEN suppression IS NULL THEN top_decile END AS top_decile,
-       CASE WHEN suppression IS NULL AND raw_score IS NOT NULL
-                 AND respondents >= {min_role_group}
-            THEN 100.0 * ((rank_low - 1) + 0.5 * (at_most - (rank_low - 1))) / peer_count
-       END AS percentile
-FROM ranked
+       peer_count, unknown, form, form = 'count' AS suppressed, {bands},
+       CASE WHEN {own} AND form != 'count' THEN
+            CASE WHEN band < median_band THEN 'below' WHEN band > median_band THEN 'above'
+                 ELSE 'in' END END AS position,
+       CASE WHEN {own} AND form = 'quartiles'
+            THEN (100 * (2 * lower + same) + peer_count) // (2 * peer_count) END AS percentile
+FROM formed
 """
 
 
@@ -363,13 +330,14 @@ RESULTS_SQL = """
 CREATE OR REPLACE TEMP TABLE results AS
 SELECT s.organisation_id, 'batch' AS round_id, s.instrument_id,
        'batch' AS instrument_version, s.dimension_id, s.score, s.respondents,
-       CAST(? AS TIMESTAMPTZ) AS closed_at, o.sector, o.size_band, o.country, o.synthetic
+       CAST(? AS TIMESTAMPTZ) AS closed_at, o.sector, o.size_band, o.country, o.synthetic,
+       o.shares
 FROM org_scores s JOIN organisations o USING (organisation_id)
 """
 
 
 def duckdb_benchmark(con: duckdb.DuckDBPyConnection, source: str = "results") -> pl.DataFrame:
-    sql = _benchmark_sql(anonymity.MIN_PEER_GROUP, MIN_ROLE_GROUP, source)
+    sql = _benchmark_sql(MIN_ROLE_GROUP, source)
     return con.sql(sql).pl()
 
 
@@ -411,19 +379,25 @@ def score_disagreements(ours: pl.DataFrame, reference: pl.DataFrame) -> list[str
 def benchmark_disagreements(
     ours: pl.DataFrame, reference: pl.DataFrame, *, percentiles: bool = True
 ) -> list[str]:
-    """Benchmarks: counts and suppression exactly, the rest within the tolerance.
+    """Benchmarks: counts and forms exactly, scores within the tolerance.
 
-    Percentile ranks are compared only when both rest on the very same scores: two
-    engines' scores may differ in the 9th decimal, which turns a tie into a near-tie
-    and moves a percentile by half a peer.
+    Bands, positions and percentiles are compared (exactly) only when both rest on the
+    very same scores: two engines' scores may differ in the 9th decimal, which can move
+    a score at a band edge into the next band.
     """
     problems = []
     key = ["organisation_id", "instrument_id", "instrument_version", "dimension_id", "peer_group"]
     if ours.height != reference.height:
         problems.append(f"benchmark: {ours.height} rows vs {reference.height}")
     joined = ours.join(reference, on=key, how="full", suffix="_ref")
-    exact = ("peer_count", "suppressed", "suppression")
-    close = ("score", "median", "q1", "q3", "top_decile", *(("percentile",) if percentiles else ()))
+    exact = (
+        "peer_count",
+        "unknown",
+        "form",
+        "suppressed",
+        *((*benchmark.BAND_COLUMNS, "position", "percentile") if percentiles else ()),
+    )
+    close = ("score",)
     for name in exact:
         bad = joined.filter(~pl.col(name).eq_missing(pl.col(f"{name}_ref"))).height
         if bad:
@@ -525,8 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  DISAGREE: {problem}")
         return 1
     print(
-        "  agree: counts and suppression exactly; scores, statistics and (on the same "
-        "scores) percentiles within 1e-9"
+        "  agree: counts and forms exactly, scores within 1e-9; on the same scores, bands, "
+        "positions and percentiles exactly"
     )
     return 0
 

@@ -77,8 +77,15 @@ def demo(count: int, seed: int, remove: bool) -> None:
         summary = create_demo(session, default_library(), organisations=count, seed=seed)
     click.echo(
         f"created {summary.organisations} synthetic organisations, {summary.rounds} closed "
-        f"rounds, {summary.responses} responses (all marked synthetic)"
+        f"rounds, {summary.responses} responses (all marked synthetic; demo organisations "
+        "are compared only with each other)"
     )
+    if summary.featured_token:
+        settings = get_settings()
+        base = (settings.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+        click.echo(
+            f"coordinator dashboard of the demo organisation: {base}/c/{summary.featured_token}"
+        )
 
 
 @main.command("export")

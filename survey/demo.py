@@ -5,7 +5,15 @@ organisation has a latent maturity and a profile over dimensions (some are stron
 on rules, weak on dialogue, or the other way round); respondents see it through
 their role (management tends to be more positive, staff member answers "don't
 know" more often, some organisations have one role that clearly disagrees) and
-their own noise. Everything created here is marked synthetic.
+their own noise. Everything created here is marked synthetic, and demo
+organisations are compared only with each other.
+
+The first organisation is the *featured* one, a municipality with two rounds whose
+coordinator link is returned (and printed by ``survey demo``), so that a visitor can
+open a dashboard straight away. Most further organisations are municipalities too and
+only a quarter share their scores with the integrity office, so that the featured
+organisation's sector group has enough organisations whose scores a reader does not
+already know to show its figures (``docs/methodology.md``, section 14).
 """
 
 from __future__ import annotations
@@ -46,11 +54,20 @@ NAME_PARTS = {
 }
 
 
+FEATURED_SECTOR = "municipalities"
+FEATURED_NAME = "Gemeente Demostad (demo: your organisation)"
+SHARE_CHANCE = 0.25
+FEATURED_SECTOR_CHANCE = 0.6
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     organisations: int
     rounds: int
     responses: int
+    featured_organisation_id: str | None = None
+    featured_token: str | None = None
+    """The featured organisation's coordinator token (its dashboard link is /c/TOKEN)."""
 
 
 def create_demo(
@@ -65,28 +82,40 @@ def create_demo(
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     now = now or datetime.now(UTC)
     instruments = library.latest_versions()
-    sectors = vocabularies().sectors.ids()
+    known = vocabularies().sectors.ids()
+    sectors = [s for s in known if s == FEATURED_SECTOR] + [
+        s for s in known if s != FEATURED_SECTOR
+    ]
     sizes = vocabularies().size_bands.ids()
     roles = vocabularies().roles.ids()
     rounds_made = responses_made = 0
+    featured_id = featured_token = None
     for n in range(organisations):
-        sector = sectors[n % len(sectors)] if n < len(sectors) else rng.choice(sectors)
+        if n < len(sectors):
+            sector = sectors[n]
+        elif rng.random() < FEATURED_SECTOR_CHANCE:
+            sector = sectors[0]
+        else:
+            sector = rng.choice(sectors)
         prefix, names = NAME_PARTS[sector]
+        token = new_token()
         org = Organisation(
-            name=f"{prefix} {rng.choice(names)} (demo {n + 1})",
+            name=FEATURED_NAME if n == 0 else f"{prefix} {rng.choice(names)} (demo {n + 1})",
             sector=sector,
             size_band=rng.choice(sizes),
-            country=rng.choice(COUNTRIES),
+            country="NL" if n == 0 else rng.choice(COUNTRIES),
             synthetic=True,
-            share_with_integrity_office=rng.random() < 0.5,
-            coordinator_token_hash=hash_token(new_token()),
+            share_with_integrity_office=n > 0 and rng.random() < SHARE_CHANCE,
+            coordinator_token_hash=hash_token(token),
         )
         session.add(org)
         session.flush()
+        if n == 0:
+            featured_id, featured_token = org.id, token
         maturity = rng.betavariate(2.2, 2.2) * 100
         growth = rng.uniform(-3, 9)
         disagreeing_role = rng.choice(roles) if rng.random() < 0.35 else None
-        round_count = rng.choice((1, 1, 2, 3))
+        round_count = 2 if n == 0 else rng.choice((1, 1, 2, 3))
         for r in range(round_count):
             closed_at = now - timedelta(days=365 * (round_count - 1 - r) + rng.randint(20, 200))
             round_ = Round(
@@ -123,7 +152,7 @@ def create_demo(
             round_.closed_at = closed_at
             rounds_made += 1
     session.flush()
-    return DemoSummary(organisations, rounds_made, responses_made)
+    return DemoSummary(organisations, rounds_made, responses_made, featured_id, featured_token)
 
 
 def remove_demo(session: Session) -> int:

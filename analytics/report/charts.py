@@ -40,8 +40,8 @@ def _svg(chart: alt.TopLevelMixin) -> Markup:
 
 
 def improvement_charts(data: ReportInput, model: ImprovementReport) -> dict[str, Markup]:
-    """The peer comparison chart of the snapshot: every dimension whose peer group may
-    be shown, instrument by instrument in the report's order, as one chart (one chart
+    """The peer comparison chart of the snapshot: every dimension whose peer group
+    publishes its quartiles, instrument by instrument in the report's order, as one chart (one chart
     engine call and one figure for the PDF engine, instead of one per instrument)."""
     order = {
         (d.instrument_id, d.dimension_id): n
@@ -56,7 +56,7 @@ def improvement_charts(data: ReportInput, model: ImprovementReport) -> dict[str,
         for d in inst.dimensions
     }
     rows = (
-        data.benchmark.filter(~pl.col("suppressed").fill_null(True))
+        data.benchmark.filter(pl.col("q1_low").is_not_null())
         .with_columns(
             pl.struct("instrument_id", "dimension_id")
             .map_elements(

@@ -57,8 +57,10 @@ from analytics.report.model import (
     SourceRef,
 )
 from instruments import sources, vocabularies
-from survey import anonymity, scoring
+from survey import scoring
 from survey.disclosure.roles import MIN_ROLE_GROUP
+from survey.disclosure import peers, rules
+from survey.disclosure.counts import role_counts
 
 STRONGEST_WEAKEST = 3
 PRIORITY_LIMIT = 10
@@ -117,38 +119,46 @@ def _peer_label(peer_group: str, profile: OrganisationProfile, t: Messages) -> s
     return label + (t("peer_group.synthetic") if profile.synthetic else "")
 
 
+def _band_text(row: Mapping[str, Any], name: str) -> str | None:
+    return peers.band_label(row.get(f"{name}_low"), row.get(f"{name}_high"))
+
+
 def _peer_figures(
     row: Mapping[str, Any] | None, group_label: str, t: Messages, *, short: bool = False
 ) -> PeerFigures:
-    """The peer figures of one benchmark row; ``note`` explains a missing comparison
-    (in full, or ``short`` where the overview already gave the full explanation)."""
+    """The peer figures of one benchmark row (bands as published); ``note`` gives the
+    rule behind what is not shown. ``short`` is kept for the snapshot's wording."""
     if row is None:
         return PeerFigures(0, True, None, note=t("snapshot.peer_none"))
     count = int(row.get("peer_count") or 0)
+    reason = row.get("suppression")
+    note = rules.explain(reason, t.lang) if reason else ""
     if row.get("suppressed"):
-        by_difference = row.get("suppression") == "difference"
-        if short:
-            note = (
-                t("snapshot.peer_hidden_difference")
-                if by_difference
-                else t("snapshot.peer_hidden", minimum=anonymity.MIN_PEER_GROUP)
-            )
-        elif by_difference:
-            note = t("peers.difference")
-        else:
-            note = t(
-                "peers.too_small", group=group_label, count=count, minimum=anonymity.MIN_PEER_GROUP
-            )
-        return PeerFigures(count, True, row.get("suppression"), note=note)
+        return PeerFigures(count, True, reason, note=note)
+    position = row.get("position")
+    figures = {name: _band_text(row, name) for name in peers.STATISTICS}
+    if figures["q1"] is not None:
+        line = t(
+            "snapshot.peer_line",
+            count=count,
+            median=figures["median"],
+            q1=figures["q1"],
+            q3=figures["q3"],
+            top=figures["top_decile"],
+        )
+    else:
+        line = t("snapshot.peer_median_line", count=count, median=figures["median"])
+    if position:
+        line += " " + t(f"snapshot.position.{position}")
     return PeerFigures(
         peer_count=count,
         suppressed=False,
-        suppression=None,
-        median=row.get("median"),
-        q1=row.get("q1"),
-        q3=row.get("q3"),
-        top_decile=row.get("top_decile"),
+        suppression=reason,
         percentile=row.get("percentile"),
+        position=position,
+        line=line,
+        note=note,
+        **figures,
     )
 
 
@@ -223,14 +233,16 @@ def _overview(data: ReportInput, t: Messages, group_label: str) -> Overview:
     coherence_key = "unknown" if coherent is None else ("yes" if coherent else "no")
     strongest, weakest = _strongest_weakest(_dimension_refs(results))
     shown_counts = [i.peers.peer_count for i in instruments if not i.peers.suppressed]
+    labels = {r["role"]: r["label"] for r in results.get("roles", [])}
+    published = role_counts({r["role"]: r["respondents"] for r in results.get("roles", [])})
     roles = [
         RoleCount(
-            role=r["role"],
-            label=r["label"],
-            respondents=r["respondents"],
-            shown=not r["suppressed"],
+            role=line.role,
+            label=labels.get(line.role) or t("overview.other_roles"),
+            respondents=line.count,
+            shown=line.count is not None,
         )
-        for r in results.get("roles", [])
+        for line in published
     ]
     return Overview(
         instruments=instruments,
@@ -676,7 +688,7 @@ def _notes(data: ReportInput, t: Messages, snapshots: Sequence[InstrumentSnapsho
     anonymity_notes = [
         t("anonymity.role_rule", minimum=MIN_ROLE_GROUP),
         t("anonymity.org_rule", minimum=MIN_ROLE_GROUP),
-        t("anonymity.peer_rule", minimum=anonymity.MIN_PEER_GROUP),
+        t("anonymity.peer_rule"),
     ]
     if hidden_roles:
         anonymity_notes.append(t("anonymity.hidden_roles", count=hidden_roles))

@@ -64,6 +64,7 @@ def instrument_results(
             Organisation.size_band,
             Organisation.country,
             Organisation.synthetic,
+            Organisation.share_with_integrity_office,
         )
         .join(Round, Round.id == InstrumentResult.round_id)
         .join(Organisation, Organisation.id == Round.organisation_id)
@@ -77,8 +78,8 @@ def instrument_results(
     ).all()
     return pl.DataFrame(
         [
-            (org, rnd, inst, ver, INSTRUMENT_SCOPE, score, resp, closed, sec, size, ctry, syn)
-            for org, rnd, inst, ver, score, resp, closed, sec, size, ctry, syn in rows
+            (org, rnd, inst, ver, INSTRUMENT_SCOPE, score, resp, closed, sec, size, ctry, syn, sh)
+            for org, rnd, inst, ver, score, resp, closed, sec, size, ctry, syn, sh in rows
         ],
         schema=RESULTS_SCHEMA,
         orient="row",

@@ -80,6 +80,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "overview.strongest": {"en": "Strongest dimensions", "nl": "Sterkste dimensies"},
     "overview.weakest": {"en": "Weakest dimensions", "nl": "Zwakste dimensies"},
     "overview.roles": {"en": "Who answered", "nl": "Wie deed mee"},
+    "overview.other_roles": {"en": "Other roles", "nl": "Andere rollen"},
+    "overview.fewer_than_three": {"en": "fewer than 3", "nl": "minder dan 3"},
     "overview.no_dimensions": {
         "en": "No dimension has a score that may be shown.",
         "nl": "Geen enkele dimensie heeft een score die getoond mag worden.",
@@ -148,18 +150,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "peers.group": {
         "en": "Compared with {group}: {count} organisations.",
         "nl": "Vergeleken met {group}: {count} organisaties.",
-    },
-    "peers.too_small": {
-        "en": "The peer group ({group}) has {count} organisations with a result on this "
-        "instrument. A comparison needs at least {minimum}, so none is shown.",
-        "nl": "De vergelijkingsgroep ({group}) telt {count} organisaties met een uitkomst op "
-        "dit instrument. Een vergelijking vraagt er minstens {minimum}, dus die ontbreekt.",
-    },
-    "peers.difference": {
-        "en": "The peer comparison is not shown so that the results of a few organisations "
-        "cannot be worked out from two overlapping groups.",
-        "nl": "De vergelijking wordt niet getoond, zodat de uitkomsten van enkele organisaties "
-        "niet uit twee overlappende groepen kunnen worden afgeleid.",
     },
     "peers.no_percentile": {"en": "no comparison", "nl": "geen vergelijking"},
     "peer_group.all": {"en": "all organisations", "nl": "alle organisaties"},
@@ -241,20 +231,30 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "nl": "Op deze dimensie springt geen bevinding eruit.",
     },
     "snapshot.peer_line": {
-        "en": "Peers ({count}): median {median}, middle half {q1}–{q3}, top 10% from {top}.",
-        "nl": "Groep ({count}): mediaan {median}, middelste helft {q1}–{q3}, beste 10% vanaf {top}.",
+        "en": "Peers ({count}), in 5-point bands: median {median}, first quartile {q1}, "
+        "third quartile {q3}, top 10% from {top}.",
+        "nl": "Groep ({count}), in banden van 5 punten: mediaan {median}, eerste kwartiel "
+        "{q1}, derde kwartiel {q3}, beste 10% vanaf {top}.",
+    },
+    "snapshot.peer_median_line": {
+        "en": "Peers ({count}): median in the band {median}.",
+        "nl": "Groep ({count}): mediaan in de band {median}.",
+    },
+    "snapshot.position.below": {
+        "en": "This organisation is below the median band.",
+        "nl": "Deze organisatie zit onder de band van de mediaan.",
+    },
+    "snapshot.position.in": {
+        "en": "This organisation is in the median band.",
+        "nl": "Deze organisatie zit in de band van de mediaan.",
+    },
+    "snapshot.position.above": {
+        "en": "This organisation is above the median band.",
+        "nl": "Deze organisatie zit boven de band van de mediaan.",
     },
     "snapshot.percentile": {
         "en": "Percentile rank {percentile}.",
         "nl": "Percentielrang {percentile}.",
-    },
-    "snapshot.peer_hidden": {
-        "en": "No peer comparison: fewer than {minimum} organisations in the group.",
-        "nl": "Geen vergelijking: minder dan {minimum} organisaties in de groep.",
-    },
-    "snapshot.peer_hidden_difference": {
-        "en": "No peer comparison: it would let a few organisations' results be worked out.",
-        "nl": "Geen vergelijking: die zou de uitkomsten van enkele organisaties verraden.",
     },
     "snapshot.peer_none": {
         "en": "No peer comparison for this dimension.",
@@ -480,10 +480,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "deelnemers erachter.",
     },
     "anonymity.peer_rule": {
-        "en": "A peer comparison is shown only for groups of at least {minimum} organisations; "
-        "smaller groups show their count only.",
-        "nl": "Een vergelijking wordt alleen getoond voor groepen van minstens {minimum} "
-        "organisaties; van kleinere groepen staat alleen het aantal vermeld.",
+        "en": "Peer figures are 5-point bands. A group shows its median band with at least 4 "
+        "organisations whose scores a reader does not already know, its quartiles with 10; "
+        "otherwise only its count.",
+        "nl": "Cijfers van de vergelijkingsgroep zijn banden van 5 punten. Een groep toont de "
+        "band van de mediaan met minstens 4 organisaties waarvan een lezer de score niet al "
+        "kent, de kwartielen met 10; anders alleen het aantal.",
     },
     "anonymity.hidden_roles": {
         "en": "In this report {count} role-group figures are not shown for these reasons.",
@@ -496,10 +498,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "weinig deelnemers achter staan.",
     },
     "anonymity.hidden_peers": {
-        "en": "The peer comparison is not shown for {count} dimensions (group too small, or "
-        "overlapping groups).",
-        "nl": "De vergelijking ontbreekt voor {count} dimensies (groep te klein, of "
-        "overlappende groepen).",
+        "en": "The peer comparison is not shown for {count} dimensions (too few organisations "
+        "whose scores a reader does not already know).",
+        "nl": "De vergelijking ontbreekt voor {count} dimensies (te weinig organisaties "
+        "waarvan een lezer de score niet al kent).",
     },
     "anonymity.nothing_hidden": {
         "en": "No figure in this report had to be hidden.",
@@ -581,8 +583,14 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "sector.median": {"en": "Median", "nl": "Mediaan"},
     "sector.top_decile": {"en": "Top 10%", "nl": "Beste 10%"},
     "sector.suppressed_note": {
-        "en": "Groups of fewer than {minimum} organisations show their count only.",
-        "nl": "Van groepen met minder dan {minimum} organisaties staat alleen het aantal vermeld.",
+        "en": "Every figure is a 5-point band. A group shows its median band with at least 4 "
+        "organisations whose scores a reader does not already know (organisations sharing "
+        "their scores with the integrity office count as known), its quartiles and top 10% "
+        "with 10; otherwise its count only (a dash).",
+        "nl": "Elk cijfer is een band van 5 punten. Een groep toont de band van de mediaan met "
+        "minstens 4 organisaties waarvan een lezer de score niet al kent (organisaties die "
+        "hun scores met het integriteitsbureau delen tellen als bekend), de kwartielen en "
+        "beste 10% met 10; anders alleen het aantal (een streepje).",
     },
     "sector.trend": {"en": "Year on year", "nl": "Van jaar tot jaar"},
     "sector.trend_intro": {
@@ -607,10 +615,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     },
     "sector.weak_items_intro": {
         "en": "Statements scoring below {threshold} (level 1 or 2) in the most organisations, "
-        "counted only in groups of at least {minimum} organisations with a shown score.",
+        "counted only in groups that show their quartiles.",
         "nl": "Stellingen die bij de meeste organisaties onder {threshold} scoren (niveau 1 of "
-        "2), alleen geteld in groepen van minstens {minimum} organisaties met een getoonde "
-        "score.",
+        "2), alleen geteld in groepen die hun kwartielen tonen.",
     },
     "sector.weak_share": {"en": "Weak in", "nl": "Zwak bij"},
     "sector.weak_of": {"en": "{weak} of {count}", "nl": "{weak} van {count}"},
@@ -619,17 +626,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "en": "No group is large enough to list weak statements.",
         "nl": "Geen enkele groep is groot genoeg om zwakke stellingen te noemen.",
     },
-    "sector.anonymity_difference": {
-        "en": "A group is also hidden when it differs from an overlapping group by only a few "
-        "organisations, so that their results cannot be worked out.",
-        "nl": "Een groep wordt ook verborgen als die maar een paar organisaties verschilt van "
-        "een overlappende groep, zodat hun uitkomsten niet kunnen worden afgeleid.",
-    },
     "sector.anonymity_scores": {
         "en": "No organisation is named and no single organisation's score is shown: every "
-        "figure combines at least {minimum} organisations.",
+        "figure is a band of a group of at least {minimum} organisations.",
         "nl": "Geen enkele organisatie wordt genoemd en geen enkele score van één organisatie "
-        "wordt getoond: elk cijfer combineert minstens {minimum} organisaties.",
+        "wordt getoond: elk cijfer is een band van een groep van minstens {minimum} "
+        "organisaties.",
     },
 }
 

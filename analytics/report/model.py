@@ -45,14 +45,19 @@ class ReportInput:
 
 @dataclass(frozen=True)
 class PeerFigures:
+    """The published peer figures of one row: bands as text ("60–65"), the own
+    position and percentile of bands, and ``note``: the rule behind what is missing."""
+
     peer_count: int
     suppressed: bool
     suppression: str | None
-    median: float | None = None
-    q1: float | None = None
-    q3: float | None = None
-    top_decile: float | None = None
-    percentile: float | None = None
+    median: str | None = None
+    q1: str | None = None
+    q3: str | None = None
+    top_decile: str | None = None
+    percentile: int | None = None
+    position: str | None = None
+    line: str = ""
     note: str = ""
 
 
@@ -78,9 +83,12 @@ class DimensionRef:
 
 @dataclass(frozen=True)
 class RoleCount:
+    """One line of "Who answered" (P5): a role, or "other roles" together; the count is
+    None for "fewer than 3"."""
+
     role: str
     label: str
-    respondents: int
+    respondents: int | None
     shown: bool
 
 

@@ -28,7 +28,7 @@ from analytics.report.content import rate_text, score_text
 from analytics.report.messages import Messages
 from analytics.report.model import ImprovementReport
 from analytics.report.sector import SectorReport, score_threshold
-from survey import anonymity, scoring
+from survey import scoring
 from survey.disclosure.roles import MIN_ROLE_GROUP
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -305,7 +305,6 @@ def sector_html(
         medium=medium,
         charts=charts,
         report=report,
-        minimum_peers=anonymity.MIN_PEER_GROUP,
         weak_threshold=score_threshold(),
     )
 

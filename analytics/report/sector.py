@@ -2,11 +2,13 @@
 
 For one instrument version: the distribution of every dimension by sector, size band
 and country, the sector medians year on year, and the statements most often weak
-across the sector. Every statistic comes from :mod:`analytics.benchmark` and its
-suppression decisions (count and difference), so the report hides exactly what the
-dashboard and the exports hide. Statements count as weak for an organisation when
-its stored score is below :data:`WEAK_BELOW` (level 1 or 2); they are listed only
-for groups the benchmark may show (5 or more organisations, and no differencing).
+across the sector. Every statistic comes from :mod:`analytics.benchmark` under the
+rules of :mod:`survey.disclosure` (5-point bands, forms by the number of unknown
+organisations), so the report shows exactly what the dashboard and the exports show.
+Statements count as weak for an organisation when its stored score is below
+:data:`WEAK_BELOW` (a band edge, so the count is a function of the bands); they are
+listed only for groups that publish their quartiles (10 or more unknown
+organisations), since a count below a threshold says more than a median band.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from analytics import benchmark, data
 from analytics.benchmark import RESULTS_SCHEMA
 from analytics.report.messages import Messages
 from instruments import Instrument, vocabularies
-from survey import anonymity, scoring
+from survey import scoring
+from survey.disclosure import peers, rules
 from survey.models import DimensionResult, ItemResult, Organisation, Round, RoundInstrument
 
 GROUPINGS = ("sector", "size_band", "country")
@@ -82,6 +85,7 @@ def _item_query(instrument: Instrument, synthetic: bool):  # type: ignore[no-unt
             Organisation.size_band,
             Organisation.country,
             Organisation.synthetic,
+            Organisation.share_with_integrity_office,
         )
         .join(Round, Round.id == ItemResult.round_id)
         .join(
@@ -174,14 +178,16 @@ def fingerprint_rows(session: Session, instrument: Instrument, *, synthetic: boo
 
 @dataclass(frozen=True)
 class Cell:
-    """One group's statistics on one dimension (all None when suppressed)."""
+    """One group's published bands on one dimension as text ("60–65"; None where the
+    group's form does not publish them) and the rule behind what is missing."""
 
     peer_count: int
     suppressed: bool
-    median: float | None = None
-    q1: float | None = None
-    q3: float | None = None
-    top_decile: float | None = None
+    median: str | None = None
+    q1: str | None = None
+    q3: str | None = None
+    top_decile: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,7 +210,7 @@ class Grouping:
 class TrendRow:
     sector: str
     label: str
-    cells: list[list[float | None]]  # per dimension, per year (None: not shown)
+    cells: list[list[str | None]]  # per dimension, per year: median band (None: not shown)
 
 
 @dataclass(frozen=True)
@@ -214,7 +220,7 @@ class WeakItem:
     dimension_title: str
     weak: int
     peer_count: int
-    median: float | None
+    median: str | None
 
 
 @dataclass(frozen=True)
@@ -249,27 +255,28 @@ class SectorReport:
     sector_statistics: pl.DataFrame  # peer statistics by sector (for the heat map)
 
 
+def _band(row: Mapping[str, Any], name: str) -> str | None:
+    return peers.band_label(row[f"{name}_low"], row[f"{name}_high"])
+
+
 def _cells(
-    rows: Mapping[str, Mapping[str, Any]], dimensions: Sequence[DimensionTitle]
+    rows: Mapping[str, Mapping[str, Any]], dimensions: Sequence[DimensionTitle], lang: str
 ) -> list[Cell]:
     cells = []
     for dim in dimensions:
         row = rows.get(dim.id)
         if row is None:
             cells.append(Cell(peer_count=0, suppressed=True))
-        elif row["suppressed"]:
-            cells.append(Cell(peer_count=int(row["peer_count"]), suppressed=True))
-        else:
-            cells.append(
-                Cell(
-                    peer_count=int(row["peer_count"]),
-                    suppressed=False,
-                    median=row["median"],
-                    q1=row["q1"],
-                    q3=row["q3"],
-                    top_decile=row["top_decile"],
-                )
+            continue
+        reason = rules.explain(row["suppression"], lang) if row["suppression"] else None
+        cells.append(
+            Cell(
+                peer_count=int(row["peer_count"]),
+                suppressed=bool(row["suppressed"]),
+                reason=reason,
+                **{name: _band(row, name) for name in peers.STATISTICS},
             )
+        )
     return cells
 
 
@@ -290,7 +297,7 @@ def _group_rows(
     rank = {key: n for n, key in enumerate(vocabulary.ids())} if vocabulary else {}
     found = []
     for key in sorted(by_group, key=lambda k: (rank.get(k, len(rank)), k)):
-        cells = _cells(by_group[key], dimensions)
+        cells = _cells(by_group[key], dimensions, t.lang)
         found.append(
             GroupRow(
                 key=key,
@@ -310,7 +317,9 @@ def _trend(
         return [], []
     trend = benchmark.sector_trend(benchmark.representatives_by_year(results))
     medians = {
-        (r["sector"], r["dimension_id"], r["year"]): r["median"]
+        (r["sector"], r["dimension_id"], r["year"]): peers.band_label(
+            r["median_low"], r["median_high"]
+        )
         for r in trend.iter_rows(named=True)
         if not r["suppressed"]
     }
@@ -339,7 +348,9 @@ def _weak_items(
     sectors = vocabularies().sectors
     rank = {sector: n for n, sector in enumerate(sectors.ids())}
     for grouping, limit in (("all", WEAK_ITEMS_OVERALL), ("sector", WEAK_ITEMS_PER_SECTOR)):
-        statistics = benchmark.peer_statistics(reps, grouping).filter(~pl.col("suppressed"))
+        statistics = benchmark.peer_statistics(reps, grouping).filter(
+            pl.col("form") == rules.Form.QUARTILES.value
+        )
         keys = [] if grouping == "all" else ["sector"]
         counted = (
             weak.group_by(*keys, "dimension_id")
@@ -347,7 +358,7 @@ def _weak_items(
             .join(statistics, on=[*keys, "dimension_id"], how="inner")
             .filter(pl.col("weak_count") > 0)
             .sort(
-                [*keys, "weak_count", "median", "dimension_id"],
+                [*keys, "weak_count", "median_low", "dimension_id"],
                 descending=[*([False] * len(keys)), True, False, False],
             )
         )
@@ -372,7 +383,7 @@ def _weak_items(
                         dimension_title=titles.get(item.dimension, item.dimension),
                         weak=int(row["weak_count"]),
                         peer_count=int(row["peer_count"]),
-                        median=row["median"],
+                        median=_band(row, "median"),
                     )
                 )
             if listed:
@@ -399,7 +410,7 @@ def sector_report(source: SectorInput) -> SectorReport:
     overall = (
         overall_rows[0]
         if overall_rows
-        else GroupRow("all", t("sector.all_sectors"), 0, True, _cells({}, dimensions))
+        else GroupRow("all", t("sector.all_sectors"), 0, True, _cells({}, dimensions, t.lang))
     )
     by_sector = benchmark.peer_statistics(reps, "sector")
     groupings = [
@@ -431,14 +442,9 @@ def sector_report(source: SectorInput) -> SectorReport:
         trend=trend,
         weak_items=_weak_items(source, dimensions, t),
         anonymity=[
-            t("anonymity.peer_rule", minimum=anonymity.MIN_PEER_GROUP),
-            t("sector.anonymity_difference"),
-            t("sector.anonymity_scores", minimum=anonymity.MIN_PEER_GROUP),
-            t(
-                "sector.weak_items_intro",
-                threshold=score_threshold(),
-                minimum=anonymity.MIN_PEER_GROUP,
-            ),
+            t("anonymity.peer_rule"),
+            t("sector.anonymity_scores", minimum=rules.MIN_PEER_GROUP),
+            t("sector.weak_items_intro", threshold=score_threshold()),
         ],
         sector_statistics=by_sector,
     )

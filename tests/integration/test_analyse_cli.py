@@ -166,6 +166,7 @@ def test_batch_benchmark_is_benchmark_all_of_the_raw_scores(tmp_path):
         pl.lit("batch").alias("instrument_version"),
         pl.lit(datetime(2025, 1, 1, tzinfo=UTC)).alias("closed_at"),
         pl.lit(False).alias("synthetic"),
+        pl.lit(False).alias("shares"),
     ).select(*b.RESULTS_SCHEMA)
     expected = b.benchmark_all(b.representatives(results)).select(*batch.BENCHMARK_FILE_SCHEMA)
     order = [*KEY, "peer_group"]
@@ -173,11 +174,15 @@ def test_batch_benchmark_is_benchmark_all_of_the_raw_scores(tmp_path):
     assert written.height == 8 * 3 * len(b.PEER_GROUPS)
     everyone = written.filter(peer_group="all", dimension_id="rules")
     assert set(everyone["peer_count"]) == {8}
-    # six municipalities inside eight organisations: a difference of two, so the
-    # sector group is withheld; the two police forces are too few
+    # six municipalities: 5 unknown to any one of them, the median band; the two police
+    # forces are too few (the files carry no sharing, so only the reader is known)
     sector = written.filter(peer_group="sector", dimension_id="rules")
-    assert set(sector["suppression"]) == {"difference", "peer_count"}
-    assert sector["median"].is_null().all() and sector["percentile"].is_null().all()
+    assert set(sector["suppression"]) == {"quartiles_few_unknown", "few_unknown"}
+    assert set(sector["known"]) == {1}
+    police = sector.filter(pl.col("peer_count") == 2)
+    assert police["median_low"].is_null().all() and police["position"].is_null().all()
+    assert sector.filter(pl.col("peer_count") == 6)["median_low"].is_not_null().all()
+    assert sector["percentile"].is_null().all()
     assert everyone.filter(organisation_id="org7")["score"].is_null().all()
 
 

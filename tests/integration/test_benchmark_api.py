@@ -33,7 +33,7 @@ from web.controllers.api.benchmarks import OfficeBy, PeerGroup
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 PROFILE = {"sector": "municipalities", "size_band": "250-999", "country": "NL"}
-STATISTICS = ("median", "q1", "q3", "top_decile")
+STATISTICS = b.BAND_COLUMNS
 
 
 @dataclass
@@ -154,8 +154,9 @@ def five(database) -> list[Stored]:
 
 
 def test_golden_five_organisations(client, five):
-    """Hand-computed: quantiles with linear interpolation between closest ranks (position
-    (n - 1) × q), percentile = 100 × (lower + ½ × equal) / n."""
+    """Hand-computed: bands of 5 points, the median the ⌈n/2⌉-th smallest band; five
+    organisations, one of them the reader: 4 unknown, so the median band and the own
+    position show, the quartiles do not."""
     body = benchmark_of(client, five[2])
     assert body["peer_group"] == "all"
     assert body["peer_count"] == 5
@@ -165,16 +166,24 @@ def test_golden_five_organisations(client, five):
     assert [d["dimension"] for d in body["dimensions"]] == ["rules", "culture"]  # instrument order
     rules, culture = dims(body)["rules"], dims(body)["culture"]
     assert rules["instrument"] == "mini" and rules["instrument_version"] == "1.0"
-    assert (rules["score"], rules["median"], rules["q1"], rules["q3"]) == (30.0, 30.0, 20.0, 40.0)
-    assert rules["top_decile"] == pytest.approx(46.0)  # 40 + 0.6 × (50 - 40)
-    assert rules["percentile"] == pytest.approx(50.0)  # (2 + ½) / 5
+    # rules 10 20 30 40 50: bands 2 4 6 8 10, the 3rd: 30-35
+    assert (rules["score"], rules["median_low"], rules["median_high"]) == (30.0, 30.0, 35.0)
+    assert (rules["q1_low"], rules["top_decile_low"], rules["percentile"]) == (None, None, None)
+    assert (rules["form"], rules["known"], rules["unknown"]) == ("median", 1, 4)
+    assert rules["suppression"] == "quartiles_few_unknown"
+    assert rules["explanation"]["en"].startswith("The spread of the peers")
+    assert rules["explanation"]["nl"].startswith("De spreiding")
+    assert rules["position"] == "in"
     assert rules["peer_count"] == 5 and rules["suppressed"] is False
-    assert (culture["median"], culture["q1"], culture["q3"]) == (70.0, 60.0, 80.0)
-    assert culture["top_decile"] == pytest.approx(86.0)
-    assert culture["percentile"] == pytest.approx(50.0)  # 60 and 60 below: (2 + ½) / 5
+    # culture 60 60 70 80 90: bands 12 12 14 16 18, the 3rd: 70-75
+    assert (culture["median_low"], culture["median_high"], culture["position"]) == (
+        70.0,
+        75.0,
+        "in",
+    )
     lowest = dims(benchmark_of(client, five[0]))
-    assert lowest["rules"]["percentile"] == pytest.approx(10.0)  # (0 + ½) / 5
-    assert lowest["culture"]["percentile"] == pytest.approx(20.0)  # tie: (0 + ½ × 2) / 5
+    assert lowest["rules"]["position"] == "below"
+    assert lowest["culture"]["position"] == "below"
     for peers in ("sector", "size_band", "country", "sector,size_band", "sector,country"):
         same = benchmark_of(client, five[2], peers)
         assert same["peer_group"] == peers
@@ -182,39 +191,40 @@ def test_golden_five_organisations(client, five):
 
 
 def test_golden_four_organisations_show_their_count_only(client, five, database):
-    """Four police forces: suppressed for their count. All nine show as one group, so the
-    five municipalities, who differ from it by those four only, are hidden as well (else
-    the two sets of quartiles would give the police forces' figures away)."""
+    """Four police forces: 3 unknown to any one of them, so the count only, with the rule
+    that hid the rest. The five municipalities still show (no difference rule: the
+    figures are bands), and so do all nine."""
     police = [store(database, {"rules": r, "culture": r}, sector="police") for r in (5, 15, 25, 35)]
     body = benchmark_of(client, police[0], "sector")
     assert body["peer_count"] == 4
     assert body["suppressed"] is True
-    assert body["suppression"] == "peer_count"
+    assert body["suppression"] == "few_unknown"
+    assert "fewer than 4 organisations" in body["explanation"]["en"]
     for dimension in body["dimensions"]:
         assert dimension["peer_count"] == 4
         assert dimension["suppressed"] is True
-        assert dimension["suppression"] == "peer_count"
+        assert dimension["suppression"] == "few_unknown"
         assert all(dimension[s] is None for s in STATISTICS)
-        assert dimension["percentile"] is None
+        assert dimension["percentile"] is None and dimension["position"] is None
         assert dimension["score"] is not None  # the organisation's own score still shows
     municipality = benchmark_of(client, five[2], "sector")
-    assert municipality["peer_count"] == 5
-    assert municipality["suppressed"] is True
-    assert municipality["suppression"] == "difference"
-    assert all(d["median"] is None for d in municipality["dimensions"])
+    assert municipality["peer_count"] == 5 and municipality["suppressed"] is False
     everyone = benchmark_of(client, police[0], "all")
     assert everyone["peer_count"] == 9 and everyone["suppressed"] is False
-    assert dims(everyone)["rules"]["median"] == 25.0  # 5 10 15 20 25 30 35 40 50
+    # 5 10 15 20 25 30 35 40 50: bands 1 2 3 4 5 6 7 8 10, the 5th: 25-30
+    assert dims(everyone)["rules"]["median_low"] == 25.0
 
 
 def test_an_organisation_with_too_few_respondents_keeps_its_score_hidden(client, five, database):
-    few = store(database, {"rules": 45.0, "culture": 45.0}, respondents=2)
+    few = store(database, {"rules": 15.0, "culture": 15.0}, respondents=2)
     body = benchmark_of(client, few)
     assert body["peer_count"] == 6
     rules = dims(body)["rules"]
     assert rules["score"] is None and rules["score_suppressed"] is True
-    assert rules["percentile"] is None
-    assert rules["median"] == 35.0  # its score still counts among the peers' values
+    assert rules["score_suppression"] == "few_respondents"
+    assert rules["position"] is None and rules["percentile"] is None
+    # its band still counts among the peers': 2 3 4 6 8 10, the 3rd: 20-25 (30-35 without)
+    assert rules["median_low"] == 20.0
 
 
 def test_demo_organisations_are_compared_only_with_each_other(client, five, database):
@@ -222,7 +232,7 @@ def test_demo_organisations_are_compared_only_with_each_other(client, five, data
     body = benchmark_of(client, demo[0])
     assert body["synthetic"] is True
     assert body["peer_count"] == 6
-    assert dims(body)["rules"]["median"] == 3.5
+    assert dims(body)["rules"]["median_low"] == 0.0  # bands 0 0 0 0 1 1
     assert benchmark_of(client, five[0])["peer_count"] == 5
 
 
@@ -266,10 +276,10 @@ def test_the_api_answers_what_the_engine_computes(client, database):
             assert len(body["dimensions"]) == expected.height == 2
             for row in expected.iter_rows(named=True):
                 got = dims(body)[row["dimension_id"]]
-                for column in ("peer_count", "suppressed", "suppression", "score_suppressed"):
+                exact = ("peer_count", "form", "suppressed", "suppression", "score_suppressed")
+                for column in (*exact, *STATISTICS, "position", "percentile"):
                     assert got[column] == row[column], (peers, column)
-                for column in ("score", *STATISTICS, "percentile"):
-                    assert got[column] == pytest.approx(row[column], abs=1e-9), (peers, column)
+                assert got["score"] == pytest.approx(row["score"], abs=1e-9), peers
                 checked += 1
     assert checked == len(everyone) * len(b.PEER_GROUPS) * 2
 
@@ -282,16 +292,14 @@ def test_new_results_are_seen_at_once(client, database):
     fifth = store(database, {"rules": 50.0, "culture": 50.0})
     body = benchmark_of(client, first[0])
     assert body["peer_count"] == 5 and body["suppressed"] is False
-    assert dims(body)["rules"]["median"] == 30.0
+    assert dims(body)["rules"]["median_low"] == 30.0  # bands 2 4 6 8 10
     store(
         database,
-        {"rules": 90.0, "culture": 90.0},
+        {"rules": 0.0, "culture": 0.0},
         organisation=fifth,
         closed_at=NOW + timedelta(days=1),
     )
-    assert dims(benchmark_of(client, first[0]))["rules"]["median"] == 30.0
-    assert dims(benchmark_of(client, first[0]))["rules"]["q3"] == 40.0
-    assert dims(benchmark_of(client, first[0]))["rules"]["top_decile"] == pytest.approx(70.0)
+    assert dims(benchmark_of(client, first[0]))["rules"]["median_low"] == 20.0  # 0 2 4 6 8
 
 
 def test_the_api_agrees_with_the_batch_command(client, api, database, tmp_path, lib):
@@ -366,10 +374,11 @@ def test_the_api_agrees_with_the_batch_command(client, api, database, tmp_path, 
             assert files.height == len(body["dimensions"]) == 2
             for row in files.iter_rows(named=True):
                 got = dims(body)[row["dimension_id"]]
-                for column in ("peer_count", "suppressed", "suppression"):
+                for column in ("peer_count", "form", "suppressed", "suppression"):
                     assert got[column] == row[column], (peers, column)
-                for column in ("score", *STATISTICS, "percentile"):
-                    assert got[column] == pytest.approx(row[column], abs=1e-9), (peers, column)
+                for column in (*STATISTICS, "position", "percentile"):
+                    assert got[column] == row[column], (peers, column)
+                assert got["score"] == pytest.approx(row["score"], abs=1e-9), peers
     police = organisations[6]["round"]
     assert benchmark_of(client, Stored(police.org.id, police.org.token, police.id), "sector")[
         "suppressed"
@@ -413,8 +422,7 @@ def office(client, token: str, status: int = 200, **params):
 
 def test_office_golden_groups_by_sector(client, five, database, office_token):
     """Five municipalities (the golden five), five schools and four police forces: the
-    police show their count only; every other group differs from all fourteen by more
-    than a few organisations, so it shows."""
+    police show their count only (3 unknown); the others their median band."""
     for r in (50, 60, 70, 80, 90):
         store(database, {"rules": r, "culture": r}, sector="education")
     for r in (5, 15, 25, 35):
@@ -427,10 +435,11 @@ def test_office_golden_groups_by_sector(client, five, database, office_token):
     assert shown["peer_count"] == 5 and shown["suppressed"] is False
     assert shown["synthetic"] is False and shown["year"] is None
     rules = {d["dimension"]: d for d in shown["dimensions"]}["rules"]
-    assert (rules["median"], rules["q1"], rules["q3"]) == (30.0, 20.0, 40.0)
-    assert rules["top_decile"] == pytest.approx(46.0)
+    assert (rules["median_low"], rules["median_high"], rules["q1_low"]) == (30.0, 35.0, None)
+    assert (rules["form"], rules["suppression"]) == ("median", "quartiles_few_unknown")
     assert hidden["peer_count"] == 4 and hidden["suppressed"] is True
-    assert hidden["suppression"] == "peer_count"
+    assert hidden["suppression"] == "few_unknown"
+    assert hidden["explanation"]["nl"].startswith("Alleen het aantal")
     for dimension in hidden["dimensions"]:
         assert dimension["peer_count"] == 4
         assert all(dimension[s] is None for s in STATISTICS)
@@ -438,6 +447,8 @@ def test_office_golden_groups_by_sector(client, five, database, office_token):
     everyone = office(client, office_token, instrument="mini", by="all")["groups"]
     assert len(everyone) == 1 and everyone[0]["peer_count"] == 14
     assert everyone[0]["suppressed"] is False
+    all_rules = {d["dimension"]: d for d in everyone[0]["dimensions"]}["rules"]
+    assert all_rules["form"] == "quartiles" and all_rules["top_decile_low"] is not None
     only = office(client, office_token, instrument="mini", by="sector", sector="police")
     assert [g["sector"] for g in only["groups"]] == ["police"]
 
@@ -500,19 +511,13 @@ def test_office_groups_are_those_of_the_engine(client, database, office_token, q
         )
         for r in expected.iter_rows(named=True)
     ]
-    if query.get("year") is not None and query["by"] == "sector":
-        # a year's sector groups also carry the sector trend's guard: they may hide more
-        shown = {row[:4]: row for row in got if not row[5]}
-        assert {row[:4] for row in want if row[5]}.isdisjoint(shown)
-        assert all(shown[row[:4]] == row for row in want if row[:4] in shown)
-    else:
-        assert sorted(got, key=str) == sorted(want, key=str)
+    assert sorted(got, key=str) == sorted(want, key=str)
     assert any(not g["suppressed"] for g in body["groups"])
 
 
 def test_office_by_year_follows_the_sector_trend(client, database, office_token):
-    """By year: every year's sector groups, hidden wherever the sector trend hides them,
-    with the trend's medians; the same groups as a year filter gives."""
+    """By year: every year's sector groups, in the form of that year's group, with the
+    trend's median bands; the same groups as a year filter gives."""
     rng = random.Random(8)
     for n in range(30):
         sector = ["municipalities", "police", "education"][n % 3]
@@ -536,7 +541,7 @@ def test_office_by_year_follows_the_sector_trend(client, database, office_token)
             ).row(0, named=True)
             assert dimension["peer_count"] == want["peer_count"]
             assert dimension["suppressed"] == want["suppressed"]
-            assert dimension["median"] == pytest.approx(want["median"])
+            assert dimension["median_low"] == want["median_low"]
             if dimension["suppressed"]:
                 assert all(dimension[s] is None for s in STATISTICS)
             rows += 1
@@ -576,7 +581,7 @@ def test_office_sees_demo_groups_apart_and_labelled(client, five, database, offi
     assert sorted((g["synthetic"], g["peer_count"]) for g in groups) == [(False, 5), (True, 5)]
     demo = office(client, office_token, instrument="mini", by="all", synthetic="true")["groups"]
     assert [g["synthetic"] for g in demo] == [True]
-    assert {d["dimension"]: d for d in demo[0]["dimensions"]}["rules"]["median"] == 3.0
+    assert {d["dimension"]: d for d in demo[0]["dimensions"]}["rules"]["median_low"] == 0.0
 
 
 def test_a_round_closed_through_the_app_is_benchmarked(client, api, database, lib):
@@ -591,8 +596,8 @@ def test_a_round_closed_through_the_app_is_benchmarked(client, api, database, li
         closed.append(Stored(org.id, org.token, opened.id))
     body = benchmark_of(client, closed[0], "sector")
     assert body["peer_count"] == 5 and body["suppressed"] is False
-    assert dims(body)["rules"]["median"] == 100.0
-    assert dims(body)["rules"]["percentile"] == 50.0  # all equal: ½ × 5 / 5
+    assert dims(body)["rules"]["median_low"] == 95.0  # 100 is in the top band
+    assert dims(body)["rules"]["position"] == "in"
 
 
 def test_factories_round_is_benchmarked(database, lib, client):

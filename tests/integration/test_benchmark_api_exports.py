@@ -1,4 +1,4 @@
-"""The integrity office's scores export: formats, credentials and the anonymity rules."""
+"""The integrity office's scores export: formats, credentials and the disclosure rules."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import openpyxl
 import polars as pl
 import pytest
 
+from analytics.benchmark import BAND_COLUMNS
 from analytics.service import EXPORT_SCHEMA
+from survey.disclosure import rules
 from survey.services import users
 from tests.integration.conftest import bearer
 from tests.integration.test_benchmark_api import store
-
-STATISTICS = ("median", "q1", "q3", "top_decile")
 
 
 @pytest.fixture
@@ -120,15 +120,18 @@ def test_csv_export_obeys_the_anonymity_rules(client, population, office_token):
     assert police.height == 2
     assert police["peer_count"].to_list() == [4, 4]
     assert police["suppressed"].all()
-    for column in STATISTICS:
+    for column in BAND_COLUMNS:
         assert police[column].null_count() == 2
     hidden = groups.filter(pl.col("suppressed"))
-    assert all(hidden[c].null_count() == hidden.height for c in STATISTICS)
+    assert all(hidden[c].null_count() == hidden.height for c in BAND_COLUMNS)
     everyone = groups.filter(
         (pl.col("peer_group") == "all") & ~pl.col("synthetic") & (pl.col("dimension_id") == "rules")
     ).row(0, named=True)
-    assert everyone["peer_count"] == 10 and not everyone["suppressed"]
-    assert everyone["median"] == pytest.approx(22.5)  # 0 5 10 10 15 | 30 50 60 61 62
+    assert (everyone["peer_count"], everyone["known"], everyone["unknown"]) == (10, 3, 7)
+    assert (everyone["form"], everyone["suppression"]) == ("median", "quartiles_few_unknown")
+    # bands of 0 5 10 10 15 30 50 60 61 62: 0 1 2 2 3 6 10 12 12 12, the 5th is 3
+    assert (everyone["median_low"], everyone["median_high"]) == (15.0, 20.0)
+    assert everyone["q1_low"] is None and everyone["top_decile_low"] is None
     demo = groups.filter((pl.col("peer_group") == "all") & pl.col("synthetic"))
     assert demo["peer_count"].to_list() == [6, 6]
 
@@ -157,3 +160,33 @@ def test_xlsx_and_parquet_hold_the_same_rows(client, population, office_token):
     assert frame.schema == pl.Schema(EXPORT_SCHEMA)
     assert frame.height == csv.height
     assert "Gemeente Geheim 0" not in set(frame["organisation_name"].drop_nulls())
+
+
+def test_export_names_only_sharers_and_counts_them_known(client, population, office_token):
+    """Sharers are named with their exact scores, and because the office knows them they
+    count as known (k) in every group: the six municipalities, three of them sharing,
+    leave 3 unknown, so the group shows its count only, with the rule that hid it."""
+    frame = pl.read_csv(
+        io.StringIO(export(client, office_token, "csv").text), infer_schema_length=None
+    )
+    named = frame.filter(pl.col("record") == "organisation")
+    assert set(named["organisation_id"]) == {
+        population[key].organisation_id for key in ("shared", "few", "formula", "demo0")
+    }
+    municipalities = frame.filter(
+        (pl.col("record") == "group")
+        & (pl.col("peer_group") == "sector")
+        & (pl.col("sector") == "municipalities")
+        & ~pl.col("synthetic")
+    )
+    assert municipalities.height == 2
+    for row in municipalities.iter_rows(named=True):
+        assert (row["peer_count"], row["known"], row["unknown"]) == (6, 3, 3)
+        assert (row["form"], row["suppressed"], row["suppression"]) == (
+            "count",
+            True,
+            "few_unknown",
+        )
+        assert row["explanation_en"] == rules.explain("few_unknown", "en")
+        assert row["explanation_nl"] == rules.explain("few_unknown", "nl")
+        assert all(row[c] is None for c in BAND_COLUMNS)

@@ -94,14 +94,16 @@ def test_dashboard_charts_counts_and_tables(client, population, office_user, lan
     assert police.text.split()[1] == "3"  # the group's count, and nothing else
     if lang == "en":
         assert "16 organisations with results" in page.text
-        assert "Not shown: fewer than 5 organisations" in police.text
+        assert "fewer than 4 organisations whose scores a reader does not already know" in (
+            police.text
+        )
         assert "Medians per sector and topic" in page.text
     else:
         assert "16 organisaties met resultaten" in page.text
         assert_dutch(page)
     trend = data_values(specs["trend"])
     assert {row["year"] for row in trend} <= {2025, 2026}
-    assert all(row["median"] is not None for row in trend)
+    assert all(row["median_low"] is not None for row in trend if "year" in row)
     distribution = data_values(specs["distribution"])
     assert {row["peer_count"] for row in distribution} == {16}
     caption = page.by_id("distribution-caption")
@@ -126,8 +128,9 @@ def test_dashboard_filters_and_demo_data(client, population, office_user):
     assert "Demo data: these are synthetic organisations" in page.text
     assert page.find("span", class_="demo-label")
     assert "5 organisations with results" in page.text
-    distribution = data_values(specs["distribution"])
-    assert {row["peer_count"] for row in distribution} == {5}
+    # five demo organisations: 4 unknown, the median band only, so no distribution
+    assert "distribution" not in specs
+    assert "it needs 10 organisations whose scores a reader does not already know" in page.text
     page, _ = chart_page(client.get("/office/dashboard?sector=nonsense&year=abc&instrument=x@1"))
     assert "16 organisations with results" in page.text  # unknown values are ignored
 

@@ -70,9 +70,10 @@ def factories_answers(n: int) -> dict[str, str]:
 
 @pytest.fixture
 def peers(database, lib):
-    """Five municipalities with closed rounds: the first answered by two role groups of 3."""
+    """Eleven municipalities with closed rounds (10 unknown to any one of them: the full
+    form): the first answered by two role groups of 3."""
     first = answered(database, lib, name="Gemeente Een")
-    for r in (20.0, 40.0, 60.0, 80.0):
+    for r in (20.0, 40.0, 60.0, 80.0, 25.0, 35.0, 45.0, 55.0, 65.0, 75.0):
         store(database, {"rules": r, "culture": r})
     return first
 
@@ -102,12 +103,12 @@ def test_the_benchmark_page_shows_charts_and_their_tables(client, peers, lang):
     options = [e for e in page.elements if e.tag == "option"]
     assert [o.attrs["value"] for o in options] == PEERS
     assert [o.attrs["value"] for o in options if "selected" in o.attrs] == ["sector"]
-    words = {"en": ("5 organisations in this peer group", "Same sector (Municipalities)"),
-             "nl": ("5 organisaties in deze vergelijkingsgroep", "Zelfde sector (Gemeenten)")}[lang]  # fmt: skip
+    words = {"en": ("11 organisations in this peer group", "Same sector (Municipalities)"),
+             "nl": ("11 organisaties in deze vergelijkingsgroep", "Zelfde sector (Gemeenten)")}[lang]  # fmt: skip
     for text in words:
         assert text in page.text
     profile = data_values(specs["profile-1"])
-    medians = {row["dimension"]: row["median"] for row in profile if "median" in row}
+    medians = {row["dimension"]: row["median_low"] for row in profile if "median_low" in row}
     assert set(medians) == ({"Rules", "Culture"} if lang == "en" else {"Regels", "Cultuur"})
     caption = page.by_id("profile-1-caption")
     table = next(e for e in page.find("table") if caption.text in e.text)
@@ -117,9 +118,10 @@ def test_the_benchmark_page_shows_charts_and_their_tables(client, peers, lang):
         {"Management", "Staff member"} if lang == "en" else {"Management", "Medewerker"}
     )
     points = data_values(specs["balance"])
-    dots = [p for p in points if "control" in p and "label" not in p]
-    assert len(dots) == 5  # its own point and four unnamed peers
-    assert all(set(p) == {"control", "enablement"} for p in dots)
+    cells = [p for p in points if "peers" in p]
+    assert sum(p["peers"] for p in cells) == 10  # ten unnamed peers, as 5-point cells
+    assert all(set(p) == {"control", "enablement", "peers"} for p in cells)
+    assert all(p["control"] % 5 == 2.5 and p["enablement"] % 5 == 2.5 for p in cells)
     assert not any("organisation_id" in json.dumps(spec) for spec in specs.values())
     if lang == "nl":
         assert_dutch(page)
@@ -132,24 +134,20 @@ def test_the_benchmark_page_shows_charts_and_their_tables(client, peers, lang):
 
 def test_a_small_peer_group_shows_its_count_only(client, peers, database):
     _, token, round_id = peers
-    store(database, {"rules": 10.0, "culture": 10.0}, sector="police")
     signed_in(client, token)
-    response = client.get(f"/rounds/{round_id}/benchmark?peers=sector")
-    page, specs = chart_page(response)
-    assert "5 organisations in this peer group" in page.text
-    assert "it differs by only a few organisations" in page.text  # 5 of all 6
-    assert "distribution-1" not in specs
-    profile = data_values(specs["profile-1"])
-    assert not any("median" in row or "q1" in row for row in profile)  # nothing hidden is sent
-    assert {row["dimension"] for row in profile if "score" in row} == {"Rules", "Culture"}
     page, specs = chart_page(client.get(f"/rounds/{round_id}/benchmark?peers=all"))
-    assert "distribution-1" in specs and "6 organisations" in page.text
+    assert "distribution-1" in specs and "11 organisations" in page.text
     lonely = store(database, {"rules": 10.0, "culture": 10.0}, sector="defence")
     signed_in(client, lonely.token)
     page, specs = chart_page(client.get(f"/rounds/{lonely.round_id}/benchmark?peers=sector"))
     assert "1 organisation in this peer group" in page.text
-    assert "fewer than 5 organisations" in page.text
+    assert "fewer than 4 organisations whose scores a reader does not already know" in page.text
     assert set(specs) == {"profile-1", "balance"}
+    profile = data_values(specs["profile-1"])
+    assert not any("median_low" in row or "q1_low" in row for row in profile)  # nothing hidden
+    assert {row["dimension"] for row in profile if "score" in row} == {"Rules", "Culture"}
+    page, _ = chart_page(client.get(f"/rounds/{lonely.round_id}/benchmark?peers=all&lang=nl"))
+    assert "12 organisaties" in page.text
 
 
 def test_the_benchmark_page_needs_the_coordinator_of_a_closed_round(client, peers, database, lib):
@@ -175,7 +173,8 @@ def test_a_demo_organisation_is_told_it_is_compared_with_demo_data(client, datab
     page, specs = chart_page(client.get(f"/rounds/{demo[0].round_id}/benchmark?peers=all"))
     assert "compared only with other demo organisations" in page.text
     assert "5 organisations in this peer group" in page.text
-    assert "distribution-1" in specs
+    # 4 unknown to it: the median band and its position, no distribution
+    assert "profile-1" in specs and "distribution-1" not in specs
 
 
 def test_the_vega_runtime_is_served_by_the_app(client):

@@ -67,9 +67,9 @@ def test_language_switch_keeps_the_page_and_its_query(browser):
 def test_methodology_explains_scoring_and_anonymity(browser):
     for lang, phrases in {
         "en": ["weighted average", "every role group counts once", "at least 3 respondents",
-               "at least 5 organisations", "30% or more", "level 3 or higher"],
+               "at least 4 of its organisations", "30% or more", "level 3 or higher"],
         "nl": ["gewogen gemiddelde", "Elke rolgroep telt één keer", "ten minste 3 respondenten",
-               "ten minste 5 organisaties", "30% of meer", "niveau 3 of hoger"],
+               "minstens 4 van haar organisaties", "30% of meer", "niveau 3 of hoger"],
     }.items():  # fmt: skip
         text = browser.get(f"/methodology?lang={lang}").text
         for phrase in phrases:

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from analytics import benchmark, data
 from analytics.report import service
-from analytics.report.content import score_text
+from survey.disclosure.peers import band_label
 from survey.errors import InvalidInput
 from survey.models import DimensionResult, Organisation, Round
 from tests.integration.test_report_service import Respondent, closed_round, pdf_text
@@ -45,7 +45,7 @@ def move_to_year(database, round_id: str, year: int) -> None:
 @pytest.fixture
 def population(database, library):
     """6 municipalities (5 of them also with a round a year earlier), 5 police units
-    and 2 water authorities (too few to show)."""
+    (each the median band only) and 2 water authorities (too few to show)."""
     for n in range(6):
         name = f"Gemeente {n + 1}"
         round_id = sector_round(database, library, name, "municipalities", 30 + 8 * n)
@@ -80,10 +80,10 @@ def test_sector_report_shows_what_the_benchmark_shows(database, library, populat
     distribution = text[text.index("Distribution per group") : text.index("Year on year")]
     for sector_name, sector in (("Municipalities", "municipalities"), ("Police", "police")):
         rows = by_sector.filter(by_sector["sector"] == sector)
-        assert not rows["suppressed"].any()
+        assert not rows["suppressed"].any() and set(rows["form"]) == {"median"}
         by_dimension = {r["dimension_id"]: r for r in rows.iter_rows(named=True)}
         cells = " ".join(
-            f"{score_text(r['median'])} ({score_text(r['q1'])}–{score_text(r['q3'])})"
+            band_label(r["median_low"], r["median_high"])
             for r in (by_dimension[d.id] for d in inst.dimensions)
         )
         count = rows["peer_count"].max()
@@ -98,14 +98,18 @@ def test_sector_report_shows_what_the_benchmark_shows(database, library, populat
     municipal = yearly.filter(
         (yearly["sector"] == "municipalities") & (yearly["dimension_id"] == "strategy")
     )
-    medians = {r["year"]: r["median"] for r in municipal.iter_rows(named=True)}
+    medians = {
+        r["year"]: band_label(r["median_low"], r["median_high"])
+        for r in municipal.iter_rows(named=True)
+    }
     assert set(medians) == {2025, datetime.now(UTC).year}
     assert all(v is not None for v in medians.values())
-    first = " → ".join(score_text(medians[y]) for y in sorted(medians))
+    first = " → ".join(medians[y] for y in sorted(medians))
     assert f"Municipalities {first}" in trend
     assert "Police – → " in trend  # no results the year before
-    weak = text[text.index("Most common weak statements") :]
-    assert "All sectors" in weak and "Municipalities" in weak
+    weak = text[text.index("Most common weak statements") : text.index("Anonymity rules applied")]
+    # only groups that publish their quartiles: all 13 organisations, no single sector
+    assert "All sectors" in weak and "Municipalities" not in weak
     assert "Water authorities" not in weak
     assert "Anonymity rules applied" in text
 
@@ -121,7 +125,7 @@ def test_weak_statements_are_counted_from_stored_item_results(database, library,
     assert all(i.peer_count == 13 and 0 < i.weak <= 13 for i in overall.items)
     assert [i.weak for i in overall.items] == sorted((i.weak for i in overall.items), reverse=True)
     labels = [g.label for g in model.weak_items]
-    assert "Water authorities" not in labels
+    assert labels == ["All sectors"]  # no sector has 10 organisations a reader does not know
     assert all(len(g.items) <= sector.WEAK_ITEMS_PER_SECTOR for g in model.weak_items[1:])
 
 

@@ -22,6 +22,7 @@ from analytics.report import cli, service
 from analytics.report.content import rate_text, score_text
 from analytics.report.inputs import dimension_results, instrument_results, pinned_versions
 from instruments import InstrumentLibrary
+from survey.disclosure.peers import band_label
 from survey.errors import Conflict, InvalidInput
 from survey.models import Organisation, ReportCache, Round
 from survey.services import results, rounds
@@ -170,24 +171,24 @@ def test_pdf_numbers_match_the_results_service_and_benchmark(
     text = pdf_text(content)
     assert ORG_NAME in text
     assert "Improvement report" in text
-    # overview: every instrument's score, level and percentile rank among its 6 peers
-    percentiles = {
-        r["instrument_id"]: r["percentile"] for r in instrument_rows.iter_rows(named=True)
-    }
+    # overview: every instrument's score and level; among 6 peers (5 unknown to it) the
+    # percentile of bands is not published
+    assert set(instrument_rows["form"]) == {"median"}
     for inst in shown["instruments"]:
         assert inst["score"] is not None
-        expected = f"{plain(inst['title'])} {score_text(inst['score'])} {inst['level']} "
-        expected += score_text(percentiles[inst["id"]])
+        expected = f"{plain(inst['title'])} {score_text(inst['score'])} {inst['level']} –"
         assert expected in text, expected
-    # snapshot: each dimension's level and the peer figures of the benchmark
+    # snapshot: each dimension's level and the peer figures of the benchmark: the
+    # median band, the own position, and the rule that hid the quartiles
     for row in peer_rows.iter_rows(named=True):
         assert not row["suppressed"] and row["peer_count"] == 6
         line = (
-            f"Peers ({row['peer_count']}): median {score_text(row['median'])}, middle half "
-            f"{score_text(row['q1'])}–{score_text(row['q3'])}, top 10% from "
-            f"{score_text(row['top_decile'])}. Percentile rank {score_text(row['percentile'])}."
+            f"Peers ({row['peer_count']}): median in the band "
+            f"{band_label(row['median_low'], row['median_high'])}. This organisation is "
+            f"{row['position']} the median band."
         )
         assert line in text, line
+    assert "The spread of the peers (quartiles, top tenth, peers' points) needs 10" in text
     for inst in shown["instruments"]:
         for dim in inst["dimensions"]:
             assert f"Level {dim['level']} of 5. {plain(dim['level_description'])}" in text
@@ -272,8 +273,9 @@ def test_suppressed_role_group_figures_do_not_appear(database, library, main_rou
                 f"{plain(dim['title'])} {score_text(dim['score'])} {dim['level']}"
             )
     assert hidden >= 22 and shown_count >= 22  # legal everywhere; management everywhere
-    # the counts of respondents per role are shown, never their figures
-    assert "Legal 1" in text
+    # the counts of respondents per role are shown from 3, never their figures; the single
+    # legal respondent is counted with the other small roles (P5)
+    assert "Legal 1" not in text and "Other roles" in text
     assert f"In this report {hidden} role-group figures are not shown" in text
 
 

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from survey import scoring
-from survey.anonymity import MIN_PEER_GROUP, peer_group_suppressed
 from survey.disclosure import roles
 from survey.disclosure.roles import (
     MIN_ROLE_GROUP,
@@ -68,17 +67,6 @@ def hidden_part_is_safe(counts: dict[str, int], visible: frozenset[str]) -> bool
 
 def test_the_thresholds_are_the_published_ones():
     assert MIN_ROLE_GROUP == 3
-    assert MIN_PEER_GROUP == 5
-
-
-@pytest.mark.parametrize(("peers", "suppressed"), [(0, True), (1, True), (4, True), (5, False)])
-def test_a_peer_group_needs_five_organisations(peers, suppressed):
-    assert peer_group_suppressed(peers) is suppressed
-
-
-def test_a_negative_peer_count_is_an_error():
-    with pytest.raises(ValueError, match="peer_count"):
-        peer_group_suppressed(-1)
 
 
 @pytest.mark.parametrize(

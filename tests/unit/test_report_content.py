@@ -158,13 +158,23 @@ def peer_rows(
             "respondents": 9,
             "score_suppressed": False,
             "peer_count": count,
+            "known": 1,
+            "unknown": count - 1,
+            "form": "count" if suppressed else "quartiles",
             "suppressed": suppressed,
             "suppression": suppression if suppressed else None,
-            "percentile": None if suppressed else 62.5,
-            "median": None if suppressed else 55.0,
-            "q1": None if suppressed else 41.25,
-            "q3": None if suppressed else 70.5,
-            "top_decile": None if suppressed else 88.0,
+            "position": None if suppressed else "above",
+            "percentile": None if suppressed else 62,
+            **{
+                f"{name}_{end}": None if suppressed else low + (5.0 if end == "high" else 0.0)
+                for name, low in (
+                    ("median", 55.0),
+                    ("q1", 40.0),
+                    ("q3", 70.0),
+                    ("top_decile", 85.0),
+                )
+                for end in ("low", "high")
+            },
         }
         for inst, dim in keys
     ]
@@ -233,7 +243,7 @@ def test_overview_strongest_weakest_and_verdicts():
     sm = next(i for i in ov.instruments if i.id == "sm-maturity")
     assert sm.score is None and sm.level is None  # a hidden dimension hides the instrument score
     assert ov.peer_sentence == "Compared with the sector Municipalities: 8 organisations."
-    assert all(i.peers.percentile == 62.5 for i in ov.instruments)
+    assert all(i.peers.percentile == 62 for i in ov.instruments)
 
 
 def test_overview_when_the_balance_and_peers_are_hidden():
@@ -241,7 +251,8 @@ def test_overview_when_the_balance_and_peers_are_hidden():
     inst_keys = [(i["id"], INSTRUMENT_SCOPE) for i in res["instruments"]]
     report = improvement_report(
         make_input(
-            res, inst_peers=peer_rows(inst_keys, suppressed=True, suppression="peer_count", count=4)
+            res,
+            inst_peers=peer_rows(inst_keys, suppressed=True, suppression="few_unknown", count=4),
         )
     )
     ov = report.overview
@@ -250,8 +261,8 @@ def test_overview_when_the_balance_and_peers_are_hidden():
     assert ov.peer_sentence == ""
     assert all(i.peers.suppressed and i.peers.percentile is None for i in ov.instruments)
     assert ov.instruments[0].peers.note == (
-        "The peer group (the sector Municipalities) has 4 organisations with a result on this "
-        "instrument. A comparison needs at least 5, so none is shown."
+        "Only the number of organisations is shown: fewer than 4 organisations whose scores a "
+        "reader does not already know."
     )
 
 
@@ -277,7 +288,7 @@ def test_snapshot_peers_roles_and_dont_know():
     peers = pl.concat(
         [
             peer_rows([k for k in keys if k != key]),
-            peer_rows([key], suppressed=True, suppression="difference"),
+            peer_rows([key], suppressed=True, suppression="few_unknown"),
         ]
     )
     report = improvement_report(make_input(res, peers=peers))
@@ -294,9 +305,13 @@ def test_snapshot_peers_roles_and_dont_know():
         aware.roles_sentence
         == "Role groups disagree: 50 points between the highest and the lowest."
     )
-    assert aware.peers.suppressed and "worked out" in aware.peers.note
+    assert aware.peers.suppressed and "fewer than 4 organisations" in aware.peers.note
     strategy = dims["strategy"]
-    assert not strategy.peers.suppressed and strategy.peers.median == 55.0
+    assert not strategy.peers.suppressed and strategy.peers.median == "55-60"
+    assert strategy.peers.line == (
+        "Peers (8), in 5-point bands: median 55-60, first quartile 40-45, third quartile "
+        "70-75, top 10% from 85-90. This organisation is above the median band."
+    )
     assert strategy.role_scores == [] and strategy.roles_note.startswith(
         "Role groups are not shown"
     )
@@ -465,7 +480,9 @@ def test_notes_count_what_was_hidden_without_showing_it():
         counts={"management": 5, "legal": 1},
     )
     inst_keys = [("sm-maturity", d.id) for d in LIB.get("sm-maturity").dimensions]
-    notes = improvement_report(make_input(res, peers=peer_rows(inst_keys, suppressed=True))).notes
+    notes = improvement_report(
+        make_input(res, peers=peer_rows(inst_keys, suppressed=True, suppression="few_unknown"))
+    ).notes
     text = " ".join(notes.anonymity)
     assert "1 role-group figures are not shown" in text
     assert "1 dimension or statement scores are not shown" in text

@@ -67,7 +67,15 @@ def test_every_key_the_templates_and_code_use_exists():
     assert not missing, missing
 
 
-DYNAMIC = ("quadrant.", "coherence.", "peer_group.", "sector.by.", "status.", "agenda.")
+DYNAMIC = (
+    "quadrant.",
+    "coherence.",
+    "peer_group.",
+    "sector.by.",
+    "status.",
+    "agenda.",
+    "snapshot.position.",
+)
 INDIRECT = {  # keys chosen in code or templates by a condition, not written as t("...")
     "overview.strongest",
     "overview.weakest",
@@ -95,6 +103,8 @@ def test_keys_built_from_values_exist():
         assert f"sector.by.{grouping}" in MESSAGES
     for status in ("open", "in_progress", "done"):
         assert f"status.{status}" in MESSAGES
+    for position in ("below", "in", "above"):
+        assert f"snapshot.position.{position}" in MESSAGES
     from analytics.report.dialogue import AGENDA
 
     for block, _ in AGENDA:

@@ -1,7 +1,7 @@
 """Benchmarks: a closed round against its peers (coordinator), and the integrity
 office's statistics per group. Figures come from :mod:`analytics.service`, which
-decides nothing itself: suppression is :mod:`analytics.benchmark` and
-:mod:`survey.anonymity`."""
+decides nothing itself: what is published is :mod:`analytics.benchmark` under the
+rules of :mod:`survey.disclosure`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from litestar.params import FromPath, Parameter
 from sqlalchemy.orm import Session
 
 from analytics import service
-from analytics.benchmark import STATISTICS
+from analytics.benchmark import BAND_COLUMNS
 from instruments import InstrumentLibrary
+from survey.disclosure import rules
 from survey.errors import NotFound
 from survey.services import rounds
 from web.auth import current_coordinator, current_office, require_coordinator, require_office
@@ -33,6 +34,7 @@ def round_benchmark_out(found: service.RoundBenchmark) -> dict[str, Any]:
         "peer_count": found.peer_count,
         "suppressed": found.suppressed,
         "suppression": found.suppression,
+        "explanation": rules.explanations(found.suppression),
         "synthetic": found.synthetic,
         "dimensions": [
             {
@@ -41,11 +43,17 @@ def round_benchmark_out(found: service.RoundBenchmark) -> dict[str, Any]:
                 "dimension": row["dimension_id"],
                 "score": row["score"],
                 "score_suppressed": row["score_suppressed"],
-                **{name: row[name] for name in STATISTICS},
+                "score_suppression": rules.FEW_RESPONDENTS if row["score_suppressed"] else None,
+                **{name: row[name] for name in BAND_COLUMNS},
+                "position": row["position"],
                 "percentile": row["percentile"],
                 "peer_count": row["peer_count"],
+                "known": row["known"],
+                "unknown": row["unknown"],
+                "form": row["form"],
                 "suppressed": row["suppressed"],
                 "suppression": row["suppression"],
+                "explanation": rules.explanations(row["suppression"]),
             }
             for row in found.dimensions.iter_rows(named=True)
         ],
@@ -79,9 +87,11 @@ class RoundBenchmarkController(Controller):
         "/{round_id:str}/benchmark",
         summary="A closed round against its peer group (coordinator)",
         description="Peers are each organisation's latest closed round on the same "
-        "instrument version; demo organisations are compared only with each other. A "
-        "peer group of fewer than 5 organisations shows its count only. 409 while the "
-        "round is open.",
+        "instrument version; demo organisations are compared only with each other. Peer "
+        "figures are 5-point bands (`median_low`-`median_high` ...); `form` says what a "
+        "group publishes (count, median, quartiles) from its number of organisations "
+        "whose scores a reader does not already know, and `suppression` with "
+        "`explanation` why the rest is not shown. 409 while the round is open.",
         sync_to_thread=True,
     )
     def round_benchmark(
@@ -108,9 +118,9 @@ class BenchmarkController(Controller):
     @get(
         summary="Statistics per group for one instrument version (integrity office)",
         description="Groups by sector, size band, country or year (sector groups per "
-        "year); filters pick groups. Each group has its organisation count; a "
-        "suppressed group or dimension carries its count only. Demo (synthetic) groups "
-        "are apart and labelled.",
+        "year); filters pick groups. Each group has its organisation count; each "
+        "dimension the bands its `form` allows and the reason code of what it leaves "
+        "out. Demo (synthetic) groups are apart and labelled.",
         sync_to_thread=True,
     )
     def statistics(

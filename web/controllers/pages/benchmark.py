@@ -22,6 +22,7 @@ from litestar.response import Template
 from analytics import charts, service
 from analytics.benchmark import PEER_GROUPS
 from instruments import Instrument, vocabularies
+from survey.disclosure import rules
 from survey.models import Organisation, Round
 from survey.services import rounds
 from survey.services.results import shown_scores
@@ -119,15 +120,18 @@ def peer_group_choices(
 
 
 PROFILE_KEY = N_(
-    "Diamond: your score. Dark line: the peer median. Light bar: the middle half of the "
-    "peers (first to third quartile)."
+    "Diamond: your score. Dark bar: the 5-point band of the peer median. Light bar: the "
+    "middle half of the peers (from the first quartile's band to the third's)."
 )
 DISTRIBUTION_KEY = N_(
-    "Box: the middle half of the peers, with the median as a dark line. Dashed line: up to "
-    "where the best tenth begins. Diamond: your score."
+    "Box: the middle half of the peers, with the median band dark. Dashed line: up to the "
+    "band where the best tenth begins. Diamond: your score."
 )
 
-BALANCE_KEY = N_("Diamond: your organisation. Grey dots: the peers, unnamed.")
+BALANCE_KEY = N_(
+    "Diamond: your organisation. Cross: the peers' median bands. Grey dots: 5-point cells "
+    "holding peers, unnamed, sized by their number."
+)
 
 
 def _instrument_charts(
@@ -194,9 +198,18 @@ def benchmark_sections(
                 "charts": blocks,
                 "roles_shown": any(b.id.startswith("roles-") for b in blocks),
                 "hidden_roles": _hidden_roles(roles, lang),
+                "notes": peer_notes(rows, lang),
             }
         )
     return sections
+
+
+def peer_notes(rows: pl.DataFrame, lang: str) -> list[str]:
+    """The rule behind every peer figure of ``rows`` not shown, once each."""
+    codes = rows.get_column("suppression").drop_nulls().unique(maintain_order=True).to_list()
+    if rows.get_column("score_suppressed").any():
+        codes.append(rules.FEW_RESPONDENTS)
+    return [rules.explain(code, lang) for code in codes]
 
 
 def _hidden_roles(role_scores: pl.DataFrame, lang: str) -> list[str]:
@@ -205,6 +218,13 @@ def _hidden_roles(role_scores: pl.DataFrame, lang: str) -> list[str]:
     )
     roles = vocabularies().roles
     return sorted(roles.label(r, lang) for r in hidden.get_column("role").to_list())
+
+
+def _balance_note(points: pl.DataFrame, lang: str) -> str | None:
+    """Why the peers' points are not all shown (the reason of the balance group's form)."""
+    if points.is_empty() or points.get_column("suppression")[0] is None:
+        return None
+    return rules.explain(points.get_column("suppression")[0], lang)
 
 
 class BenchmarkPages(PageController):
@@ -255,6 +275,7 @@ class BenchmarkPages(PageController):
             choices=choices,
             sections=benchmark_sections(request, round_, found, role_dimensions),
             balance=balance,
-            balance_suppressed=bool(points.height and points.get_column("suppressed")[0]),
+            balance_note=_balance_note(points, lang),
+            suppression_note=rules.explain(found.suppression, lang) if found.suppression else None,
             vega_url=vega_url(request),
         )

@@ -13,6 +13,8 @@ from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
 from instruments import vocabularies
+from survey.disclosure import rules
+from survey.disclosure.counts import progress_lines
 from survey.errors import InvalidInput, NotFound
 from survey.models import Organisation, Round
 from survey.services import organisations, results, rounds
@@ -38,6 +40,7 @@ FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENC
 
 SIGN_IN_AGAIN = N_("Open your dashboard link again to see this page.")
 INVALID_DASHBOARD_LINK = N_("This dashboard link is not valid.")
+OTHER_ROLES = N_("Other roles")
 ROUND_ERRORS = {
     "label": N_("Give the round a name of at most 200 characters."),
     "instruments": N_("Choose at least one questionnaire."),
@@ -186,12 +189,15 @@ class CoordinatorPages(PageController):
             round_ = _round(request, session, round_id)
             progress = rounds.progress(session, round_)
             organisation = round_.organisation
+        labels = {entry.id: entry.label.get(lang) for entry in vocabularies().roles.entries}
         by_role = [
             {
-                "label": entry.label.get(lang),
-                **progress.by_role.get(entry.id, {"started": 0, "submitted": 0}),
+                "label": labels.get(line.role) or gettext(request, OTHER_ROLES),
+                "started": line.started,
+                "submitted": line.submitted,
+                "reason": rules.explain(line.reason, lang) if line.reason else None,
             }
-            for entry in vocabularies().roles.entries
+            for line in progress_lines(progress.by_role)
         ]
         return render(
             request,

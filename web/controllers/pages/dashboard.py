@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from analytics import charts, service
 from instruments import Instrument, vocabularies
+from survey.disclosure import rules
 from survey.errors import InvalidInput
 from survey.models import User
 from web.auth import office_for
@@ -40,8 +41,8 @@ from web.i18n import N_
 
 REAL, DEMO = "real", "demo"
 DISTRIBUTION_KEY = N_(
-    "Box: the middle half of the organisations, with the median as a dark line. Dashed "
-    "line: up to where the best tenth begins."
+    "Box: the middle half of the organisations, with the median band dark. Dashed line: up "
+    "to the band where the best tenth begins. Every figure is a 5-point band."
 )
 NOT_A_PEER_GROUP = N_(
     "This combination of filters is not available: choose a size band or a country, not both."
@@ -232,8 +233,17 @@ def _group_rows(request: Request[Any, Any, Any], statistics: pl.DataFrame) -> li
                 "organisations": group["peer_count"],
                 "suppressed": group["suppressed"],
                 "partly": not group["suppressed"]
-                and any(d["suppressed"] for d in group["dimensions"]),
-                "reason": group["suppression"],
+                and any(d["suppression"] for d in group["dimensions"]),
+                "reason": rules.explain(group["suppression"], lang)
+                if group["suppression"]
+                else None,
+                "partly_reasons": sorted(
+                    {
+                        rules.explain(d["suppression"], lang)
+                        for d in group["dimensions"]
+                        if d["suppression"]
+                    }
+                ),
             }
         )
     return rows
@@ -246,7 +256,9 @@ def _any_shown(statistics: pl.DataFrame) -> bool:
 def _distribution_frame(statistics: pl.DataFrame) -> pl.DataFrame:
     """Peer statistics shaped for :func:`analytics.charts.distribution_chart` (no own score)."""
     return statistics.with_columns(
-        pl.lit(None, pl.Float64).alias("score"), pl.lit(None, pl.Float64).alias("percentile")
+        pl.lit(None, pl.Float64).alias("score"),
+        pl.lit(None, pl.Int64).alias("percentile"),
+        pl.lit(None, pl.String).alias("position"),
     )
 
 
