@@ -72,7 +72,7 @@ def test_sector_report_shows_what_the_benchmark_shows(database, library, populat
             s, library, instrument_id=INSTRUMENT, format="pdf", lang="en"
         )
     assert media_type == "application/pdf"
-    assert filename == "sector-report-sm-maturity-1-0-en.pdf"
+    assert filename == f"sector-report-sm-maturity-{inst.version.replace('.', '-')}-en.pdf"
     reps = benchmark.representatives(results)
     by_sector = benchmark.peer_statistics(reps, "sector")
     text = pdf_text(content)
