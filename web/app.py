@@ -19,6 +19,7 @@ from web.controllers.assets import AssetController
 from web.controllers.health import HealthController
 from web.controllers.pages import PAGE_CONTROLLERS
 from web.errors import exception_handlers
+from web.input_guard import InputGuardMiddleware
 from web.security import (
     BodySizeLimitMiddleware,
     RateLimitMiddleware,
@@ -88,6 +89,7 @@ def create_app(
         stores=stores.registry(),
         middleware=[
             DefineMiddleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
+            DefineMiddleware(InputGuardMiddleware, max_bytes=settings.max_request_bytes),
             DefineMiddleware(
                 RateLimitMiddleware, counter=stores.counter, limits=rate_limits(settings)
             ),
