@@ -23,7 +23,7 @@ from litestar.status_codes import (
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_414_REQUEST_URI_TOO_LONG,
 )
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
 MAX_JSON_DEPTH = 64
 MAX_QUERY_BYTES = 4096
@@ -126,6 +126,7 @@ class InputGuardMiddleware:
             if message["type"] == "http.disconnect":
                 return b"".join(chunks), True
             chunk = message.get("body", b"")
+            assert isinstance(chunk, bytes)
             size += len(chunk)
             if size > self.max_bytes:
                 raise HTTPException(
@@ -141,7 +142,7 @@ def _replay(body: bytes, disconnected: bool, receive: Receive) -> Receive:
     """A ``receive`` that hands on the body already read, then the client's later messages."""
     sent = False
 
-    async def replay() -> Message:
+    async def replay() -> ReceiveMessage:
         nonlocal sent
         if not sent:
             sent = True
@@ -150,4 +151,4 @@ def _replay(body: bytes, disconnected: bool, receive: Receive) -> Receive:
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
 
-    return replay  # type: ignore[return-value]
+    return replay
