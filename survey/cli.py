@@ -96,20 +96,21 @@ def export(organisation_id: str | None, round_id: str | None, output) -> None:  
 
 
 @main.command("import")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 @click.option("--close", is_flag=True, help="Close the imported rounds (computes results)")
 def import_(csv_file, close: bool) -> None:  # type: ignore[no-untyped-def]
-    """Import responses from long-format CSV (all or nothing)."""
+    """Import responses from long-format CSV in UTF-8 (all or nothing)."""
     from instruments import default_library
     from survey.db import Database
     from survey.models import Round
     from survey.services.rounds import close_round
-    from survey.transfer import ImportRejected, import_responses
+    from survey.transfer import ImportRejected, decode_csv, import_responses
 
     library = default_library()
     try:
+        text = decode_csv(csv_file.read())
         with Database(get_settings().database_url).session() as session:
-            summary = import_responses(session, csv_file, library)
+            summary = import_responses(session, text, library)
             if close:
                 for round_id in dict.fromkeys(summary.rounds):
                     imported = session.get(Round, round_id)
