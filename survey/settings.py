@@ -9,8 +9,9 @@ from __future__ import annotations
 import secrets
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,16 @@ class Settings(BaseSettings):
     )
     debug: bool = False
     session_max_age: int = Field(default=8 * 3600, description="Login session lifetime (s)")
-    secure_cookies: bool = Field(default=False, description="Set the Secure flag on cookies")
+    secure_cookies: bool = Field(
+        default=False,
+        description="Set the Secure flag on cookies; on by default when BASE_URL is https",
+    )
+    hsts_max_age: int = Field(
+        default=365 * 86400, description="Strict-Transport-Security max-age (s), sent over https"
+    )
+    hsts_include_subdomains: bool = Field(
+        default=True, description="HSTS also for the host's subdomains (ASVS level 2)"
+    )
     rate_limit_per_minute: int = Field(
         default=600,
         description=(
@@ -52,6 +62,20 @@ class Settings(BaseSettings):
     )
     max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
     sqlite_busy_timeout_ms: int = 30_000
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secure_cookies_over_https(cls, data: Any) -> Any:
+        """``secure_cookies`` follows ``base_url`` unless it is set explicitly."""
+        if isinstance(data, dict) and data.get("secure_cookies") is None:
+            base_url = data.get("base_url")
+            https = isinstance(base_url, str) and base_url.lower().startswith("https://")
+            data = {**data, "secure_cookies": https}
+        return data
+
+    @property
+    def served_over_https(self) -> bool:
+        return bool(self.base_url and self.base_url.lower().startswith("https://"))
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,7 +11,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from instruments import InstrumentLibrary, default_library
 from survey.db import Database
 from survey.settings import Settings, get_settings
-from web.auth import session_config
+from web.auth import SESSION_COOKIE, session_config
 from web.controllers.api import API_CONTROLLERS
 from web.controllers.api.benchmarks import BenchmarkController, RoundBenchmarkController
 from web.controllers.api.exports import ExportController
@@ -23,9 +23,10 @@ from web.input_guard import InputGuardMiddleware
 from web.security import (
     BodySizeLimitMiddleware,
     RateLimitMiddleware,
+    SessionBoundCSRFMiddleware,
     csrf_config,
     rate_limits,
-    security_headers,
+    security_hooks,
 )
 from web.state import AppState
 from web.stores import SharedStores, build_stores
@@ -94,9 +95,13 @@ def create_app(
                 RateLimitMiddleware, counter=stores.counter, limits=rate_limits(settings)
             ),
             session_config(settings).middleware,
+            DefineMiddleware(
+                SessionBoundCSRFMiddleware,
+                config=csrf_config(settings),
+                session_cookie=SESSION_COOKIE,
+            ),
         ],
-        csrf_config=csrf_config(settings),
-        before_send=[security_headers],
+        before_send=security_hooks(settings),
         exception_handlers=exception_handlers(),
         request_max_body_size=settings.max_request_bytes,
         template_config=template_config(settings),
