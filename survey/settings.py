@@ -61,6 +61,45 @@ class Settings(BaseSettings):
         default=20, description="Organisation registrations per hour per client"
     )
     max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
+    coordinator_link_lifetime_days: int = Field(
+        default=30, gt=0, description="Dashboard links (claim the first coordinator account)"
+    )
+    api_token_lifetime_days: int = Field(
+        default=365, gt=0, description="Integrity-office API tokens"
+    )
+    invitation_lifetime_hours: int = Field(
+        default=72, gt=0, description="Invitations of further coordinators (one-time)"
+    )
+    password_reset_lifetime_minutes: int = Field(
+        default=30, gt=0, description="Password reset links (one-time)"
+    )
+    respondent_token_lifetime_days: int = Field(
+        default=180,
+        gt=0,
+        description="Respondent resume links; they also end when the round closes",
+    )
+    login_account_failures: int = Field(
+        default=5, gt=0, description="Failed sign-ins of one account before it is locked"
+    )
+    login_address_failures: int = Field(
+        default=20, gt=0, description="Failed sign-ins from one address before it is locked"
+    )
+    login_failure_window_seconds: int = Field(
+        default=900, gt=0, description="Failures count within this window"
+    )
+    login_first_lock_seconds: int = Field(
+        default=60, gt=0, description="First lock; each further failure doubles it"
+    )
+    login_longest_lock_seconds: int = Field(default=900, gt=0, description="Longest lock")
+    password_hash_concurrency: int = Field(
+        default=2, gt=0, description="Password hashes computed at once per worker (19 MiB each)"
+    )
+    password_hash_wait_seconds: float = Field(
+        default=5.0, gt=0, description="How long a sign-in waits for a hashing slot"
+    )
+    office_totp_required: bool = Field(
+        default=False, description="Integrity-office users must sign in with a TOTP code"
+    )
     sqlite_busy_timeout_ms: int = 30_000
 
     @model_validator(mode="before")

@@ -85,9 +85,7 @@ def test_weights_come_in_half_steps(tmp_path):
 def test_unknown_role_and_empty_roles(tmp_path):
     doc = data()
     doc["items"][1]["roles"] = ["it", "janitor"]
-    assert "items[1] (rules.monitoring).roles[1]: unknown role 'janitor'" in problems(
-        tmp_path, doc
-    )
+    assert "items[1] (rules.monitoring).roles[1]: unknown role 'janitor'" in problems(tmp_path, doc)
     doc = data()
     doc["items"][1]["roles"] = []
     assert "items[1] (rules.monitoring).roles" in problems(tmp_path, doc)
