@@ -9,6 +9,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from instruments import InstrumentLibrary, default_library
+from survey import passwords
 from survey.db import Database
 from survey.settings import Settings, get_settings
 from web.auth import SESSION_COOKIE, session_config
@@ -70,6 +71,7 @@ def create_app(
     library = library or default_library()
     stores = stores or build_stores(settings)
     database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    passwords.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
     state = AppState(settings=settings, database=database, library=library)
 
     async def shut_down() -> None:
