@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -95,15 +96,24 @@ def demo(count: int, seed: int, remove: bool) -> None:
 def export(organisation_id: str | None, round_id: str | None, output) -> None:  # type: ignore[no-untyped-def]
     """Export submitted responses as long-format CSV."""
     from survey.db import Database
+    from survey.services import audit
     from survey.transfer import export_responses
 
     with Database(get_settings().database_url).session() as session:
         rows = export_responses(session, output, organisation_id=organisation_id, round_id=round_id)
+        scope = f"organisation {organisation_id}" if organisation_id else "all organisations"
+        audit.record(
+            session,
+            audit.EXPORT,
+            audit.cli_actor(),
+            target=f"round:{round_id}" if round_id else None,
+            detail=f"answers as CSV, {scope}, {rows} rows",
+        )
     click.echo(f"exported {rows} answer(s)", err=True)
 
 
 @main.command("import")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 @click.option("--close", is_flag=True, help="Close the imported rounds (computes results)")
 @click.option(
     "--format",
@@ -134,9 +144,11 @@ def import_(
     from survey.db import Database
     from survey.models import Round
     from survey.services.rounds import close_round
-    from survey.transfer import ImportRejected, import_responses
+    from survey.transfer import ImportRejected, decode_csv, import_responses
 
     library = default_library()
+    name = csv_file.name
+    source: TextIO | None = None
     if format_ != "platform":
         from interop.ingest.model import ReadOptions
         from interop.ingest.problems import IngestError
@@ -145,17 +157,16 @@ def import_(
 
         options = ReadOptions(format_, instrument, version, mapping, organisation)
         try:
-            csv_file = platform_csv(
-                read_answers(Path(csv_file.name), library, options), round_label
-            )
+            source = platform_csv(read_answers(Path(name), library, options), round_label)
         except IngestError as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
             click.echo("nothing was imported", err=True)
             sys.exit(2)
     try:
+        text = source if source is not None else decode_csv(csv_file.read())
         with Database(get_settings().database_url).session() as session:
-            summary = import_responses(session, csv_file, library)
+            summary = import_responses(session, text, library)
             if close:
                 for round_id in dict.fromkeys(summary.rounds):
                     imported = session.get(Round, round_id)
@@ -163,7 +174,7 @@ def import_(
                     close_round(session, imported, library)
     except ImportRejected as exc:
         for error in exc.errors:
-            click.echo(f"error: {csv_file.name}: {error}", err=True)
+            click.echo(f"error: {name}: {error}", err=True)
         click.echo("nothing was imported", err=True)
         sys.exit(2)
     click.echo(
@@ -223,6 +234,169 @@ def admin_create_token(name: str) -> None:
         database.dispose()
     click.echo(f"created API token {name!r}; it is shown only now, keep it safe:")
     click.echo(token)
+
+
+def _link(path: str) -> str:
+    """An absolute link on ``BASE_URL`` (or the local address when it is unset)."""
+    settings = get_settings()
+    base = settings.base_url or f"http://{settings.host}:{settings.port}"
+    return base.rstrip("/") + path
+
+
+def _admin_database():  # type: ignore[no-untyped-def]
+    from survey.db import Database
+
+    return Database(get_settings().database_url)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@admin.command("list-tokens")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["link", "api", "invitation", "reset", "respondent"]),
+    help="Only these kinds (repeatable); respondent tokens only when asked for",
+)
+@click.option("--organisation", "organisation_id", default=None, help="Only this organisation")
+def admin_list_tokens(kinds: tuple[str, ...], organisation_id: str | None) -> None:
+    """List credentials (never their secrets): kind:id, state, expiry and what it is."""
+    from survey.policy import policy_from
+    from survey.services.credentials import LISTED_BY_DEFAULT, list_credentials
+
+    database = _admin_database()
+    try:
+        with database.session() as session:
+            found = list_credentials(
+                session,
+                kinds or LISTED_BY_DEFAULT,
+                organisation_id=organisation_id,
+                policy=policy_from(get_settings()),
+            )
+    finally:
+        database.dispose()
+    for info in found:
+        expires = info.expires_at.strftime("%Y-%m-%d %H:%M UTC") if info.expires_at else "-"
+        click.echo(f"{info.ref}\t{info.state}\texpires {expires}\t{info.label}")
+    click.echo(f"{len(found)} credential(s)", err=True)
+
+
+@admin.command("revoke-token")
+@click.argument("credential")
+def admin_revoke_token(credential: str) -> None:
+    """End a credential now (CREDENTIAL as kind:id, from list-tokens)."""
+    from survey.errors import DomainError
+    from survey.services.audit import cli_actor
+    from survey.services.credentials import revoke
+
+    database = _admin_database()
+    try:
+        with database.session() as session:
+            info = revoke(session, credential, cli_actor())
+    except DomainError as exc:
+        _fail(exc.message)
+    finally:
+        database.dispose()
+    click.echo(f"{info.ref}: {info.state} ({info.label})")
+
+
+@admin.command("rotate-token")
+@click.argument("credential")
+def admin_rotate_token(credential: str) -> None:
+    """Replace a credential's secret; prints the new one (or its link) once, as the last line."""
+    from survey.errors import DomainError
+    from survey.policy import policy_from
+    from survey.services.audit import cli_actor
+    from survey.services.coordinators import INVITATION_PATH, RESET_PATH
+    from survey.services.credentials import rotate
+
+    paths = {
+        "link": "/c/{token}",
+        "invitation": INVITATION_PATH,
+        "reset": RESET_PATH,
+        "respondent": "/r/{token}",
+    }
+    database = _admin_database()
+    try:
+        with database.session() as session:
+            token = rotate(session, credential, cli_actor(), policy=policy_from(get_settings()))
+    except DomainError as exc:
+        _fail(exc.message)
+    finally:
+        database.dispose()
+    kind = credential.partition(":")[0]
+    click.echo(f"rotated {credential}; the old secret no longer works. Shown only now:")
+    click.echo(_link(paths[kind].format(token=token)) if kind in paths else token)
+
+
+@admin.command("reset-coordinator")
+@click.argument("email")
+def admin_reset_coordinator(email: str) -> None:
+    """Print a one-time password reset link for a coordinator account."""
+    from survey.policy import policy_from
+    from survey.services.audit import cli_actor
+    from survey.services.coordinators import RESET_PATH, request_reset
+
+    settings = get_settings()
+    database = _admin_database()
+    try:
+        with database.session() as session:
+            issued = request_reset(session, email, by=cli_actor(), policy=policy_from(settings))
+    finally:
+        database.dispose()
+    if issued is None:
+        _fail(
+            f"no coordinator account with the address '{email}' (an organisation without "
+            "accounts gets a new dashboard link with: survey admin rotate-token link:ORG_ID)"
+        )
+        return
+    minutes = settings.password_reset_lifetime_minutes
+    click.echo(f"one-time reset link for {issued.row.email}, valid for {minutes} minutes:")
+    click.echo(_link(RESET_PATH.format(token=issued.token)))
+
+
+@admin.command("audit-log")
+@click.option(
+    "--export",
+    "export_to",
+    type=click.File("w", encoding="utf-8"),
+    default=None,
+    help="Write the whole log to this file ('-' for standard output)",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@click.option("--last", default=30, show_default=True, help="Without --export: show this many")
+def admin_audit_log(export_to, fmt: str, last: int) -> None:  # type: ignore[no-untyped-def]
+    """Show the latest security events, or export the whole audit log."""
+    from sqlalchemy import func, select
+
+    from survey.models import AuditEvent
+    from survey.services import audit
+
+    database = _admin_database()
+    try:
+        with database.session() as session:
+            if export_to is not None:
+                count = audit.export(session, export_to, fmt=fmt)
+                audit.record(
+                    session, audit.AUDIT_EXPORT, audit.cli_actor(), detail=f"{count} events, {fmt}"
+                )
+                click.echo(f"exported {count} audit event(s)", err=True)
+                return
+            total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+            rows = audit.events(session, offset=max(0, total - last))
+    finally:
+        database.dispose()
+    for row in rows:
+        who = " ".join(v for v in (row.actor_kind, row.actor_name or row.actor_id) if v)
+        where = f" from {row.address}" if row.address else ""
+        what = " ".join(v for v in (row.target, row.detail) if v)
+        click.echo(f"{row.at:%Y-%m-%d %H:%M:%S} {row.event} {row.outcome}: {who}{where} {what}")
 
 
 @main.command("serve")

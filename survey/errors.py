@@ -25,3 +25,7 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class AppendOnly(Exception):
+    """A change to a row of the append-only audit log was attempted (a programming error)."""

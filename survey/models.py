@@ -1,4 +1,5 @@
-"""SQLAlchemy models: organisations, rounds, responses, answers and stored results."""
+"""SQLAlchemy models: organisations, rounds, responses, answers and stored results;
+accounts, one-time tokens, login throttling and the append-only audit log."""
 
 from __future__ import annotations
 
@@ -17,8 +18,19 @@ from sqlalchemy import (
     MetaData,
     String,
     TypeDecorator,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    mapped_column,
+    relationship,
+)
+
+from survey.errors import AppendOnly
+from survey.policy import DEFAULT_POLICY
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -70,6 +82,13 @@ class Organisation(Base):
     share_with_integrity_office: Mapped[bool] = mapped_column(Boolean, default=False)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     coordinator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The dashboard link: it claims the first coordinator account, then is used up.
+    coordinator_token_expires_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=lambda: DEFAULT_POLICY.expiry("coordinator_link", utcnow())
+    )
+    coordinator_token_revoked_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True
+    )
 
     rounds: Mapped[list[Round]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan", order_by="Round.opened_at"
@@ -139,6 +158,7 @@ class Response(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_page: Mapped[int] = mapped_column(Integer, default=0)
+    token_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Answer(Base):
@@ -301,6 +321,10 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Optional TOTP second factor: the base32 seed, and the time step of the last code
+    # accepted (a code is usable once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class ApiToken(Base):
@@ -312,6 +336,79 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=lambda: DEFAULT_POLICY.expiry("api_token", utcnow())
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Coordinator(Base):
+    """A coordinator account of an organisation (e-mail address and argon2 password)."""
+
+    __tablename__ = "coordinators"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Sessions that began before this moment are no longer valid (password changed or reset).
+    credentials_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AccountToken(Base):
+    """A one-time, short-lived token: a coordinator invitation or a password reset."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    coordinator_id: Mapped[str | None] = mapped_column(
+        ForeignKey("coordinators.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per account or client address, shared by every worker."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AuditEvent(Base):
+    """One security event: who, when, from where, what; never a secret. Append-only:
+    the ORM refuses updates and deletes (below), and so do database triggers."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    event: Mapped[str] = mapped_column(String(40), index=True)
+    outcome: Mapped[str] = mapped_column(String(10))
+    actor_kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    actor_name: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    organisation_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    target: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    detail: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class ReportCache(Base):
@@ -324,3 +421,21 @@ class ReportCache(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_rows_are_never_changed(session: Session, _context: Any, _instances: Any) -> None:
+    for row in session.deleted:
+        if isinstance(row, AuditEvent):
+            raise AppendOnly("audit events cannot be deleted")
+    for row in session.dirty:
+        if isinstance(row, AuditEvent) and session.is_modified(row):
+            raise AppendOnly("audit events cannot be changed")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_changes_to_audit_rows(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in state.all_mappers
+    ):
+        raise AppendOnly("audit events cannot be changed or deleted")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import secrets
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,16 @@ class Settings(BaseSettings):
     )
     debug: bool = False
     session_max_age: int = Field(default=8 * 3600, description="Login session lifetime (s)")
-    secure_cookies: bool = Field(default=False, description="Set the Secure flag on cookies")
+    secure_cookies: bool = Field(
+        default=False,
+        description="Set the Secure flag on cookies; on by default when BASE_URL is https",
+    )
+    hsts_max_age: int = Field(
+        default=365 * 86400, description="Strict-Transport-Security max-age (s), sent over https"
+    )
+    hsts_include_subdomains: bool = Field(
+        default=True, description="HSTS also for the host's subdomains (ASVS level 2)"
+    )
     rate_limit_per_minute: int = Field(
         default=600,
         description=(
@@ -51,7 +61,60 @@ class Settings(BaseSettings):
         default=20, description="Organisation registrations per hour per client"
     )
     max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
+    coordinator_link_lifetime_days: int = Field(
+        default=30, gt=0, description="Dashboard links (claim the first coordinator account)"
+    )
+    api_token_lifetime_days: int = Field(
+        default=365, gt=0, description="Integrity-office API tokens"
+    )
+    invitation_lifetime_hours: int = Field(
+        default=72, gt=0, description="Invitations of further coordinators (one-time)"
+    )
+    password_reset_lifetime_minutes: int = Field(
+        default=30, gt=0, description="Password reset links (one-time)"
+    )
+    respondent_token_lifetime_days: int = Field(
+        default=180,
+        gt=0,
+        description="Respondent resume links; they also end when the round closes",
+    )
+    login_account_failures: int = Field(
+        default=5, gt=0, description="Failed sign-ins of one account before it is locked"
+    )
+    login_address_failures: int = Field(
+        default=20, gt=0, description="Failed sign-ins from one address before it is locked"
+    )
+    login_failure_window_seconds: int = Field(
+        default=900, gt=0, description="Failures count within this window"
+    )
+    login_first_lock_seconds: int = Field(
+        default=60, gt=0, description="First lock; each further failure doubles it"
+    )
+    login_longest_lock_seconds: int = Field(default=900, gt=0, description="Longest lock")
+    password_hash_concurrency: int = Field(
+        default=2, gt=0, description="Password hashes computed at once per worker (19 MiB each)"
+    )
+    password_hash_wait_seconds: float = Field(
+        default=5.0, gt=0, description="How long a sign-in waits for a hashing slot"
+    )
+    office_totp_required: bool = Field(
+        default=False, description="Integrity-office users must sign in with a TOTP code"
+    )
     sqlite_busy_timeout_ms: int = 30_000
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secure_cookies_over_https(cls, data: Any) -> Any:
+        """``secure_cookies`` follows ``base_url`` unless it is set explicitly."""
+        if isinstance(data, dict) and data.get("secure_cookies") is None:
+            base_url = data.get("base_url")
+            https = isinstance(base_url, str) and base_url.lower().startswith("https://")
+            data = {**data, "secure_cookies": https}
+        return data
+
+    @property
+    def served_over_https(self) -> bool:
+        return bool(self.base_url and self.base_url.lower().startswith("https://"))
 
     @property
     def is_sqlite(self) -> bool:

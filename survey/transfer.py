@@ -12,6 +12,7 @@ reported with its line number.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -32,8 +33,11 @@ MAX_ROUND_LABEL = 200  # as for rounds opened in the app (`Round.label`)
 class RowError:
     line: int
     message: str
+    encoding: bool = False  # the message already names the place (byte offset and line)
 
     def __str__(self) -> str:
+        if self.encoding:
+            return f"{self.message} (line {self.line})"
         return f"line {self.line}: {self.message}"
 
 
@@ -86,6 +90,21 @@ def export_responses(
         writer.writerow(row)
         count += 1
     return count
+
+
+def decode_csv(data: bytes) -> TextIO:
+    """The file's text (UTF-8, with or without a byte order mark); an encoding error names
+    the byte offset and line of the first byte that is not UTF-8."""
+    bom = len(data) - len(data.removeprefix(b"\xef\xbb\xbf"))
+    try:
+        text = data[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = bom + exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        raise ImportRejected(
+            [RowError(line, f"not valid UTF-8 at byte {offset}", encoding=True)]
+        ) from None
+    return io.StringIO(text, newline="")
 
 
 def import_responses(session: Session, source: TextIO, library: InstrumentLibrary) -> ImportSummary:

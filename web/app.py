@@ -9,9 +9,10 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from instruments import InstrumentLibrary, default_library
+from survey import passwords
 from survey.db import Database
 from survey.settings import Settings, get_settings
-from web.auth import session_config
+from web.auth import SESSION_COOKIE, session_config
 from web.controllers.api import API_CONTROLLERS
 from web.controllers.api.benchmarks import BenchmarkController, RoundBenchmarkController
 from web.controllers.api.exports import ExportController
@@ -19,12 +20,14 @@ from web.controllers.assets import AssetController
 from web.controllers.health import HealthController
 from web.controllers.pages import PAGE_CONTROLLERS
 from web.errors import exception_handlers
+from web.input_guard import InputGuardMiddleware
 from web.security import (
     BodySizeLimitMiddleware,
     RateLimitMiddleware,
+    SessionBoundCSRFMiddleware,
     csrf_config,
     rate_limits,
-    security_headers,
+    security_hooks,
 )
 from web.state import AppState
 from web.stores import SharedStores, build_stores
@@ -68,6 +71,7 @@ def create_app(
     library = library or default_library()
     stores = stores or build_stores(settings)
     database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    passwords.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
     state = AppState(settings=settings, database=database, library=library)
 
     async def shut_down() -> None:
@@ -88,13 +92,18 @@ def create_app(
         stores=stores.registry(),
         middleware=[
             DefineMiddleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
+            DefineMiddleware(InputGuardMiddleware, max_bytes=settings.max_request_bytes),
             DefineMiddleware(
                 RateLimitMiddleware, counter=stores.counter, limits=rate_limits(settings)
             ),
             session_config(settings).middleware,
+            DefineMiddleware(
+                SessionBoundCSRFMiddleware,
+                config=csrf_config(settings),
+                session_cookie=SESSION_COOKIE,
+            ),
         ],
-        csrf_config=csrf_config(settings),
-        before_send=[security_headers],
+        before_send=security_hooks(settings),
         exception_handlers=exception_handlers(),
         request_max_body_size=settings.max_request_bytes,
         template_config=template_config(settings),

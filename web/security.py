@@ -2,9 +2,13 @@
 
 * Every response carries the headers in ``SECURITY_HEADERS`` (a ``before_send`` hook,
   so 404s for unknown paths and error responses carry them too).
-* Browser forms are protected by Litestar's CSRF middleware (double-submit cookie
-  ``smb_csrf``, form field ``_csrf_token``). ``/api`` takes no cookies, only Bearer
-  tokens, so it is exempt, as are ``/health`` and ``/schema``.
+* Browser forms are protected against CSRF by ``SessionBoundCSRFMiddleware``: a signed
+  random value in the cookie ``smb_csrf``, and in each form (field ``_csrf_token``) an
+  HMAC of that value and the browser's live session id. A cookie and token of an
+  attacker's own, planted next to a victim's session cookie, therefore do not match.
+  ``/api`` takes no cookies, only Bearer tokens, so it is exempt, as are ``/health``
+  and ``/schema``.
+* When ``BASE_URL`` is https, every response carries ``Strict-Transport-Security``.
 * Route handlers opt in to a rate limit with ``opt=TOKEN_LIMIT`` (endpoints that take a
   token or an invitation code) or ``opt=REGISTRATION_LIMIT``. Counts are per client
   address, in the store all workers share; over the limit the answer is 429 with
@@ -16,20 +20,30 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
+from secrets import compare_digest
 from typing import Any
 
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
-from litestar.exceptions import HTTPException, TooManyRequestsException
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import (
+    HTTPException,
+    PermissionDeniedException,
+    TooManyRequestsException,
+)
+from litestar.middleware._utils import should_bypass_middleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from survey.settings import Settings
 from web.stores import Counter
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
@@ -61,6 +75,27 @@ async def security_headers(message: Message, scope: Scope) -> None:
         headers["cache-control"] = "no-store"
 
 
+def strict_transport_security(settings: Settings) -> str | None:
+    """The HSTS header value, when the app is served over https (``BASE_URL``)."""
+    if not settings.served_over_https:
+        return None
+    value = f"max-age={settings.hsts_max_age}"
+    return value + "; includeSubDomains" if settings.hsts_include_subdomains else value
+
+
+def security_hooks(settings: Settings) -> list[Callable[[Message, Scope], Awaitable[None]]]:
+    """The ``before_send`` hooks: the security headers, and HSTS over https."""
+    hsts = strict_transport_security(settings)
+    if hsts is None:
+        return [security_headers]
+
+    async def add_hsts(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            MutableScopeHeaders.from_message(message)["strict-transport-security"] = hsts
+
+    return [security_headers, add_hsts]
+
+
 def derived_secret(settings: Settings, purpose: str) -> str:
     """A key for one purpose, derived from the server secret (never the secret itself)."""
     secret = settings.resolved_secret_key().encode()
@@ -76,6 +111,75 @@ def csrf_config(settings: Settings) -> CSRFConfig:
         cookie_samesite="lax",
         exclude=CSRF_EXEMPT,
     )
+
+
+class SessionBoundCSRFMiddleware(CSRFMiddleware):
+    """Litestar's CSRF middleware with the form token bound to the session.
+
+    The cookie holds a random value signed by the server (as in Litestar). Pages get
+    ``HMAC(secret, value + session id)`` as their token, where the session id is the
+    session cookie of a live session (empty without one), and an unsafe request passes
+    only with the token for its own cookie and session. A token shown before a login
+    stops working after it, since the login rotates the session id.
+
+    Runs inside the session middleware, so ``scope["session"]`` is loaded.
+    """
+
+    def __init__(self, app: ASGIApp, config: CSRFConfig, session_cookie: str) -> None:
+        super().__init__(app, config)
+        self.session_cookie = session_cookie
+
+    def bound_token(self, cookie: str, session_id: str) -> str | None:
+        """The form token for this cookie and session, or None for a forged cookie."""
+        value = self._decode_csrf_token(cookie)
+        if value is None:
+            return None
+        message = f"bound:{value}:{session_id}".encode()
+        return hmac.new(self.config.secret.encode(), message, hashlib.sha256).hexdigest()
+
+    def _session_id(self, scope: Scope, cookies: dict[str, str]) -> str:
+        live = scope.get("session")
+        return cookies.get(self.session_cookie, "") if isinstance(live, dict) and live else ""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or should_bypass_middleware(
+            scope=scope,
+            scopes=self.scopes,
+            exclude_opt_key=self.config.exclude_from_csrf_key,
+            exclude_path_pattern=self.exclude,
+        ):
+            await self.app(scope, receive, send)
+            return
+        request = scope["litestar_app"].request_class(scope=scope, receive=receive)
+        cookie = request.cookies.get(self.config.cookie_name)
+        session_id = self._session_id(scope, request.cookies)
+        if request.method in self.config.safe_methods:
+            if cookie is None or self._decode_csrf_token(cookie) is None:
+                cookie, set_cookie = generate_csrf_token(secret=self.config.secret), True
+            else:
+                set_cookie = False
+            ScopeState.from_scope(scope).csrf_token = self.bound_token(cookie, session_id) or ""
+            wrapped = self.create_send_wrapper(
+                send=send, token=cookie, csrf_cookie=None if set_cookie else cookie
+            )
+            await self.app(scope, receive, wrapped)
+            return
+        submitted = request.headers.get(self.config.header_name)
+        content_type, _ = request.content_type
+        if not submitted and content_type in {
+            RequestEncodingType.URL_ENCODED,
+            RequestEncodingType.MULTI_PART,
+        }:
+            submitted = (await request.form()).get("_csrf_token")
+        expected = self.bound_token(cookie, session_id) if cookie else None
+        if not (
+            isinstance(submitted, str)
+            and expected is not None
+            and compare_digest(submitted.encode(), expected.encode())
+        ):
+            raise PermissionDeniedException("CSRF token verification failed")
+        ScopeState.from_scope(scope).csrf_token = submitted
+        await self.app(scope, receive, send)
 
 
 def rate_limits(settings: Settings) -> dict[str, tuple[int, int]]:

@@ -1,15 +1,17 @@
-"""Registering organisations and recognising their coordinators."""
+"""Registering organisations and recognising their coordinators' dashboard links."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from instruments import vocabularies
 from survey.errors import InvalidInput, NotFound
-from survey.models import Organisation
+from survey.models import Organisation, utcnow
+from survey.policy import DEFAULT_POLICY, CredentialPolicy
 from survey.tokens import hash_token, new_token
 
 
@@ -45,8 +47,10 @@ def register_organisation(
     country: str,
     share_with_integrity_office: bool = False,
     synthetic: bool = False,
+    policy: CredentialPolicy = DEFAULT_POLICY,
 ) -> Registration:
-    """Create the organisation; its coordinator token is returned once and stored hashed."""
+    """Create the organisation; its coordinator token (the dashboard link, which claims
+    the first coordinator account) is returned once and stored hashed."""
     profile = validate_profile(name, sector, size_band, country)
     token = new_token()
     organisation = Organisation(
@@ -54,17 +58,31 @@ def register_organisation(
         share_with_integrity_office=bool(share_with_integrity_office),
         synthetic=synthetic,
         coordinator_token_hash=hash_token(token),
+        coordinator_token_expires_at=policy.expiry("coordinator_link", utcnow()),
     )
     session.add(organisation)
     session.flush()
     return Registration(organisation, token)
 
 
-def organisation_for_token(session: Session, token: str | None) -> Organisation | None:
-    if not token:
+def organisation_for_token(
+    session: Session, token: str | None, now: datetime | None = None
+) -> Organisation | None:
+    """The organisation whose live (not revoked, not expired) dashboard link this is."""
+    if not token or len(token) > 200:
         return None
-    return session.scalar(
+    found = session.scalar(
         select(Organisation).where(Organisation.coordinator_token_hash == hash_token(token))
+    )
+    if found is None or not link_is_live(found, now):
+        return None
+    return found
+
+
+def link_is_live(organisation: Organisation, now: datetime | None = None) -> bool:
+    return (
+        organisation.coordinator_token_revoked_at is None
+        and organisation.coordinator_token_expires_at > (now or utcnow())
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from instruments import LANGUAGES, Instrument, InstrumentLibrary, vocabularies
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Answer, Response, Round, utcnow
+from survey.policy import DEFAULT_POLICY, CredentialPolicy
 from survey.services.rounds import round_for_invite, round_instruments
 from survey.tokens import hash_token, new_token
 
@@ -49,10 +51,42 @@ def start_response(session: Session, invite_code: str, *, role: str, lang: str) 
     return StartedResponse(response, token)
 
 
-def response_for_token(session: Session, token: str | None) -> Response | None:
+def response_for_token(
+    session: Session,
+    token: str | None,
+    *,
+    now: datetime | None = None,
+    policy: CredentialPolicy = DEFAULT_POLICY,
+) -> Response | None:
+    """The response of a live respondent token (not revoked, within its lifetime).
+
+    A closed round still recognises it, so that its respondent can read the response
+    and be told clearly that it no longer takes answers; resuming needs
+    `response_for_resume_token`."""
     if not token or len(token) > 200:
         return None
-    return session.scalar(select(Response).where(Response.token_hash == hash_token(token)))
+    found = session.scalar(select(Response).where(Response.token_hash == hash_token(token)))
+    if found is None or found.token_revoked_at is not None:
+        return None
+    if found.created_at + policy.lifetimes.respondent <= (now or utcnow()):
+        return None
+    return found
+
+
+def response_for_resume_token(
+    session: Session,
+    token: str | None,
+    *,
+    now: datetime | None = None,
+    policy: CredentialPolicy = DEFAULT_POLICY,
+) -> Response | None:
+    """The response to resume with a personal link or cookie: the token is live and its
+    round is still open (resume tokens end when the round closes)."""
+    found = response_for_token(session, token, now=now, policy=policy)
+    if found is None:
+        return None
+    round_ = session.get(Round, found.round_id)
+    return found if round_ is not None and round_.is_open else None
 
 
 def get_response(session: Session, response_id: str, *, of: Response) -> Response:

@@ -1,48 +1,119 @@
-"""Integrity-office accounts: users who log in, and API tokens for automation."""
+"""Integrity-office accounts: users who sign in (password, optional TOTP second factor),
+and API tokens for automation (with a lifetime, revocable)."""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.errors import Conflict, InvalidInput
-from survey.models import ApiToken, User
+from survey.models import ApiToken, User, utcnow
+from survey.passwords import MIN_LENGTH, check_new_password, hash_password
+from survey.policy import DEFAULT_POLICY, CredentialPolicy
+from survey.services import audit, totp
+from survey.services.login import (
+    Attempt,
+    LoginResult,
+    Outcome,
+    confirm_second_factor,
+    sign_in,
+)
 from survey.tokens import hash_token, new_token
 
-_hasher = PasswordHasher()
-# Verifying against this keeps the time of a login for an unknown user the same.
-_DUMMY_HASH = _hasher.hash("not a real password")
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+OFFICE = "office"
 
 
-def create_user(session: Session, username: str, password: str) -> User:
+def create_user(
+    session: Session, username: str, password: str, *, actor: audit.Actor | None = None
+) -> User:
     username = (username or "").strip()
     if not username or len(username) > 80:
         raise InvalidInput("Give a username of at most 80 characters.", "username")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password"
-        )
+    check_new_password(password)
     if session.scalar(select(User).where(User.username == username)):
         raise Conflict(f"User '{username}' already exists.")
-    user = User(username=username, password_hash=_hasher.hash(password))
+    user = User(username=username, password_hash=hash_password(password))
     session.add(user)
     session.flush()
+    audit.record(
+        session,
+        audit.ACCOUNT_CREATED,
+        actor or audit.cli_actor(),
+        target=f"user:{user.id}",
+        detail=f"integrity-office user '{username}'",
+        secrets=[password],
+    )
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.username == (username or "").strip()))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
-    except (VerificationError, InvalidHashError):
-        return None
-    return user
+def login(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    totp_code: str | None = None,
+    address: str | None = None,
+    policy: CredentialPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> LoginResult[User]:
+    """One sign-in attempt (see `survey.services.login`). A user with a second factor
+    needs ``totp_code`` as well; without one, the result asks for it (or, when the
+    office requires a second factor and the user has none, for enrolment first)."""
+    username = (username or "").strip()
+    user = session.scalar(select(User).where(User.username == username))
+
+    def second_factor(found: User, at: datetime) -> Outcome:
+        if found.totp_secret:
+            if not totp_code:
+                return Outcome.SECOND_FACTOR
+            return Outcome.OK if totp.use_code(found, totp_code, at) else Outcome.FAILED
+        return Outcome.ENROL_SECOND_FACTOR if policy.office_totp_required else Outcome.OK
+
+    attempt = Attempt(OFFICE, username, address)
+    return sign_in(session, attempt, user, password, policy, second_factor=second_factor, now=now)
 
 
-def create_api_token(session: Session, name: str) -> str:
+def complete_second_factor(
+    session: Session,
+    user: User,
+    code: str | None,
+    *,
+    address: str | None = None,
+    policy: CredentialPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> LoginResult[User]:
+    """The second step, after `login` answered SECOND_FACTOR: the code alone (the web
+    layer keeps the user whose password was right in the session meanwhile)."""
+    return confirm_second_factor(
+        session,
+        Attempt(OFFICE, user.username, address),
+        user,
+        lambda at: totp.use_code(user, code, at),
+        policy,
+        secret=code,
+        now=now,
+    )
+
+
+def authenticate(
+    session: Session, username: str, password: str, *, address: str | None = None
+) -> User | None:
+    """The user, when the password is right and no second factor is needed; else None.
+    Lockouts apply (a locked account gets None without a password check)."""
+    result = login(session, username, password, address=address)
+    return result.account if result.ok else None
+
+
+def create_api_token(
+    session: Session,
+    name: str,
+    *,
+    policy: CredentialPolicy = DEFAULT_POLICY,
+    actor: audit.Actor | None = None,
+) -> str:
     """Create a named API token; the token itself is returned once and stored hashed."""
     name = (name or "").strip()
     if not name or len(name) > 80:
@@ -50,15 +121,36 @@ def create_api_token(session: Session, name: str) -> str:
     if session.scalar(select(ApiToken).where(ApiToken.name == name)):
         raise Conflict(f"A token named '{name}' already exists.")
     token = new_token()
-    session.add(ApiToken(name=name, token_hash=hash_token(token)))
+    now = utcnow()
+    row = ApiToken(
+        name=name,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=policy.expiry("api_token", now),
+    )
+    session.add(row)
     session.flush()
+    audit.record(
+        session,
+        audit.TOKEN_CREATED,
+        actor or audit.cli_actor(),
+        target=f"api:{row.id}",
+        detail=f"API token '{name}'",
+        secrets=[token],
+    )
     return token
 
 
-def api_token_for(session: Session, token: str | None) -> ApiToken | None:
+def api_token_for(
+    session: Session, token: str | None, now: datetime | None = None
+) -> ApiToken | None:
+    """The live (not revoked, not expired) API token."""
     if not token or len(token) > 200:
         return None
-    return session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    found = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if found is None or found.revoked_at is not None or found.expires_at <= (now or utcnow()):
+        return None
+    return found
 
 
 def get_user(session: Session, user_id: str | None) -> User | None:

@@ -48,6 +48,7 @@ def make_settings(db_url: str, tmp_path: Path) -> Callable[..., Settings]:
             "data_dir": tmp_path / "data",
             "secret_key": SECRET,
             "base_url": "https://smb.example.org",
+            "secure_cookies": False,  # the test client speaks plain HTTP
             "rate_limit_per_minute": 100_000,
             "registration_limit_per_hour": 100_000,
             **overrides,

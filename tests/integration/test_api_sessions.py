@@ -12,6 +12,7 @@ import pytest
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.testing import TestClient
+from litestar.utils.scope.state import ScopeState
 
 from survey.models import Organisation, Response, User
 from survey.services import users
@@ -46,6 +47,11 @@ class Probe(Controller):
     def logout(self, request: Request) -> str:
         auth.logout(request)
         return "out"
+
+    @get("/csrf", sync_to_thread=False)
+    def csrf(self, request: Request) -> str:
+        """The CSRF token a page would render into its forms."""
+        return ScopeState.from_scope(request.scope).csrf_token
 
     @get("/whoami", sync_to_thread=True)
     def whoami(self, request: Request, state: State) -> dict[str, str | None]:
@@ -89,8 +95,7 @@ def browser(make_app):
 
 def _csrf(client: TestClient) -> dict[str, str]:
     """A browser first loads a page (which sets the CSRF cookie), then posts its form."""
-    client.get("/probe/whoami")
-    return {"x-csrftoken": client.cookies.get("smb_csrf")}
+    return {"x-csrftoken": client.get("/probe/csrf").text}
 
 
 def _login(client: TestClient, org_id: str):
@@ -109,10 +114,11 @@ def test_forms_need_the_csrf_token_but_the_api_does_not(browser):
     assert (
         browser.post(f"/probe/login/{org.id}", headers={"x-csrftoken": "forged"}).status_code == 403
     )
-    browser.get("/probe/whoami")
+    token = browser.get("/probe/csrf").text
     cookie = browser.cookies.get("smb_csrf")
-    assert cookie
-    response = browser.post(f"/probe/login/{org.id}", data={"_csrf_token": cookie})
+    assert cookie and token and token != cookie
+    assert browser.post(f"/probe/login/{org.id}", data={"_csrf_token": cookie}).status_code == 403
+    response = browser.post(f"/probe/login/{org.id}", data={"_csrf_token": token})
     assert response.status_code == 201
 
 
@@ -271,3 +277,71 @@ def test_office_by_user_session_or_api_token(browser, db_url):
     browser.post(f"/probe/login-user/{user.id}", headers=_csrf(browser))
     assert _whoami(browser)["office"] == user.id
     assert browser.get("/probe/office-only").text == "office"
+
+
+def test_an_attackers_own_csrf_cookie_and_token_do_not_work_with_a_victims_session(make_app):
+    """The attack of issue 13: the attacker plants their own (validly signed) CSRF cookie
+    in the victim's browser, e.g. from a sibling subdomain, and makes it post a form
+    with the attacker's matching token next to the victim's session cookie."""
+    with _client(make_app) as victim, _client(make_app) as attacker:
+        org = Api(victim).register()
+        _login(victim, org.id)
+        victim_session = victim.cookies.get("smb_session")
+        assert victim_session
+
+        attacker_tokens = [attacker.get("/probe/csrf").text]  # signed out
+        own = Api(attacker).register(name="Attacker")
+        _login(attacker, own.id)
+        attacker_tokens.append(attacker.get("/probe/csrf").text)  # signed in as itself
+        attacker_cookie = attacker.cookies.get("smb_csrf")
+
+        _set_cookie(victim, "smb_csrf", attacker_cookie)
+        for token in attacker_tokens:
+            for how in ({"data": {"_csrf_token": token}}, {"headers": {"x-csrftoken": token}}):
+                response = victim.post("/probe/logout", **how)
+                assert response.status_code == 403, (token, how)
+        assert _whoami(victim)["organisation"] == org.id  # still signed in: nothing happened
+        # the victim's own page, with the planted cookie, still works (the token follows it)
+        assert victim.post("/probe/logout", headers=_csrf(victim)).status_code == 201
+        assert _whoami(victim)["organisation"] is None
+
+
+def test_a_token_shown_before_login_does_not_work_after_it(browser):
+    org = Api(browser).register()
+    before = browser.get("/probe/csrf").text
+    _login(browser, org.id)
+    assert browser.post("/probe/logout", headers={"x-csrftoken": before}).status_code == 403
+    after = browser.get("/probe/csrf").text
+    assert after != before
+    assert browser.post("/probe/logout", headers={"x-csrftoken": after}).status_code == 201
+
+
+def test_a_forged_csrf_cookie_gets_a_new_one(browser):
+    _set_cookie(browser, "smb_csrf", "f" * 128)
+    response = browser.get("/probe/csrf")
+    assert "smb_csrf=" in response.headers["set-cookie"]
+    assert browser.cookies.get("smb_csrf") != "f" * 128
+
+
+@pytest.mark.parametrize(
+    ("base_url", "secure", "hsts"),
+    [
+        ("https://smb.example.org", True, "max-age=31536000; includeSubDomains"),
+        ("http://smb.example.org", False, None),
+        (None, False, None),
+    ],
+)
+def test_https_base_url_means_secure_cookies_and_hsts_by_default(make_app, base_url, secure, hsts):
+    app = make_app(base_url=base_url, secure_cookies=None)
+    app.register(Probe)
+    with TestClient(app, base_url="https://testserver.local") as client:
+        for path in ("/probe/csrf", "/api/instruments", "/no-such-page"):
+            response = client.get(path)
+            assert response.headers.get("strict-transport-security") == hsts, path
+        client.cookies.clear()
+        cookie = client.get("/probe/csrf").headers["set-cookie"].lower()
+        assert ("; secure" in cookie) == secure
+        org = Api(client).register()
+        session_cookie = _login(client, org.id).headers["set-cookie"].lower()
+        assert "smb_session=" in session_cookie
+        assert ("; secure" in session_cookie) == secure

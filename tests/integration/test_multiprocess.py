@@ -136,7 +136,9 @@ def test_a_login_on_one_process_works_on_the_other(clients, shared_database):
     assert office.status_code == 200, office.text[:500]
     assert username in office.text
 
-    # logging out through B ends the session for A as well
+    # logging out through B ends the session for A as well (with the token of a page
+    # shown after the login: CSRF tokens are bound to the session)
+    token = _csrf(a, "/office")
     b.cookies.set("smb_csrf", a.cookies["smb_csrf"])
     out = b.post("/logout", data={"_csrf_token": token})
     assert out.status_code in (302, 303), out.text[:500]

@@ -8,6 +8,7 @@ from litestar.exceptions import HTTPException, TooManyRequestsException
 
 from survey.settings import Settings
 from web.security import (
+    CONTENT_SECURITY_POLICY,
     SECURITY_HEADERS,
     BodySizeLimitMiddleware,
     RateLimitMiddleware,
@@ -15,6 +16,7 @@ from web.security import (
     derived_secret,
     rate_limits,
     security_headers,
+    strict_transport_security,
 )
 from web.stores import Hit
 
@@ -121,3 +123,32 @@ def test_csrf_is_configured_for_forms_and_exempts_the_api():
         assert pattern.findall(path), path
     for path in ("/register", "/i/code", "/apiary", "/organisations/api"):
         assert not pattern.findall(path), path
+
+
+def test_csp_forbids_plugins_and_base_tags():
+    assert "object-src 'none'" in CONTENT_SECURITY_POLICY
+    assert "base-uri 'none'" in CONTENT_SECURITY_POLICY
+
+
+def test_hsts_only_over_https_and_configurable():
+    assert strict_transport_security(Settings(base_url="http://x.example")) is None
+    assert strict_transport_security(Settings()) is None
+    assert (
+        strict_transport_security(Settings(base_url="https://x.example"))
+        == "max-age=31536000; includeSubDomains"
+    )
+    assert (
+        strict_transport_security(
+            Settings(base_url="https://x.example", hsts_max_age=60, hsts_include_subdomains=False)
+        )
+        == "max-age=60"
+    )
+
+
+def test_secure_cookies_follow_base_url_unless_set():
+    assert Settings(base_url="https://x.example").secure_cookies is True
+    assert Settings(base_url="HTTPS://x.example").secure_cookies is True
+    assert Settings(base_url="http://x.example").secure_cookies is False
+    assert Settings().secure_cookies is False
+    assert Settings(base_url="https://x.example", secure_cookies=False).secure_cookies is False
+    assert Settings(base_url="http://x.example", secure_cookies=True).secure_cookies is True

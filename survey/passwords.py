@@ -1,0 +1,118 @@
+"""Password hashing with argon2id, bounded so that sign-ins cannot exhaust memory.
+
+Parameters: argon2id, 19 MiB of memory, 2 passes, 1 lane: the OWASP Password Storage
+Cheat Sheet's first recommended configuration (ASVS 5.0 refers to it). At most
+``concurrency`` hashes run at once in a worker (a semaphore), so hashing holds at most
+``concurrency`` x 19 MiB per worker whatever the number of simultaneous sign-ins; a
+sign-in that finds no free slot within ``wait_seconds`` is told to try again.
+Hashes made with other parameters (the earlier 64 MiB default) still verify and are
+re-hashed at the next successful sign-in. docs/deployment.md has the reasoning.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from survey.errors import DomainError
+
+TIME_COST = 2
+MEMORY_COST_KIB = 19 * 1024
+PARALLELISM = 1
+MIN_LENGTH = 12
+MAX_LENGTH = 1024  # long pass phrases are welcome (ASVS asks for 64 at least)
+
+_hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM)
+
+
+class HashingBusy(DomainError):
+    """Every hashing slot stayed taken while the caller waited."""
+
+
+@dataclass
+class _Slots:
+    semaphore: threading.BoundedSemaphore
+    concurrency: int
+    wait_seconds: float
+
+
+_slots: _Slots | None = None
+_slots_lock = threading.Lock()
+
+
+def configure(concurrency: int, wait_seconds: float) -> None:
+    """Set the number of hashing slots of this process (the composition root calls it)."""
+    global _slots
+    with _slots_lock:
+        _slots = _Slots(threading.BoundedSemaphore(concurrency), concurrency, wait_seconds)
+
+
+def _current_slots() -> _Slots:
+    """The slots, configured from the settings on first use unless `configure` ran."""
+    global _slots
+    if _slots is None:
+        from survey.settings import get_settings
+
+        settings = get_settings()
+        with _slots_lock:
+            if _slots is None:
+                _slots = _Slots(
+                    threading.BoundedSemaphore(settings.password_hash_concurrency),
+                    settings.password_hash_concurrency,
+                    settings.password_hash_wait_seconds,
+                )
+    return _slots
+
+
+class _slot:
+    """Context manager: hold one hashing slot, or raise HashingBusy."""
+
+    def __enter__(self) -> None:
+        self.slots = _current_slots()
+        if not self.slots.semaphore.acquire(timeout=self.slots.wait_seconds):
+            raise HashingBusy("Too many sign-ins are being checked at once; try again shortly.")
+
+    def __exit__(self, *_: object) -> None:
+        self.slots.semaphore.release()
+
+
+def check_new_password(password: str | None, field: str = "password") -> str:
+    from survey.errors import InvalidInput
+
+    password = password or ""
+    if len(password) < MIN_LENGTH:
+        raise InvalidInput(f"The password must have at least {MIN_LENGTH} characters.", field)
+    if len(password) > MAX_LENGTH:
+        raise InvalidInput(f"The password may have at most {MAX_LENGTH} characters.", field)
+    if "\x00" in password:
+        raise InvalidInput("The password may not contain a NUL character.", field)
+    return password
+
+
+def hash_password(password: str) -> str:
+    with _slot():
+        return _hasher.hash(password)
+
+
+# Verifying against this keeps the time of a sign-in for an unknown account the same.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def verify_password(password_hash: str | None, password: str | None) -> bool:
+    """True when ``password`` matches; an unknown account (None) costs the same time."""
+    password = password or ""
+    if len(password) > MAX_LENGTH:  # never a valid password: refused without hashing
+        return False
+    with _slot():
+        try:
+            matched = _hasher.verify(password_hash or _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            return False
+    return bool(matched and password_hash)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
