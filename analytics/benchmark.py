@@ -24,7 +24,8 @@ The rules are :mod:`survey.disclosure`; this module applies them to frames.
   (``median_low`` … ``median_high``). Nothing published about peers depends on a
   score beyond its band.
 * P2: per group and dimension, ``peer_count`` n (defined scores), ``known`` k =
-  max(1, sharers), ``unknown`` u = n - k.
+  max(1, sharers), or 1 when every member shares (the office then has nothing left to
+  learn), ``unknown`` u = n - k.
 * P3: ``form`` from u: ``count`` (u < 4: only the count), ``median`` (4 <= u < 10:
   the median band and each member's ``position`` against it), ``quartiles``
   (u >= 10: q1, median, q3 and top-decile bands and the ``percentile`` of bands).
@@ -250,7 +251,7 @@ def _group_figures(banded: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     )
     unknown = peers.unknown_expr(pl.col("peer_count"), pl.col("sharers"))
     figures = figures.with_columns(
-        pl.max_horizontal(pl.col("sharers"), pl.lit(1)).cast(pl.Int64).alias("known"),
+        peers.known_expr(pl.col("peer_count"), pl.col("sharers")).alias("known"),
         unknown.cast(pl.Int64).alias("unknown"),
         peers.form_expr(unknown).alias("form"),
         peers.reason_expr(unknown).alias("suppression"),
@@ -567,7 +568,7 @@ def balance_peers(
         "peer_group": peer_group,
         "synthetic": own["synthetic"],
         "peer_count": count,
-        "known": peers.known_count(int(points.get_column("shares").sum())),
+        "known": peers.known_count(count, int(points.get_column("shares").sum())),
         "unknown": unknown,
         "form": shape.value,
         "suppressed": shape is Form.COUNT,

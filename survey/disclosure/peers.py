@@ -61,18 +61,20 @@ def band_label(low: float | None, high: float | None) -> str | None:
     return f"{low:g}-{high:g}"
 
 
-def known_count(sharers: int) -> int:
-    """P2: k = max(1, sharers): the most any one reader knows of a group."""
-    if sharers < 0:
-        raise ValueError("sharers must not be negative")
-    return max(1, sharers)
+def known_count(peer_count: int, sharers: int) -> int:
+    """P2: k, the most that one reader with something left to learn knows of a group.
+
+    A member knows itself; the office knows the sharers, unless every member shares:
+    then the office has nothing left to learn and only the members count (k = 1).
+    """
+    if peer_count < 0 or sharers < 0 or sharers > peer_count:
+        raise ValueError("need 0 <= sharers <= peer_count")
+    return 1 if sharers == peer_count else max(1, sharers)
 
 
 def unknown_count(peer_count: int, sharers: int) -> int:
-    """P2: u = n - k, the organisations whose scores no single reader knows."""
-    if peer_count < 0 or sharers > peer_count:
-        raise ValueError("need 0 <= sharers <= peer_count")
-    return max(0, peer_count - known_count(sharers))
+    """P2: u = n - k, the organisations whose scores such a reader does not know."""
+    return max(0, peer_count - known_count(peer_count, sharers))
 
 
 def form(unknown: int) -> Form:
@@ -89,9 +91,19 @@ def reason(unknown: int) -> str | None:
     return {Form.COUNT: FEW_UNKNOWN, Form.MEDIAN: QUARTILES_FEW_UNKNOWN}.get(form(unknown))
 
 
+def known_expr(peer_count: pl.Expr, sharers: pl.Expr) -> pl.Expr:
+    """:func:`known_count` of two integer columns."""
+    return (
+        pl.when(sharers == peer_count)
+        .then(pl.lit(1))
+        .otherwise(pl.max_horizontal(sharers, pl.lit(1)))
+        .cast(pl.Int64)
+    )
+
+
 def unknown_expr(peer_count: pl.Expr, sharers: pl.Expr) -> pl.Expr:
     """:func:`unknown_count` of two integer columns."""
-    return (peer_count - pl.max_horizontal(sharers, pl.lit(1))).clip(lower_bound=0)
+    return (peer_count - known_expr(peer_count, sharers)).clip(lower_bound=0)
 
 
 def form_expr(unknown: pl.Expr) -> pl.Expr:

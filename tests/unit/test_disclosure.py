@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -36,11 +37,21 @@ def test_thresholds_and_floor():
 
 
 @pytest.mark.parametrize(
-    ("n", "sharers", "known", "unknown"), [(0, 0, 1, 0), (5, 0, 1, 4), (5, 4, 4, 1), (9, 9, 9, 0)]
+    ("n", "sharers", "known", "unknown"),
+    [(0, 0, 1, 0), (5, 0, 1, 4), (5, 4, 4, 1), (9, 8, 8, 1), (9, 9, 1, 8), (12, 12, 1, 11)],
 )
 def test_known_and_unknown_counts(n, sharers, known, unknown):
-    assert peers.known_count(sharers) == known
+    assert peers.known_count(n, sharers) == known
     assert peers.unknown_count(n, sharers) == unknown
+
+
+def test_when_every_member_shares_the_office_has_nothing_to_learn():
+    """Only a reader who still has a hidden score to learn limits the form: with every
+    member sharing, the office knows all and the members know one each."""
+    unknown = pl.select(peers.unknown_expr(pl.lit(12), pl.lit(12))).item()
+    assert unknown == peers.unknown_count(12, 12) == 11
+    assert peers.form(unknown) == "quartiles"
+    assert peers.form(peers.unknown_count(12, 11)) == "count"
 
 
 def test_more_sharers_than_peers_is_an_error():
