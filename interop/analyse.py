@@ -71,6 +71,18 @@ def _instruments(files: list[ReadResult]) -> list[Instrument]:
                     "within one version, analyse them separately",
                 )
             )
+    schemes = {inst.scheme for inst, _ in chosen.values()}
+    if not problems and len(schemes) > 1:
+        problems = [
+            Problem(
+                str(path),
+                f"answers '{inst.id}@{inst.version}' (schema {inst.scheme}), but the files "
+                "answer instruments of schemas "
+                f"{' and '.join(str(n) for n in sorted(schemes))}: each schema has its own "
+                "scoring rules, analyse them separately",
+            )
+            for inst, path in chosen.values()
+        ]
     if problems:
         raise IngestError(problems)
     return [inst for inst, _ in chosen.values()]
@@ -111,7 +123,7 @@ def _tables(
         "coherence": visible.coherence,
         "priorities": visible.priorities,
         "roles": visible.role_dimensions,
-        "uses": engine.use_scores(answers, instruments),
+        "uses": engine.use_scores(scores, answers, instruments),
         "benchmark": bench.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items()),
     }
 

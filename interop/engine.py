@@ -5,8 +5,13 @@ benchmark and report code.
 (:func:`score`), what may be shown (:func:`shown`), scores per use
 (:func:`use_scores`), peer benchmarks (:func:`benchmarks`) and the improvement and
 sector reports (:func:`improvement_files`, :func:`sector_files`). It calls the
-current functions (``survey.scoring``, ``survey.disclosure.roles``, ``analytics.benchmark``,
-``analytics.report``); when the engine changes, only this module is re-pointed.
+current functions (``survey.frames``, ``survey.scoring``, ``survey.disclosure.roles``,
+``analytics.benchmark``, ``analytics.report``); when the engine changes, only this
+module is re-pointed.
+
+Answers are scored under the rules of their instruments' ``scheme`` (schema 1 or 2),
+with the frames and the scheme dispatch a closed round uses
+(:func:`survey.services.rounds.close_round`): :func:`survey.scoring.score_scheme`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 import polars as pl
 
@@ -23,6 +29,7 @@ from instruments import Instrument
 from survey import scoring
 from survey.disclosure import roles
 from survey.frames import items_frame as _items_frame
+from survey.frames import items_frame_v2
 from survey.services import results as round_results
 
 Scores = scoring.Scores
@@ -30,19 +37,68 @@ MATURITY_INSTRUMENT = "sm-maturity"
 ROUND_LABEL = "import"
 PEER_GROUP = "sector"
 ORGANISATION_COLUMNS = ("organisation_id", "sector", "size_band", "country")
+SHARES = False
+"""Whether an organisation analysed from a tool's export shares its named scores with
+the integrity office: no. Sharing is an organisation's own consent, given in the
+platform; an organisations file carries none (see docs/interoperability.md)."""
 
 
 def items_frame(instruments: Sequence[Instrument]) -> pl.DataFrame:
     return _items_frame(instruments)
 
 
+def scheme_of(instruments: Sequence[Instrument]) -> int:
+    """The one scheme (schema version) of ``instruments``; a round never mixes two."""
+    schemes = {inst.scheme for inst in instruments}
+    if len(schemes) != 1:
+        raise ValueError(f"instruments of schemes {sorted(schemes)} are never scored together")
+    return schemes.pop()
+
+
 def score(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> Scores:
-    """Every analysis of the answers (canonical columns), as for a closed round."""
-    return score_frames(answers.select(*scoring.ANSWER_SCHEMA), items_frame(instruments))
+    """Every analysis of the answers (canonical columns), as for a closed round: under
+    the rules of the instruments' scheme."""
+    scheme = scheme_of(instruments)
+    if scheme == 2:
+        frame = _with_emphasis(answers, instruments).select(
+            pl.col(c).cast(t) for c, t in scoring.ANSWER_SCHEMA_V2.items()
+        )
+        items = items_frame_v2(instruments)
+    else:
+        frame, items = answers.select(*scoring.ANSWER_SCHEMA), items_frame(instruments)
+    return scoring.score_scheme(scheme, frame, items, maturity_instrument_id=MATURITY_INSTRUMENT)
+
+
+def _with_emphasis(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> pl.DataFrame:
+    """Schema 2: each answer with its option's emphasis (control, enablement)."""
+    emphasis = pl.DataFrame(
+        [
+            (
+                inst.id,
+                item.id,
+                option.value,
+                option.emphasis.control if option.emphasis else None,
+                option.emphasis.enablement if option.emphasis else None,
+            )
+            for inst in instruments
+            for item in inst.items
+            for option in item.options
+        ],
+        schema={
+            "instrument_id": pl.String,
+            "item_id": pl.String,
+            "answer": pl.String,
+            "control": pl.Int8,
+            "enablement": pl.Int8,
+        },
+        orient="row",
+    )
+    return answers.join(emphasis, on=["instrument_id", "item_id", "answer"], how="left")
 
 
 def score_frames(answers: pl.DataFrame, items: pl.DataFrame) -> Scores:
-    """Every analysis of answers and items frames (the original batch's items file)."""
+    """Every analysis of answers and items frames (the original batch's items file,
+    which has neither roles nor emphasis: schema-1 rules)."""
     return scoring.score(answers, items, maturity_instrument_id=MATURITY_INSTRUMENT)
 
 
@@ -51,14 +107,20 @@ def shown(scores: Scores) -> Scores:
     return roles.anonymise_scores(scores)
 
 
-def use_scores(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> pl.DataFrame:
-    """Scores per functional use: each use of an instrument scored like a dimension of
-    the items that look at it (an item with two uses counts in both).
+def use_scores(
+    scores: Scores, answers: pl.DataFrame, instruments: Sequence[Instrument]
+) -> pl.DataFrame:
+    """Scores per functional use, as may be shown.
 
-    Columns: organisation_id, instrument_id, use, score, level, respondents,
-    suppressed. Empty when no item has uses. The engine keys items by instrument, so
-    each (instrument, use) is scored as an instrument of its own.
+    Schema 2: the engine's own use figures (:data:`survey.scoring.USE_SCHEMA` and
+    ``suppressed``). Schema 1 has none: each use of an instrument is scored like a
+    dimension of the items that look at it (an item with two uses counts in both);
+    columns organisation_id, instrument_id, use, score, level, respondents,
+    suppressed. The engine keys items by instrument, so each (instrument, use) is
+    scored as an instrument of its own. Empty when no item has uses.
     """
+    if scores.scheme == 2:
+        return shown(scores).uses
     uses = pl.DataFrame(
         [
             (inst.id, item.id, use.value, float(item.weight))
@@ -130,6 +192,7 @@ def results_rows(
             .alias("instrument_version"),
             pl.lit(closed_at).cast(benchmark.RESULTS_SCHEMA["closed_at"]).alias("closed_at"),
             pl.lit(False).alias("synthetic"),
+            pl.lit(SHARES).alias("shares"),
         )
         .select(pl.col(c).cast(t) for c, t in benchmark.RESULTS_SCHEMA.items())
     )
@@ -147,17 +210,16 @@ def _round_results(
     respondents: Counter[str],
     lang: str,
 ) -> tuple[dict[str, object], Scores]:
-    """The shape of a closed round's ``GET /api/rounds/{id}/scores``, for one organisation."""
-    mine = Scores(
-        **{
-            f.name: (
-                getattr(shown_scores, f.name).filter(pl.col("organisation_id") == organisation_id)
-                if isinstance(getattr(shown_scores, f.name), pl.DataFrame)
-                else getattr(shown_scores, f.name)
-            )
-            for f in dataclasses.fields(shown_scores)
-        }
-    )
+    """The shape of a closed round's ``GET /api/rounds/{id}/scores``, for one organisation
+    (the frames of figures the scheme does not have, such as schema 1's uses, are empty
+    and kept as they are)."""
+    frames = {f.name: getattr(shown_scores, f.name) for f in dataclasses.fields(shown_scores)}
+    organisation_frames: dict[str, Any] = {
+        name: frame.filter(pl.col("organisation_id") == organisation_id)
+        for name, frame in frames.items()
+        if isinstance(frame, pl.DataFrame) and "organisation_id" in frame.columns
+    }
+    mine = dataclasses.replace(shown_scores, **organisation_frames)
     dims = {
         (r["instrument_id"], r["dimension_id"]): r for r in mine.dimensions.iter_rows(named=True)
     }
@@ -172,6 +234,7 @@ def _round_results(
             "closed_at": None,
             "submitted": sum(respondents.values()),
         },
+        "scheme": mine.scheme,
         "instruments": [
             round_results._instrument(i, inst_rows.get(i.id, {}), dims, lang) for i in instruments
         ],

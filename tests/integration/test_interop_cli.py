@@ -1,6 +1,7 @@
 """``survey instruments export`` and ``survey analyse`` on tool exports, end to end
-through the command line, with the shipped instruments; and every error the issue
-names: file, row and column in the message, exit code 2, nothing written."""
+through the command line, with the shipped instruments (the latest, schema 2, routed
+by role; and a schema-1 version); and every error the issue names: file, row and
+column in the message, exit code 2, nothing written."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from pyxform.xls2xform import convert
 
 from instruments import default_library
 from interop.analyse import OUTPUTS
-from interop.codebook import codebook
+from interop.codebook import Codebook, codebook
 from survey.cli import main
 
 SM = default_library().get("sm-maturity")
 BOOK = codebook(SM)
+SM_1 = default_library().get("sm-maturity", "1.0")
 ROLES = ["management", "hr", "staff", "it", "integrity"]
 HEADER = [
     "id",
@@ -34,22 +36,33 @@ HEADER = [
 ]
 
 
-def limesurvey_rows(seed: int, respondents: int = 7, level: float = 0.5) -> list[list[str]]:
-    """A LimeSurvey export (answer codes) of random answers around ``level``."""
+def limesurvey_rows(
+    seed: int,
+    respondents: int = 7,
+    level: float = 0.5,
+    *,
+    book: Codebook = BOOK,
+    routed: bool = True,
+) -> list[list[str]]:
+    """A LimeSurvey export (answer codes) of random answers around ``level``. Routed,
+    each respondent answers the items asked of their role (the others stay empty, as
+    the relevance equations leave them); not ``routed``, every item, as a survey built
+    without routing would. The answers to asked items are the same either way."""
     rng = random.Random(seed)
-    rows = [HEADER + [q.code for q in BOOK.questions]]
+    rows = [HEADER + [q.code for q in book.questions]]
     for n in range(1, respondents + 1):
-        role = next(r.code for r in BOOK.roles if r.role == ROLES[n % len(ROLES)])
+        role = ROLES[n % len(ROLES)]
         cells = []
-        for q in BOOK.questions:
+        for q in book.questions:
             scored = [a for a in q.answers if a.score is not None]
             if rng.random() < 0.1:
-                cells.append("98")
+                code = "98"
             else:
                 index = min(
                     len(scored) - 1, max(0, round(level * (len(scored) - 1) + rng.uniform(-1, 1)))
                 )
-                cells.append(scored[index].code)
+                code = scored[index].code
+            cells.append(code if q.asked_of(role) or not routed else "")
         complete = n != respondents  # the last one stopped half-way
         rows.append(
             [
@@ -60,8 +73,8 @@ def limesurvey_rows(seed: int, respondents: int = 7, level: float = 0.5) -> list
                 "1",
                 "2026-03-02 09:00:00",
                 "2026-03-02 10:00:00",
-                role,
-                BOOK.marker,
+                next(r.code for r in book.roles if r.role == role),
+                book.marker,
                 *cells,
             ]
         )
@@ -104,9 +117,9 @@ def test_export_command_writes_each_format(fmt, tmp_path):
         ["instruments", "export", "sm-maturity", "--format", fmt, "--lang", "nl", "-o", str(out)],
     )
     assert result.exit_code == 0, result.output
-    assert f"wrote {out} (sm-maturity 1.0, {fmt}" in result.output
+    assert f"wrote {out} (sm-maturity {SM.version}, {fmt}" in result.output
     if fmt == "xlsform":
-        assert "sm-maturity@1.0" in convert(xlsform=str(out)).xform
+        assert BOOK.marker in convert(xlsform=str(out)).xform
 
 
 def test_export_of_an_unknown_instrument_exits_2(tmp_path):
@@ -132,8 +145,9 @@ def test_analyse_limesurvey_exports_of_several_organisations(tmp_path):
     assert (
         "read "
         + str(files[0])
-        + " as limesurvey (UTF-8 with BOM, comma-separated): sm-maturity 1.0, 6 complete response(s), 1 incomplete left out"
-        in result.stdout
+        + f" as limesurvey (UTF-8 with BOM, comma-separated): sm-maturity {SM.version}, "
+        "6 complete response(s), 1 incomplete left out, "
+        "0 answer(s) to items not asked of the role left out" in result.stdout
     )
     assert "6 organisations, 36 respondents" in result.stdout
     for name in OUTPUTS:
@@ -141,12 +155,16 @@ def test_analyse_limesurvey_exports_of_several_organisations(tmp_path):
     scores = pl.read_parquet(tmp_path / "out" / "scores.parquet")
     assert scores.height == 6 * len(SM.dimensions) and scores["score"].is_not_null().all()
     bench = pl.read_parquet(tmp_path / "out" / "benchmark.parquet")
-    assert set(bench.filter(peer_group="all")["peer_count"]) == {6}
+    everyone = bench.filter(peer_group="all")
+    assert set(everyone["peer_count"]) == {6}
+    # organisations from tool exports do not share with the integrity office: k = 1
+    assert set(everyone["known"]) == {1} and set(everyone["unknown"]) == {5}
     assert set(bench["sector"]) == {"municipalities", "provinces"}
     instruments = pl.read_parquet(tmp_path / "out" / "instruments.parquet")
     assert instruments.height == 6 and instruments["level"].is_not_null().all()
     uses = pl.read_parquet(tmp_path / "out" / "uses.parquet")
     assert set(uses["use"]) <= {"organizational", "professional", "personal"} and uses.height > 0
+    assert {"views", "left_out", "fragile", "suppressed"} <= set(uses.columns)
     low, high = (
         scores.filter(organisation_id=o)["score"].mean() for o in ("gemeente-1", "gemeente-6")
     )
@@ -182,10 +200,92 @@ def test_analyse_writes_reports(tmp_path):
         .startswith(b"%PDF")
     )
     assert (
-        (tmp_path / "reports" / "sector-report-sm-maturity-1.0-nl.pdf")
+        (tmp_path / "reports" / f"sector-report-sm-maturity-{SM.version}-nl.pdf")
         .read_bytes()
         .startswith(b"%PDF")
     )
+
+
+def test_answers_to_items_not_asked_of_the_role_are_left_out_and_counted(tmp_path):
+    """A survey built without routing lets every role answer every item: the reader
+    leaves out the answers to items not asked of the role, counts them, and the scores
+    are those of the routed survey."""
+    ids = ["gemeente-1", "gemeente-2"]
+    organisations = organisations_xlsx(tmp_path / "orgs.xlsx", ids)
+    outputs = {}
+    for routed in (True, False):
+        folder = tmp_path / ("routed" if routed else "unrouted")
+        folder.mkdir()
+        files = [
+            write_limesurvey(folder / f"{org}.csv", limesurvey_rows(n, routed=routed))
+            for n, org in enumerate(ids)
+        ]
+        args = [a for f in files for a in ("--answers", str(f))]
+        result = analyse(*args, "--organisations", str(organisations), "--out", str(folder / "out"))
+        assert result.exit_code == 0, result.output
+        outputs[routed] = (result.stdout, folder / "out")
+    complete = [ROLES[n % len(ROLES)] for n in range(1, 7)]  # respondent 7 is incomplete
+    not_asked = sum(1 for role in complete for q in BOOK.questions if not q.asked_of(role))
+    assert not_asked > 0
+    routed_output, routed_out = outputs[True]
+    unrouted_output, unrouted_out = outputs[False]
+    assert "0 answer(s) to items not asked of the role left out" in routed_output
+    assert f", {not_asked} answer(s) to items not asked of the role left out" in unrouted_output
+    for name in ("scores", "items", "uses", "benchmark"):
+        assert pl.read_parquet(unrouted_out / f"{name}.parquet").equals(
+            pl.read_parquet(routed_out / f"{name}.parquet")
+        ), name
+
+
+def test_files_of_two_schemas_are_analysed_separately(tmp_path):
+    ctg_1 = default_library().get("ctg-access", "1.0")
+    assert SM.scheme == 2 and ctg_1.scheme == 1
+    files = [
+        write_limesurvey(tmp_path / "gemeente-1.csv", limesurvey_rows(1)),
+        write_limesurvey(tmp_path / "gemeente-2.csv", limesurvey_rows(2, book=codebook(ctg_1))),
+    ]
+    organisations = organisations_xlsx(tmp_path / "orgs.xlsx", ["gemeente-1", "gemeente-2"])
+    args = [a for f in files for a in ("--answers", str(f))]
+    result = analyse(*args, "--organisations", str(organisations), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert (
+        f"error: {files[0]}: answers '{BOOK.marker}' (schema 2), but the files answer "
+        "instruments of schemas 1 and 2: each schema has its own scoring rules, analyse them "
+        "separately" in result.stderr
+    )
+    assert f"error: {files[1]}: answers 'ctg-access@1.0' (schema 1)" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_schema_1_version_is_scored_and_reported_under_its_own_rules(tmp_path):
+    book = codebook(SM_1)
+    assert SM_1.scheme == 1 and not book.routed
+    ids = ["gemeente-1", "gemeente-2", "gemeente-3"]
+    files = [
+        write_limesurvey(tmp_path / f"{org}.csv", limesurvey_rows(n, book=book))
+        for n, org in enumerate(ids)
+    ]
+    organisations = organisations_xlsx(tmp_path / "orgs.xlsx", ids)
+    args = [a for f in files for a in ("--answers", str(f))]
+    out, reports = tmp_path / "out", tmp_path / "reports"
+    result = analyse(
+        *args, "--organisations", str(organisations), "--out", str(out), "--report", str(reports)
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{SM_1.id} {SM_1.version}, 6 complete response(s)" in result.stdout
+    scores = pl.read_parquet(out / "scores.parquet")
+    assert scores.height == len(ids) * len(SM_1.dimensions)
+    assert scores["score"].is_not_null().all()
+    # schema-1 figures: no fragility, rungs, advice or views
+    assert "fragile" not in scores.columns
+    assert "advice" not in pl.read_parquet(out / "items.parquet").columns
+    assert "views" not in pl.read_parquet(out / "uses.parquet").columns
+    bench = pl.read_parquet(out / "benchmark.parquet")
+    assert set(bench["instrument_version"]) == {SM_1.version}
+    assert "Gemeente 1" in (reports / "improvement-report-gemeente-1-en.html").read_text(
+        encoding="utf-8"
+    )
+    assert (reports / "sector-report-sm-maturity-1.0-en.pdf").read_bytes().startswith(b"%PDF")
 
 
 def _case(tmp_path: Path, change) -> list[str]:  # type: ignore[no-untyped-def]
@@ -228,13 +328,14 @@ def _add_column(rows, path):  # type: ignore[no-untyped-def]
 ERRORS = [
     (
         _set(3, "INSTRUMENT", "ctg-access@1.0"),
-        "line 4, column 'INSTRUMENT': answers to 'ctg-access@1.0', another instrument or version than sm-maturity@1.0",
+        "line 4, column 'INSTRUMENT': answers to 'ctg-access@1.0', another instrument or version than "
+        + BOOK.marker,
     ),
     (
         _set(1, "INSTRUMENT", "sm-maturity@0.9"),
         "line 2, column 'INSTRUMENT': the file answers 'sm-maturity@0.9', which is not installed",
     ),
-    (_add_column, "line 1, column 'Q99': no question of sm-maturity@1.0 matches this column"),
+    (_add_column, f"line 1, column 'Q99': no question of {BOOK.marker} matches this column"),
     (_set(2, "Q05", "7"), "line 3, column 'Q05': '7' is no answer of Q05 (item "),
     (_set(1, "ROLE", ""), "line 2, column 'ROLE': a respondent without a role"),
     (
@@ -258,9 +359,10 @@ def test_bad_exports_name_file_row_and_column_and_write_nothing(tmp_path, change
 def test_a_file_of_another_instrument_than_asked(tmp_path):
     result = analyse(*_case(tmp_path, lambda rows, path: None), "--instrument", "ctg-access")
     assert result.exit_code == 2
+    ctg = default_library().get("ctg-access")
     assert (
-        "line 2, column 'INSTRUMENT': answers to 'sm-maturity@1.0', another instrument or version than ctg-access@1.0"
-        in result.stderr
+        f"line 2, column 'INSTRUMENT': answers to '{BOOK.marker}', another instrument or version "
+        f"than ctg-access@{ctg.version}" in result.stderr
     )
 
 

@@ -24,6 +24,7 @@ from survey.services.results import round_scores
 from survey.services.rounds import close_round
 from survey.transfer import import_responses
 from tests.integration import tool_exports as tools
+from tests.integration.conftest import Org
 
 DATA = Path(__file__).parents[1] / "data"
 ORGANISATION = "gemeente-a"
@@ -34,7 +35,7 @@ def lib():
     return load_library([DATA / "mini-v2.yaml"])
 
 
-def _api_scores(api) -> tuple[dict, str]:  # type: ignore[no-untyped-def]
+def _api_scores(api) -> tuple[dict, Org]:  # type: ignore[no-untyped-def]
     org = api.register("Gemeente A")
     round_ = api.open_round(org, instruments=("mini",))
     for role, answers in tools.RESPONDENTS:
@@ -42,7 +43,7 @@ def _api_scores(api) -> tuple[dict, str]:  # type: ignore[no-untyped-def]
     api.close(round_)
     response = api.client.get(f"/api/rounds/{round_.id}/scores", headers=org.auth)
     assert response.status_code == 200, response.text
-    return response.json(), org.id
+    return response.json(), org
 
 
 def _figures(scores: dict) -> dict[str, tuple[float | None, int | None]]:
@@ -164,14 +165,18 @@ def test_incomplete_responses_are_left_out_and_counted(lib, tmp_path):
 
 
 def test_a_tool_export_imported_into_the_platform_scores_as_the_api(api, lib, database, tmp_path):
-    api_json, org_id = _api_scores(api)
+    """Into a round the organisation opened for the tool (by its id): the round has the
+    instrument's scheme, so the imported answers are scored under the same rules."""
+    api_json, org = _api_scores(api)
+    opened = api.open_round(org, label="LimeSurvey 2026", instruments=("mini",))
     path, _ = _tool_files(tmp_path, lib)["limesurvey codes"]
-    read = read_answers(path, lib, ReadOptions(organisation=org_id))
+    read = read_answers(path, lib, ReadOptions(organisation=org.id))
     with database.session() as session:
-        summary = import_responses(session, platform_csv(read, "from LimeSurvey"), lib)
-        (round_id,) = set(summary.rounds)
-        close_round(session, session.get(Round, round_id), lib)
+        summary = import_responses(session, platform_csv(read, opened.id), lib)
+        assert set(summary.rounds) == {opened.id}
+        close_round(session, session.get(Round, opened.id), lib)
     with database.session() as session:
-        imported = round_scores(session, session.get(Round, round_id), lib)
+        imported = round_scores(session, session.get(Round, opened.id), lib)
+    assert imported["scheme"] == 2
     assert _figures(imported) == _figures(api_json)
     assert imported["round"]["submitted"] == len(tools.RESPONDENTS)
