@@ -45,9 +45,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-
-from survey.disclosure import roles
-from survey.disclosure import peers
+from survey.disclosure import peers, roles
 from survey.disclosure.peers import STATISTICS
 from survey.disclosure.rules import BAND_WIDTH, FEW_UNKNOWN, Form
 

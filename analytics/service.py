@@ -53,9 +53,7 @@ from sqlalchemy.orm import Session
 from analytics import benchmark, data
 from analytics.benchmark import ATTRIBUTES, BAND_COLUMNS, PEER_GROUPS, SCOPE
 from instruments import InstrumentLibrary
-
-from survey.disclosure import roles
-from survey.disclosure import rules
+from survey.disclosure import roles, rules
 from survey.errors import Conflict, InvalidInput
 from survey.models import DimensionResult, Organisation, Round
 

@@ -32,8 +32,8 @@ import polars as pl
 
 from analytics import benchmark
 from survey import scoring
-from survey.disclosure.roles import MIN_ROLE_GROUP
 from survey.disclosure import peers, rules
+from survey.disclosure.roles import MIN_ROLE_GROUP
 
 RESPONDENTS = 15
 INSTRUMENTS = 5

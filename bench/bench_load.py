@@ -242,8 +242,9 @@ async def measure(server: Server, url: str, options: argparse.Namespace, label: 
             finish=options.finish,
         ),
     )
+    counts = scenario.item_counts()
     notes = [
-        f"{len(scenario.pages)} pages ({scenario.item_count} items) per journey, "
+        f"{min(counts.values())}-{max(counts.values())} items per journey (routed by role), "
         f"{options.respondents} concurrent respondents"
     ]
     killer = asyncio.create_task(kill_and_restart(server, options)) if options.kill else None
@@ -259,7 +260,7 @@ async def measure(server: Server, url: str, options: argparse.Namespace, label: 
         notes=notes,
     )
     if options.kill:
-        outcome.verdict = verify(url, load.journeys, item_count=scenario.item_count)
+        outcome.verdict = verify(url, load.journeys, item_counts=scenario.item_counts())
     return outcome
 
 

@@ -230,11 +230,22 @@ def fresh_sqlite(directory: Path) -> Iterator[str]:
 
 @dataclass(frozen=True)
 class Page:
-    """One dimension of one instrument: the item keys and the options each offers."""
+    """One dimension of one instrument: the item keys, the options each offers and the
+    roles each is asked of (empty: every role)."""
 
     instrument_id: str
     dimension_id: str
     options: dict[str, tuple[str, ...]]
+    roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def for_role(self, role: str) -> Page:
+        """The page as a respondent in ``role`` sees it (routing by role)."""
+        asked = {
+            key: options
+            for key, options in self.options.items()
+            if not self.roles.get(key) or role in self.roles[key]
+        }
+        return Page(self.instrument_id, self.dimension_id, asked, self.roles)
 
 
 @dataclass(frozen=True)
@@ -244,9 +255,17 @@ class Scenario:
     coordinator_token: str
     pages: tuple[Page, ...]
 
-    @property
-    def item_count(self) -> int:
-        return sum(len(p.options) for p in self.pages)
+    def pages_for(self, role: str) -> tuple[Page, ...]:
+        """The pages a respondent in ``role`` answers: those that ask the role anything."""
+        routed = (page.for_role(role) for page in self.pages)
+        return tuple(page for page in routed if page.options)
+
+    def item_count(self, role: str) -> int:
+        return sum(len(p.options) for p in self.pages_for(role))
+
+    def item_counts(self) -> dict[str, int]:
+        """The number of items each role answers."""
+        return {role: self.item_count(role) for role in ROLES}
 
 
 async def prepare(client: httpx.AsyncClient, instruments: list[str] | None = None) -> Scenario:
@@ -282,14 +301,16 @@ async def prepare(client: httpx.AsyncClient, instruments: list[str] | None = Non
     pages = []
     for detail in details:
         for dimension in detail["dimensions"]:
-            options = {
-                (item["id"] if owners[item["id"]] == 1 else f"{detail['id']}/{item['id']}"): tuple(
-                    o["value"] for o in item["options"]
-                )
+            items = {
+                (item["id"] if owners[item["id"]] == 1 else f"{detail['id']}/{item['id']}"): item
                 for item in detail["items"]
                 if item["dimension"] == dimension["id"]
             }
-            pages.append(Page(detail["id"], dimension["id"], options))
+            options = {
+                key: tuple(o["value"] for o in item["options"]) for key, item in items.items()
+            }
+            roles = {key: tuple(item["roles"]) for key, item in items.items()}
+            pages.append(Page(detail["id"], dimension["id"], options, roles))
     return Scenario(opened["id"], opened["invite_code"], token, tuple(pages))
 
 
@@ -316,6 +337,8 @@ class Journey:
 
     number: int
     role: str
+    pages: tuple[Page, ...]
+    """The pages asked of the role, in order."""
     answers: dict[str, str]
     response_id: str | None = None
     token: str | None = None
@@ -326,11 +349,11 @@ class Journey:
     completed: bool = False
 
 
-def planned_answers(scenario: Scenario, seed: str) -> dict[str, str]:
+def planned_answers(pages: tuple[Page, ...], seed: str) -> dict[str, str]:
     """The answers one respondent gives: the same for the same seed, so a retry is a replay."""
     rng = random.Random(seed)  # simulated answers, not secrets
     chosen = {}
-    for page in scenario.pages:
+    for page in pages:
         for key, options in page.options.items():
             scored = [o for o in options if o not in ("dont_know", "not_applicable")]
             chosen[key] = rng.choice(options) if rng.random() < 0.08 else rng.choice(scored)
@@ -584,10 +607,13 @@ class Load:
             await asyncio.sleep(rng.uniform(0, self.options.think))
         while time.monotonic() < self._deadline:
             number = next(self._numbers)
+            role = ROLES[number % len(ROLES)]
+            pages = self.scenario.pages_for(role)
             journey = Journey(
                 number=number,
-                role=ROLES[number % len(ROLES)],
-                answers=planned_answers(self.scenario, f"{self.options.seed}:{number}"),
+                role=role,
+                pages=pages,
+                answers=planned_answers(pages, f"{self.options.seed}:{number}"),
             )
             self.journeys.append(journey)
             try:
@@ -618,8 +644,8 @@ class Load:
         journey.response_id, journey.token = started["id"], started["token"]
         await self._think(rng)
         page = 0
-        while page < len(scenario.pages):
-            answers = {k: journey.answers[k] for k in scenario.pages[page].options}
+        while page < len(journey.pages):
+            answers = {k: journey.answers[k] for k in journey.pages[page].options}
             try:
                 await self._call(
                     connection,
@@ -647,7 +673,7 @@ class Load:
                 )
                 break
             except Unavailable:
-                if await self._resume(connection, journey) < len(scenario.pages):
+                if await self._resume(connection, journey) < len(journey.pages):
                     self.stats.error("submit", "acknowledged pages missing after resuming")
                     raise Failed(f"journey {journey.number} lost pages") from None
         journey.submitted = True
@@ -672,10 +698,10 @@ class Load:
         answers: dict[str, str] = held["answers"]
         if any(answers.get(k) != v for k, v in journey.acknowledged.items()):
             self.stats.error("resume", "an acknowledged answer is missing")
-        for number, page in enumerate(self.scenario.pages):
+        for number, page in enumerate(journey.pages):
             if any(answers.get(key) != journey.answers[key] for key in page.options):
                 return number
-        return len(self.scenario.pages)
+        return len(journey.pages)
 
     async def _call(
         self,
@@ -775,21 +801,22 @@ class Verdict:
         return not self.problems
 
 
-def verify(database_url: str, journeys: list[Journey], *, item_count: int) -> Verdict:
+def verify(database_url: str, journeys: list[Journey], *, item_counts: dict[str, int]) -> Verdict:
     """Nothing acknowledged is missing, no response is half-submitted.
 
     * every acknowledged answer is in the database with the acknowledged value;
     * every acknowledged submit left its response submitted, with ``submitted_at``;
     * for every response: ``status == "submitted"`` exactly when ``submitted_at`` is
       set, and a submitted response of these clients (who submit only after every
-      page was acknowledged) holds an answer to every item.
+      page was acknowledged) holds an answer to every item asked of its role
+      (``item_counts``).
     """
     verdict = Verdict()
     database = Database(database_url)
     try:
         with database.session() as session:
             rows = session.execute(
-                select(Response.id, Response.status, Response.submitted_at)
+                select(Response.id, Response.status, Response.submitted_at, Response.role)
             ).all()
             answers: dict[str, dict[str, str]] = defaultdict(dict)
             for response_id, item_id, value in session.execute(
@@ -799,8 +826,10 @@ def verify(database_url: str, journeys: list[Journey], *, item_count: int) -> Ve
     finally:
         database.dispose()
     verdict.responses = len(rows)
-    status = {response_id: (state, at) for response_id, state, at in rows}
+    status = {response_id: (state, at) for response_id, state, at, _ in rows}
+    roles = {response_id: role for response_id, _, _, role in rows}
     for response_id, (state, submitted_at) in status.items():
+        item_count = item_counts[roles[response_id]]
         if (state == "submitted") != (submitted_at is not None):
             verdict.problems.append(
                 f"response {response_id} is half-submitted: status {state!r}, "

@@ -81,7 +81,8 @@ def create_demo(
     """Create `organisations` synthetic organisations, each with 1–3 closed rounds."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     now = now or datetime.now(UTC)
-    instruments = library.latest_versions()
+    scheme = max(i.scheme for i in library.latest_versions())
+    instruments = [i for i in library.latest_versions() if i.scheme == scheme]
     known = vocabularies().sectors.ids()
     sectors = [s for s in known if s == FEATURED_SECTOR] + [
         s for s in known if s != FEATURED_SECTOR
@@ -123,6 +124,7 @@ def create_demo(
                 label=f"Self-assessment {closed_at.year}",
                 invite_code_hash=hash_token(new_token()),
                 opened_at=closed_at - timedelta(days=rng.randint(14, 42)),
+                scheme=scheme,
             )
             round_.instruments = [
                 RoundInstrument(instrument_id=i.id, instrument_version=i.version, position=p)
@@ -202,7 +204,7 @@ def _respond(
     dont_know = ROLE_DONT_KNOW.get(role, 0.03) + (0.1 if level < 35 else 0.0)
     rows = []
     for instrument in instruments:
-        for item in instrument.items:
+        for item in instrument.items_for(role):
             if rng.random() < 0.04:
                 continue
             if rng.random() < dont_know:

@@ -4,7 +4,8 @@ One row per answer: ``organisation, round, response, role, instrument, item, ans
 On export, `organisation`, `round` and `response` are the platform's ids. On import,
 `organisation` must be an existing organisation's id; `round` is an existing round
 id of that organisation or the label of a new round (created with the instruments
-that the file uses, at their latest versions); `response` is any key that groups
+that the file uses, at their latest versions, scored under their scheme); an answer must
+be to an item asked of the respondent's role; `response` is any key that groups
 the rows of one respondent. A file with a bad row imports nothing: every bad row is
 reported with its line number.
 """
@@ -20,7 +21,7 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from instruments import InstrumentLibrary, vocabularies
+from instruments import Instrument, InstrumentLibrary, vocabularies
 from survey.models import Answer, Organisation, Response, Round, RoundInstrument, utcnow
 from survey.services.rounds import round_instruments
 from survey.tokens import hash_token, new_token
@@ -122,6 +123,7 @@ def import_responses(session: Session, source: TextIO, library: InstrumentLibrar
     roles = vocabularies().roles
     rounds: dict[tuple[str, str], Round | None] = {}
     respondent_roles: dict[tuple[str, str, str], tuple[str, int]] = {}
+    new_round_schemes: dict[tuple[str, str], tuple[int, int]] = {}
     seen: dict[tuple[str, str, str, str, str], int] = {}
     for line, row in rows:
         values = {c: (row.get(c) or "").strip() for c in COLUMNS}
@@ -172,6 +174,23 @@ def import_responses(session: Session, source: TextIO, library: InstrumentLibrar
                 RowError(line, f"'{values['answer']}' is not an option of item '{item.id}'")
             )
             continue
+        if not item.asked_of(values["role"]):
+            errors.append(
+                RowError(line, f"item '{item.id}' is not asked of the role '{values['role']}'")
+            )
+            continue
+        if existing_round is None:
+            first_scheme = new_round_schemes.setdefault(round_key, (instrument.scheme, line))
+            if first_scheme[0] != instrument.scheme:
+                errors.append(
+                    RowError(
+                        line,
+                        f"instrument '{instrument.id}' follows scoring scheme {instrument.scheme}, "
+                        f"line {first_scheme[1]} scheme {first_scheme[0]}: a round uses "
+                        "instruments of one scheme only",
+                    )
+                )
+                continue
         respondent = (org_id, values["round"], values["response"])
         first_role = respondent_roles.setdefault(respondent, (values["role"], line))
         if first_role[0] != values["role"]:
@@ -213,10 +232,16 @@ def _write(
                 for _, r in rows
                 if r["organisation"].strip() == org_id and r["round"].strip() == key
             )
-            new = Round(organisation_id=org_id, label=key, invite_code_hash=hash_token(new_token()))
+            pinned = [_latest(library, i) for i in used]
+            new = Round(
+                organisation_id=org_id,
+                label=key,
+                invite_code_hash=hash_token(new_token()),
+                scheme=pinned[0].scheme,
+            )
             new.instruments = [
-                RoundInstrument(instrument_id=i, instrument_version=_latest(library, i), position=n)
-                for n, i in enumerate(used)
+                RoundInstrument(instrument_id=i.id, instrument_version=i.version, position=n)
+                for n, i in enumerate(pinned)
             ]
             session.add(new)
             session.flush()
@@ -258,11 +283,11 @@ def _write(
     return summary
 
 
-def _latest(library: InstrumentLibrary, instrument_id: str) -> str:
+def _latest(library: InstrumentLibrary, instrument_id: str) -> Instrument:
     instrument = library.get(instrument_id)
     if instrument is None:  # validated before writing; a library change in between is a bug
         raise LookupError(f"instrument '{instrument_id}' is not installed")
-    return instrument.version
+    return instrument
 
 
 def _numbered(reader: csv.DictReader) -> Iterable[tuple[int, dict[str, str]]]:

@@ -107,8 +107,10 @@ class Archetype:
     """An organisation described in the seed, as a preference over options.
 
     ``control`` and ``enablement`` say which end of each axis it takes ("high" or
-    "low"); ``first`` says which axis decides first; ``rung`` is the typical rung it
-    answers where the options say nothing about orientation.
+    "low"): it picks the option nearest to that corner (squared distance in emphasis
+    steps, an axis an option says nothing about counting as neutral); ``first`` says
+    which axis breaks a tie; ``rung`` is the typical rung it answers where the options
+    say nothing about orientation.
     """
 
     name: str
@@ -123,12 +125,17 @@ class Archetype:
         value = _axis(option, axis)
         return -value if getattr(self, axis) == "high" else value
 
+    def _distance(self, option: Option, axis: str) -> int:
+        corner = 4 if getattr(self, axis) == "high" else 0
+        return (_axis(option, axis) - corner) ** 2
+
     def choose(self, item: Item) -> Option:
         second = "enablement" if self.first == "control" else "control"
 
         def key(option: Option) -> tuple[int, ...]:
             assert option.rung is not None
             return (
+                sum(self._distance(option, axis) for axis in ("control", "enablement")),
                 self._pull(option, self.first),
                 self._pull(option, second),
                 abs(option.rung - self.rung),

@@ -58,9 +58,9 @@ from analytics.report.model import (
 )
 from instruments import sources, vocabularies
 from survey import scoring
-from survey.disclosure.roles import MIN_ROLE_GROUP
 from survey.disclosure import peers, rules
 from survey.disclosure.counts import role_counts
+from survey.disclosure.roles import MIN_ROLE_GROUP
 
 STRONGEST_WEAKEST = 3
 PRIORITY_LIMIT = 10

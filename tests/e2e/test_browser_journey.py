@@ -20,7 +20,20 @@ from tests.e2e.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 
-PAGES = 6  # the social media maturity test: one page per dimension
+MATURITY = next(i for i in default_library().latest_versions() if i.id == "sm-maturity")
+
+
+def pages_of(role: str) -> list[int]:
+    """The question count of each page a respondent in ``role`` sees: one page per
+    dimension of the maturity test, without the dimensions that ask the role nothing."""
+    counts = [
+        len([i for i in MATURITY.items_of(d.id) if i.asked_of(role)]) for d in MATURITY.dimensions
+    ]
+    return [c for c in counts if c]
+
+
+STAFF_PAGES = pages_of("staff")
+HR_PAGES = pages_of("hr")
 
 
 def answer_page(page: Page, choice: int, *, skip: int = 0) -> None:
@@ -77,15 +90,15 @@ def test_a_whole_round_in_the_browser(live_server, new_context):
     expect(first.get_by_role("heading", level=1)).to_have_text("Your personal link")
     assert first.locator("#resume-link").input_value().startswith(origin + "/r/")
     first.get_by_role("link", name="Begin with the questions").click()
-    expect(first.locator("progress")).to_have_attribute("max", str(PAGES))
-    expect(first.get_by_text(f"Page 1 of {PAGES}")).to_be_visible()
+    expect(first.locator("progress")).to_have_attribute("max", str(len(STAFF_PAGES)))
+    expect(first.get_by_text(f"Page 1 of {len(STAFF_PAGES)}")).to_be_visible()
     answer_page(first, 2)
     first.screenshot(path="/tmp/respondent-phone.png", full_page=True)
     first.get_by_role("button", name="Save and continue").click()
-    expect(first.get_by_text(f"Page 2 of {PAGES}")).to_be_visible()
+    expect(first.get_by_text(f"Page 2 of {len(STAFF_PAGES)}")).to_be_visible()
     answer_page(first, 3)
     first.get_by_role("button", name="Save and continue").click()
-    expect(first.get_by_text(f"Page 3 of {PAGES}")).to_be_visible()
+    expect(first.get_by_text(f"Page 3 of {len(STAFF_PAGES)}")).to_be_visible()
     answer_page(first, 1)  # chosen, but the tab closes before "Save and continue"
     first.close()
 
@@ -95,21 +108,23 @@ def test_a_whole_round_in_the_browser(live_server, new_context):
         reopened.get_by_text("You have already started answering in this browser.")
     ).to_be_visible()
     reopened.get_by_role("link", name="Continue where you left off").click()
-    expect(reopened.get_by_text(f"Page 3 of {PAGES}")).to_be_visible()
+    expect(reopened.get_by_text(f"Page 3 of {len(STAFF_PAGES)}")).to_be_visible()
     assert reopened.locator("input[type=radio]:checked").count() == 0
-    expect(reopened.get_by_text(f"14 of {PAGES * 7} questions answered")).to_be_visible()
-    for number in range(3, PAGES + 1):
-        expect(reopened.get_by_text(f"Page {number} of {PAGES}")).to_be_visible()
+    expect(
+        reopened.get_by_text(f"{sum(STAFF_PAGES[:2])} of {sum(STAFF_PAGES)} questions answered")
+    ).to_be_visible()
+    for number in range(3, len(STAFF_PAGES) + 1):
+        expect(reopened.get_by_text(f"Page {number} of {len(STAFF_PAGES)}")).to_be_visible()
         answer_page(reopened, 1, skip=1 if number == 4 else 0)
         reopened.get_by_role("button", name=re.compile("Save and (continue|review)")).click()
     expect(reopened.get_by_role("heading", level=1)).to_have_text("Check and submit")
     unanswered = reopened.locator("main ul a")
     expect(unanswered).to_have_count(1)
     unanswered.first.click()
-    expect(reopened.get_by_text(f"Page 4 of {PAGES}")).to_be_visible()
+    expect(reopened.get_by_text(f"Page 4 of {len(STAFF_PAGES)}")).to_be_visible()
     reopened.locator("fieldset.question").first.get_by_label("Don't know").check()
     reopened.get_by_role("button", name="Save and continue").click()
-    for _ in range(5, PAGES + 1):
+    for _ in range(5, len(STAFF_PAGES) + 1):
         reopened.get_by_role("button", name=re.compile("Save and (continue|review)")).click()
     expect(reopened.get_by_text("You have answered every question.")).to_be_visible()
     reopened.get_by_role("button", name="Submit my answers").click()
@@ -126,21 +141,21 @@ def test_a_whole_round_in_the_browser(live_server, new_context):
     resume_link = second.locator("#resume-link").input_value()
     assert resume_link.startswith(origin + "/r/")
     second.get_by_role("link", name="Begin met de vragen").click()
-    expect(second.get_by_text(f"Pagina 1 van {PAGES}")).to_be_visible()
+    expect(second.get_by_text(f"Pagina 1 van {len(HR_PAGES)}")).to_be_visible()
     second.screenshot(path="/tmp/respondent-desktop-nl.png", full_page=True)
     for number in range(1, 4):
-        expect(second.get_by_text(f"Pagina {number} van {PAGES}")).to_be_visible()
+        expect(second.get_by_text(f"Pagina {number} van {len(HR_PAGES)}")).to_be_visible()
         answer_page(second, 4)
         second.get_by_role("button", name="Opslaan en verder").click()
-    expect(second.get_by_text(f"Pagina 4 van {PAGES}")).to_be_visible()
+    expect(second.get_by_text(f"Pagina 4 van {len(HR_PAGES)}")).to_be_visible()
     desktop.close()
 
     fresh = new_context(DESKTOP, locale="en-GB").new_page()
     fresh.goto(resume_link)
-    expect(fresh.get_by_text(f"Pagina 4 van {PAGES}")).to_be_visible()
+    expect(fresh.get_by_text(f"Pagina 4 van {len(HR_PAGES)}")).to_be_visible()
     expect(fresh.locator("html")).to_have_attribute("lang", "nl")
-    for number in range(4, PAGES + 1):
-        expect(fresh.get_by_text(f"Pagina {number} van {PAGES}")).to_be_visible()
+    for number in range(4, len(HR_PAGES) + 1):
+        expect(fresh.get_by_text(f"Pagina {number} van {len(HR_PAGES)}")).to_be_visible()
         answer_page(fresh, 0)
         fresh.get_by_role("button", name=re.compile("Opslaan en (verder|controleren)")).click()
     expect(fresh.get_by_role("heading", level=1)).to_have_text("Controleren en insturen")
@@ -205,7 +220,7 @@ def test_results_page_reads_well_on_phone_and_desktop(live_server, new_context):
                 with database.session() as s:
                     started = responses.start_response(s, opened.invite_code, role=role, lang="en")
                     answers = {}
-                    for position, item in enumerate(instrument.items):
+                    for position, item in enumerate(instrument.items_for(role)):
                         scored = item.scored_options
                         pick = scored[(base + position + person) % len(scored)]
                         if role == "hr" and position % 5 == 0:

@@ -74,6 +74,7 @@ def test_export_then_import_gives_the_same_scores(database):
         from survey.services.rounds import close_round
 
         imported = close_round(s, s.get(Round, summary.rounds[0]), library)
+        assert imported.scheme == round_.scheme == 2
         copied = {
             (d.instrument_id, d.dimension_id): d.score
             for d in s.scalars(
@@ -90,10 +91,11 @@ def test_import_reports_bad_rows_by_line_and_imports_nothing(database, cli_env, 
         ).organisation
     lines = [
         "organisation,round,response,role,instrument,item,answer",
-        f"{org.id},2026,r1,staff,ctg-access,scope.employee-groups,dont_know",
-        f"{org.id},2026,r1,staff,ctg-access,no-such-item,dont_know",
+        f"{org.id},2026,r1,it,ctg-access,scope.employee-groups,dont_know",
+        f"{org.id},2026,r1,it,ctg-access,no-such-item,dont_know",
         f"{org.id},2026,r2,pilot,ctg-access,scope.employee-groups,dont_know",
-        f"{org.id},2026,r1,staff,ctg-access,scope.employee-groups,dont_know",
+        f"{org.id},2026,r1,it,ctg-access,scope.employee-groups,dont_know",
+        f"{org.id},2026,r3,staff,ctg-access,scope.employee-groups,dont_know",
     ]
     path = tmp_path / "answers.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -102,6 +104,7 @@ def test_import_reports_bad_rows_by_line_and_imports_nothing(database, cli_env, 
     assert "line 3: unknown item 'no-such-item'" in result.output
     assert "line 4: unknown role 'pilot'" in result.output
     assert "line 5: duplicate answer (first on line 2)" in result.output
+    assert "line 6: item 'scope.employee-groups' is not asked of the role 'staff'" in result.output
     assert "nothing was imported" in result.output
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(Response)) == 0

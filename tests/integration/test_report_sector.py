@@ -23,7 +23,8 @@ def sector_round(database, library, name, sector, level, *, organisation=None):
     return closed_round(
         database,
         library,
-        [Respondent("management", level), Respondent("staff", level - 20), Respondent("hr", level)],
+        [Respondent("management", level), Respondent("staff", level - 20), Respondent("hr", level)]
+        * 3,
         name=name,
         sector=sector,
         organisation=organisation,

@@ -89,6 +89,8 @@ class ItemOut(msgspec.Struct):
     weight: float
     tag: str | None
     uses: list[str]
+    roles: list[str]
+    """The roles this item is asked of (routing by role); empty means every role."""
     options: list[OptionOut]
     recommendation: str
     dialogue_question: str
@@ -239,6 +241,7 @@ def _item(item: Item, lang: str) -> ItemOut:
         weight=item.weight,
         tag=item.tag.value if item.tag else None,
         uses=[u.value for u in item.uses],
+        roles=list(item.roles),
         options=[_option(o, lang) for o in item.options],
         recommendation=item.recommendation.get(lang),
         dialogue_question=item.dialogue_question.get(lang),
