@@ -66,26 +66,29 @@ def figures() -> dict[tuple[str, str], list[str]]:
     return found
 
 
-def constraints(
-    rows: list[dict], pool_small_roles_only: bool = False
-) -> tuple[list[dict], dict[tuple[str, str], int]]:
+def constraints(rows: list[dict]) -> tuple[list[dict], dict[tuple[str, str], int]]:
     """Every published view as a linear equation over the answers (respondent, item),
     following D2: a respondent stands behind a figure when at least half of its items
-    asked of their role have a scored answer; roles of 3 or more are views, the rest is
-    pooled into "other" when the pool has 3 or more, and left out otherwise.
-
-    ``pool_small_roles_only`` measures a variant of D2 (not implemented): a role with 3 or
-    more respondents in the organisation but fewer behind a figure is left out of that
-    figure instead of pooled."""
+    asked of their role have a scored answer; a role with 3 or more members (respondents
+    who answered any item) is a view in each figure where 3 or more of them stand; the
+    members of smaller roles are pooled into "other", which stands only in item figures
+    where 3 or more of them scored the item."""
     role_of = {r["respondent_id"]: r["role"] for r in rows}
-    in_organisation = Counter(role_of.values())
+    members = Counter(
+        role_of[respondent]
+        for respondent in {
+            r["respondent_id"]
+            for r in rows
+            if r["kind"] in ("scored", "dont_know") and INST.item(r["item_id"]).asked_of(r["role"])
+        }
+    )
     answers = {
         (r["respondent_id"], r["item_id"]): int(r["score"] // 25)
         for r in rows
         if r["kind"] == "scored"
     }
     equations = []
-    for (_, _), item_ids in figures().items():
+    for (kind, _), item_ids in figures().items():
         behind: dict[str, dict[tuple[str, str], Fraction]] = {}
         for respondent, role in role_of.items():
             asked = [i for i in item_ids if INST.item(i).asked_of(role)]
@@ -96,18 +99,15 @@ def constraints(
             behind[respondent] = {
                 (respondent, i): Fraction(INST.item(i).weight) / weight for i in scored
             }
-        sizes = Counter(role_of[r] for r in behind)
         views: dict[str, list[str]] = defaultdict(list)
         for respondent in behind:
             role = role_of[respondent]
-            if sizes[role] >= MIN_ROLE_GROUP:
-                views[role].append(respondent)
-            elif not pool_small_roles_only or in_organisation[role] < MIN_ROLE_GROUP:
-                views[OTHER].append(respondent)
-        if len(views.get(OTHER, [])) < MIN_ROLE_GROUP:
-            views.pop(OTHER, None)
-        for members in views.values():
-            equation = {k: c for r in members for k, c in behind[r].items()}
+            views[role if members[role] >= MIN_ROLE_GROUP else OTHER].append(respondent)
+        for view, found in list(views.items()):
+            if len(found) < MIN_ROLE_GROUP or (view == OTHER and kind != "item"):
+                views.pop(view)
+        for found in views.values():
+            equation = {k: c for r in found for k, c in behind[r].items()}
             total = sum(c * answers[k] for k, c in equation.items())
             equations.append({"coefficients": equation, "total": total})
     return equations, answers
@@ -174,25 +174,27 @@ class _Search:
         return None if undecided else False
 
 
-def _unanimous(target: tuple[str, str], equations: list[dict]) -> bool:
-    """Is the target in a view whose every member gave the same extreme answer (its mean
-    is 0 or 100)? Then the mean itself tells each member's answer."""
-    return any(
-        e["total"] in (0, 4 * sum(e["coefficients"].values()))
-        for e in equations
-        if target in e["coefficients"]
-    )
+def _unanimous(target: tuple[str, str], equations: list[dict], known: dict) -> bool:
+    """Is the target in a view whose every member the attacker does not know gave the
+    same extreme answer (their part of the mean is 0 or 100)? Then the mean itself
+    tells each of them; no threshold rule protects that case, whatever the view's size."""
+    for e in equations:
+        if target not in e["coefficients"]:
+            continue
+        unknown = {k: c for k, c in e["coefficients"].items() if k not in known}
+        rest = e["total"] - sum(c * known[k] for k, c in e["coefficients"].items() if k in known)
+        if rest in (0, 4 * sum(unknown.values())):
+            return True
+    return False
 
 
-def recovered(
-    rows: list[dict], insiders: bool = False, pool_small_roles_only: bool = False
-) -> list[tuple[str, ...]]:
+def recovered(rows: list[dict], insiders: bool = False) -> list[tuple[str, ...]]:
     """(verdict, role, respondent, item, attacker) of every small-role answer that the
     published views confine to its true rung: "unanimous" when a view of it is unanimous
     at an extreme, "recovered" otherwise, or "undecided" when the search could not settle
     it within its budget. The attacker is an outsider, or with ``insiders`` in turn each
     respondent who shares a view with the target and knows their own answers."""
-    equations, answers = constraints(rows, pool_small_roles_only)
+    equations, answers = constraints(rows)
     role_of = {r["respondent_id"]: r["role"] for r in rows}
     sizes = Counter(role_of.values())
     small = sorted(v for v in answers if sizes[role_of[v[0]]] < MIN_ROLE_GROUP)
@@ -217,7 +219,7 @@ def recovered(
             if None in verdicts:
                 verdict = "undecided"
             else:
-                verdict = "unanimous" if _unanimous(target, equations) else "recovered"
+                verdict = "unanimous" if _unanimous(target, equations, known) else "recovered"
             found.append((verdict, role_of[target[0]], *target, attacker or "outsider"))
     return found
 
@@ -262,18 +264,12 @@ def test_the_equations_are_the_published_views(population):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="D2 as agreed leaks: views change membership between overlapping figures (item,"
-    " dimension, use) through routing and 'don't know', and differencing them confines "
-    "some pooled answers (measured: 14 answers in 40 organisations; pooling only roles "
-    "small in the organisation still leaves 13); the rule needs the lead's decision",
-)
-def test_no_small_role_answer_is_recovered(population):
+@pytest.mark.parametrize("insiders", [False, True], ids=["outsider", "insiders"])
+def test_no_small_role_answer_is_recovered(population, insiders):
     found = [
         (n, hit)
-        for n, rows in enumerate(population[:5])
-        for hit in recovered(rows)
+        for n, rows in enumerate(population[:6])
+        for hit in recovered(rows, insiders=insiders)
         if hit[0] != "unanimous"
     ]
     assert found == []

@@ -143,7 +143,7 @@ def test_the_issue_10_case_shows_management_and_staff_and_leaves_the_one_out():
     assert OTHER not in scores.views["view"].to_list()
 
 
-def test_small_groups_are_pooled_into_other_roles_from_three():
+def test_small_roles_are_pooled_into_other_roles_in_item_figures_only():
     scores = score(
         organisation(
             group("management", 3, by_rung(5)),
@@ -151,13 +151,35 @@ def test_small_groups_are_pooled_into_other_roles_from_three():
             group("integrity", 1, by_rung(3)),
         )
     )
+    items = scores.views.filter(kind="item", figure_id="culture.dialogue")
+    # pool: hr (0, 0) and integrity (50) -> 16.67, in the item figure
+    assert items.select("view", "respondents").rows() == [("management", 3), (OTHER, 3)]
+    assert row(items, view=OTHER)["score"] == pytest.approx(50 / 3)
+    # the dimension figure has the role views only; the pool is left out of it
     views = scores.role_dimensions.filter(dimension_id="culture")
-    # pool: hr (0, 0) and integrity (50) -> 16.67; weights 3 and 3
-    assert views.select("role", "respondents").rows() == [("management", 3), (OTHER, 3)]
-    assert row(views, role=OTHER)["score"] == pytest.approx(50 / 3)
-    assert row(scores.dimensions, dimension_id="culture")["score"] == pytest.approx(
-        (100 + 50 / 3) / 2
+    assert views.select("role", "respondents").rows() == [("management", 3)]
+    culture = row(scores.dimensions, dimension_id="culture")
+    assert (culture["score"], culture["respondents"], culture["left_out"]) == (100.0, 3, 3)
+
+
+def test_a_role_view_short_of_three_values_in_a_figure_is_left_out_not_pooled():
+    def partly(item):
+        return item.option("dont_know") if item.dimension == "rules" else item.scored_options[4]
+
+    scores = score(
+        organisation(
+            group("management", 3, by_rung(3)),
+            group("staff", 2, by_rung(1)),
+            group("staff", 1, partly, prefix="x"),
+            group("hr", 1, by_rung(5)),
+        )
     )
+    rules = scores.role_dimensions.filter(dimension_id="rules")
+    # staff has 3 members, but only 2 values for "rules": left out there, not pooled with hr
+    assert rules.select("role", "respondents").rows() == [("management", 3)]
+    assert row(scores.dimensions, dimension_id="rules")["left_out"] == 3
+    culture = scores.role_dimensions.filter(dimension_id="culture")
+    assert culture.select("role", "respondents").rows() == [("management", 3), ("staff", 3)]
 
 
 def test_a_view_counts_with_its_respondents_up_to_ten():

@@ -38,6 +38,7 @@ from survey.scoring.v2.views import (
     role_groups,
     view_scores,
     view_sums,
+    with_members,
 )
 
 KEYS = [ORG, *FIGURE]
@@ -52,7 +53,7 @@ def _dont_know(values: pl.LazyFrame) -> pl.LazyFrame:
         .agg(pl.len().alias("n"), pl.col("dont_know", "answered").sum())
     )
     return (
-        assign_views(groups, KEYS)
+        assign_views(with_members(groups, values), KEYS)
         .filter(pl.col("included"))
         .group_by(KEYS)
         .agg(
@@ -185,7 +186,9 @@ class EngineV2:
                 (pl.col("highest_level").min() + 1).alias("gate_high"),
             )
         )
-        level = pl.min_horizontal("ungated_level", "gate")
+        level = pl.when(pl.col("ungated_level").is_not_null()).then(
+            pl.min_horizontal("ungated_level", "gate")
+        )
         low = pl.min_horizontal("lowest_level", "gate_low")
         high = pl.min_horizontal("highest_level", "gate_high")
         return (

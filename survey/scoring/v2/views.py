@@ -1,9 +1,16 @@
 """Role views, the pooled "other roles", left-out answers and capped weights (D2).
 
-Per figure, a role group with at least ``MIN_ROLE_GROUP`` respondents behind the
-figure is a view of its own; smaller role groups are pooled into the view ``other``
-when the pool has at least ``MIN_ROLE_GROUP`` respondents, and left out of the figure
-otherwise. The organisation figure is sum c_v x mean_v / sum c_v with
+Views are decided once per instrument: a role with at least ``MIN_ROLE_GROUP``
+*members* (respondents who answered any item of the instrument) is a role view;
+the members of smaller roles form the pool ``other``. Per figure, a role view stands
+when at least ``MIN_ROLE_GROUP`` of its members have a value there, and is left out of
+the figure otherwise (never pooled). The pool stands only in item figures, when at
+least ``MIN_ROLE_GROUP`` of its members scored the item; it is left out of dimension,
+use and balance figures. A pool mixes roles that are asked different items, so as a
+view of a dimension its membership would change from figure to figure, and
+differencing those figures confined pooled answers (the role-complement attack of
+``tests/attacks/test_role_views.py``); its item means are disjoint sums of 3 or more
+answers each. The organisation figure is sum c_v x mean_v / sum c_v with
 c_v = min(n_v, 10). Every function works from per-role sums, so the same code serves
 the figures and their leave-one-out variants (:mod:`survey.scoring.v2.fragility`).
 """
@@ -15,15 +22,33 @@ from collections.abc import Sequence
 import polars as pl
 
 from survey.disclosure.roles import MIN_ROLE_GROUP
+from survey.scoring.contract import ORG
 from survey.scoring.v2.contract import OTHER, WEIGHT_CAP
 from survey.scoring.v2.exact import INT, level_of_units, score_of
 from survey.scoring.v2.exact import quantised as quantised_expr
 
 
+def members(values: pl.LazyFrame) -> pl.LazyFrame:
+    """Per organisation, instrument and role: ``members``, the respondents who answered
+    (a rung or "don't know") any item of the instrument asked of their role."""
+    return (
+        values.filter(pl.col("answered") > 0)
+        .group_by(ORG, "instrument_id", "role")
+        .agg(pl.col("respondent_id").n_unique().alias("members"))
+    )
+
+
+def with_members(groups: pl.LazyFrame, values: pl.LazyFrame) -> pl.LazyFrame:
+    """``groups`` (per figure and role) with the role's ``members`` in the instrument."""
+    return groups.join(members(values), on=[ORG, "instrument_id", "role"], how="left").with_columns(
+        pl.col("members").fill_null(0)
+    )
+
+
 def role_groups(values: pl.LazyFrame, keys: Sequence[str]) -> pl.LazyFrame:
     """Per figure and role, over the respondents with a defined value: n, total,
-    lowest and highest value (units)."""
-    return (
+    lowest and highest value (units), and the role's members in the instrument."""
+    groups = (
         values.filter(pl.col("defined"))
         .group_by(*keys, "role")
         .agg(
@@ -33,15 +58,21 @@ def role_groups(values: pl.LazyFrame, keys: Sequence[str]) -> pl.LazyFrame:
             pl.col("units").max().alias("highest"),
         )
     )
+    return with_members(groups, values)
 
 
 def assign_views(groups: pl.LazyFrame, keys: Sequence[str]) -> pl.LazyFrame:
-    """Add ``view`` (the role, or ``other``) and ``included`` (false for a pool of 1-2)."""
-    small = pl.col("n") < MIN_ROLE_GROUP
+    """Add ``view`` (the role, or ``other`` for a role with fewer than 3 members) and
+    ``included``: a role view with 3 or more values in the figure; the pool in an item
+    figure with 3 or more of its members scored."""
+    small = pl.col("members") < MIN_ROLE_GROUP
     pool = pl.when(small).then(pl.col("n")).otherwise(0).sum().over(keys)
     return groups.with_columns(
         pl.when(small).then(pl.lit(OTHER)).otherwise(pl.col("role")).alias("view"),
-        (~small | (pool >= MIN_ROLE_GROUP)).alias("included"),
+        pl.when(small)
+        .then((pl.col("kind") == "item") & (pool >= MIN_ROLE_GROUP))
+        .otherwise(pl.col("n") >= MIN_ROLE_GROUP)
+        .alias("included"),
     )
 
 
