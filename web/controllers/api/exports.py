@@ -20,6 +20,7 @@ from litestar.params import Parameter
 
 from analytics import service
 from web.auth import current_office, require_office
+from web.controllers.api.openapi import DATABASE, LIMITED, documented_as, errors
 from web.controllers.api.schemas import BEARER
 from web.security import TOKEN_LIMIT
 from web.state import app_state
@@ -113,8 +114,10 @@ class ExportController(Controller):
         "statistics (a suppressed group carries its count only), and one row per "
         "dimension for each organisation that chose to share its named results (scores "
         "resting on too few respondents left out). Demo data is labelled (synthetic). "
-        "The file is CSV (documented here), XLSX or Parquet, as an attachment.",
+        "The file is CSV, XLSX or Parquet (`format`), as an attachment.",
         media_type=MEDIA_TYPES["csv"],
+        operation_class=documented_as(list(MEDIA_TYPES.values())),
+        responses=errors(401, LIMITED, DATABASE),
         sync_to_thread=True,
     )
     def scores(
