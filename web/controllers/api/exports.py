@@ -19,6 +19,8 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from analytics import service
+from survey.services import audit
+from web import downloads
 from web.auth import current_office, require_office
 from web.controllers.api.openapi import DATABASE, LIMITED, documented_as, errors
 from web.controllers.api.schemas import BEARER
@@ -91,6 +93,11 @@ def encode(frame: pl.DataFrame, export_format: str) -> bytes:
     raise ValueError(f"unknown export format '{export_format}'")
 
 
+def detail(frame: pl.DataFrame, export_format: str) -> str:
+    """What the audit log says about a scores export: its format and size, not its rows."""
+    return f"scores export as {export_format}, {frame.height} rows"
+
+
 def download(frame: pl.DataFrame, export_format: str) -> Response[bytes]:
     """The export as an attachment with its media type and file name."""
     return Response(
@@ -127,6 +134,9 @@ class ExportController(Controller):
         format: Annotated[ExportFormat, Parameter(description="File format")] = "csv",
     ) -> Response[bytes]:
         with app_state(state).database.session() as db:
-            current_office(request, db)
+            caller = current_office(request, db)
             frame = service.export_scores(db)
+            downloads.record(
+                db, request, caller, audit.EXPORT, target="scores", detail=detail(frame, format)
+            )
         return download(frame, format)

@@ -10,7 +10,8 @@ from litestar.params import FromPath, Parameter
 
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
 from analytics.report.service import Report, build_report, build_sector_report
-from survey.services import rounds
+from survey.services import audit, rounds
+from web import downloads
 from web.auth import current_coordinator, current_office, require_coordinator, require_office
 from web.controllers.api.openapi import GUARDED, documented_as, errors
 from web.controllers.api.schemas import BEARER, Lang
@@ -62,7 +63,8 @@ class RoundReportController(Controller):
     ) -> Response[bytes]:
         app = app_state(state)
         with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
+            caller = current_coordinator(request, db)
+            round_ = rounds.get_round(db, round_id, of=caller)
             report = build_report(
                 db,
                 round_,
@@ -71,6 +73,14 @@ class RoundReportController(Controller):
                 lang=lang,
                 settings=app.settings,
                 peer_group=peers,
+            )
+            downloads.record(
+                db,
+                request,
+                caller,
+                audit.REPORT_DOWNLOAD,
+                target=f"round:{round_.id}",
+                detail=f"round report as {format}, {lang}, peers {peers}",
             )
         return attachment(report)
 
@@ -101,8 +111,16 @@ class SectorReportController(Controller):
     ) -> Response[bytes]:
         app = app_state(state)
         with app.database.session() as db:
-            current_office(request, db)
+            caller = current_office(request, db)
             report = build_sector_report(
                 db, app.library, instrument_id=instrument, format=format, lang=lang
+            )
+            downloads.record(
+                db,
+                request,
+                caller,
+                audit.REPORT_DOWNLOAD,
+                target=f"instrument:{instrument}",
+                detail=f"sector report as {format}, {lang}",
             )
         return attachment(report)
