@@ -15,7 +15,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy.engine import make_url
 
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, Org
 
 
 def _unreachable(db_url: str, tmp_path) -> str:
@@ -49,11 +49,8 @@ def test_an_unreachable_database_answers_503_with_retry_after(make_client, db_ur
     assert client.get("/api/instruments").status_code == 200  # no database needed
 
 
-def test_a_locked_sqlite_database_answers_503_not_500(make_app, db_url, caplog):
-    if not db_url.startswith("sqlite"):
-        pytest.skip("the write lock and busy timeout are SQLite's")
-    errors = logging.getLogger("web.errors")  # the app's logging set-up replaces root's handlers
-    errors.addHandler(caplog.handler)
+def _hold_the_lock_and_ask(make_app, db_url: str) -> Org:
+    """Two requests while another writer holds SQLite's lock, one after it lets go."""
     with TestClient(make_app(sqlite_busy_timeout_ms=100)) as client:
         org = Api(client).register()
         holder = sqlite3.connect(make_url(db_url).database, isolation_level=None)
@@ -65,7 +62,18 @@ def test_a_locked_sqlite_database_answers_503_not_500(make_app, db_url, caplog):
             holder.execute("ROLLBACK")
             holder.close()
         assert client.get(f"/api/organisations/{org.id}", headers=org.auth).status_code == 200
-    errors.removeHandler(caplog.handler)
+    return org
+
+
+def test_a_locked_sqlite_database_answers_503_not_500(make_app, db_url, caplog):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the write lock and busy timeout are SQLite's")
+    errors = logging.getLogger("web.errors")  # the app's logging set-up replaces root's handlers
+    errors.addHandler(caplog.handler)
+    try:
+        org = _hold_the_lock_and_ask(make_app, db_url)
+    finally:
+        errors.removeHandler(caplog.handler)
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "web.errors")
     assert "database unavailable in GET /c/[masked]: OperationalError" in logged
     assert org.token not in caplog.text
