@@ -21,10 +21,12 @@ from web.controllers.health import HealthController
 from web.controllers.pages import PAGE_CONTROLLERS
 from web.errors import exception_handlers
 from web.input_guard import InputGuardMiddleware
+from web.logs import mask_tokens_in_logs
 from web.security import (
     BodySizeLimitMiddleware,
     RateLimitMiddleware,
     SessionBoundCSRFMiddleware,
+    cookie_name,
     csrf_config,
     rate_limits,
     security_hooks,
@@ -67,6 +69,7 @@ def create_app(
     stores: SharedStores | None = None,
 ) -> Litestar:
     """The application; tests pass their own settings, instruments or store namespace."""
+    mask_tokens_in_logs()
     settings = settings or get_settings()
     library = library or default_library()
     stores = stores or build_stores(settings)
@@ -100,7 +103,7 @@ def create_app(
             DefineMiddleware(
                 SessionBoundCSRFMiddleware,
                 config=csrf_config(settings),
-                session_cookie=SESSION_COOKIE,
+                session_cookie=cookie_name(SESSION_COOKIE, settings),
             ),
         ],
         before_send=security_hooks(settings),

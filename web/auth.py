@@ -4,7 +4,10 @@
   needs no CSRF protection; the session middleware does not even run there.
 * Browser pages use a server-side session (cookie ``smb_session``) in the shared
   store, with the keys ``organisation_id``, ``user_id`` and ``response_id``, and the
-  respondent's ``smb_resume`` cookie holding the respondent token.
+  respondent's ``smb_resume`` cookie holding the respondent token. Over https both
+  names carry the ``__Host-`` prefix (``web.security.cookie_name``).
+* A link with a token (``/c/{token}``, ``/r/{token}``) is exchanged on first use for a
+  session or resume cookie and a 303 redirect to a URL without the token.
 * A session rotates (new id, old data deleted) at every login and lives at most
   ``settings.session_max_age`` seconds from then; logout deletes it.
 """
@@ -30,6 +33,7 @@ from sqlalchemy.orm import Session
 from survey.models import ApiToken, Organisation, Response, User
 from survey.services import organisations, responses, users
 from survey.settings import Settings
+from web.security import cookie_name
 from web.state import app_state
 from web.stores import SESSIONS
 
@@ -94,7 +98,9 @@ def respondent_for(connection: ASGIConnection, db: Session) -> Response | None:
     if isinstance(response_id, str) and (found := db.get(Response, response_id)) is not None:
         return found
     if _browser(connection):
-        return responses.response_for_token(db, connection.cookies.get(RESUME_COOKIE))
+        settings = app_state(connection.app.state).settings
+        cookie = connection.cookies.get(cookie_name(RESUME_COOKIE, settings))
+        return responses.response_for_token(db, cookie)
     return None
 
 
@@ -219,7 +225,7 @@ def invite_url(connection: ASGIConnection, settings: Settings, invite_code: str)
 def resume_cookie(token: str, settings: Settings) -> Cookie:
     """The respondent's ``smb_resume`` cookie (HttpOnly, SameSite=Lax, one year)."""
     return Cookie(
-        key=RESUME_COOKIE,
+        key=cookie_name(RESUME_COOKIE, settings),
         value=token,
         max_age=RESUME_MAX_AGE,
         httponly=True,
@@ -290,7 +296,8 @@ class SessionConfig(ServerSideSessionConfig):
 
 def session_config(settings: Settings) -> SessionConfig:
     return SessionConfig(
-        key=SESSION_COOKIE,
+        key=cookie_name(SESSION_COOKIE, settings),
+        path="/",
         max_age=settings.session_max_age,
         secure=settings.secure_cookies,
         httponly=True,

@@ -3,7 +3,9 @@
 Every error answer is ``{"status_code", "detail", "field"?}``; ``field`` names the
 input that was wrong. Domain errors map to 404 (NotFound), 409 (Conflict) and 422
 (InvalidInput); malformed requests (wrong types, missing fields, broken JSON, bytes
-a database cannot hold) to 400. Nothing a client sends should produce a 500.
+a database cannot hold) to 400. A database that cannot be reached, is locked past the
+busy timeout or has no free connection answers 503 with ``Retry-After``. Nothing a
+client sends should produce a 500.
 
 Browser requests (outside ``/api``, accepting HTML) get the pages' ``error.html``
 (context: ``title``, ``message``, ``field``, ``status_code``), or plain text when it
@@ -25,9 +27,11 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 from litestar.types import ExceptionHandlersMap
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from survey.errors import Conflict, DomainError, InvalidInput, NotFound
 
@@ -35,6 +39,7 @@ logger = logging.getLogger("web.errors")
 
 ERROR_TEMPLATE = "error.html"
 JSON_PREFIXES = ("/api", "/health", "/schema")
+RETRY_AFTER_SECONDS = 5
 
 
 def error_response(
@@ -139,6 +144,27 @@ def data_error(request: Request[Any, Any, Any], exc: DataError) -> Response[Any]
     )
 
 
+def database_unavailable(
+    request: Request[Any, Any, Any], exc: OperationalError | PoolTimeout
+) -> Response[Any]:
+    """Overload or an outage, not a fault of the request: 503 and when to try again."""
+    cause = exc.orig if isinstance(exc, OperationalError) else exc
+    first_line = str(cause).splitlines()[0] if str(cause) else ""
+    logger.warning(
+        "database unavailable in %s %s: %s %s",
+        request.method,
+        request.url.path,
+        type(cause).__name__,
+        first_line,
+    )
+    return error_response(
+        request,
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "The service is busy or its database is unavailable; try again shortly.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     logger.exception("unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error.")
@@ -150,5 +176,7 @@ def exception_handlers() -> ExceptionHandlersMap:
         ValidationException: validation_error,
         HTTPException: http_error,
         DataError: data_error,
+        OperationalError: database_unavailable,
+        PoolTimeout: database_unavailable,
         Exception: unexpected_error,
     }

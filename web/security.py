@@ -3,7 +3,8 @@
 * Every response carries the headers in ``SECURITY_HEADERS`` (a ``before_send`` hook,
   so 404s for unknown paths and error responses carry them too).
 * Browser forms are protected against CSRF by ``SessionBoundCSRFMiddleware``: a signed
-  random value in the cookie ``smb_csrf``, and in each form (field ``_csrf_token``) an
+  random value in the cookie ``smb_csrf`` (``__Host-smb_csrf`` over https, see
+  ``cookie_name``), and in each form (field ``_csrf_token``) an
   HMAC of that value and the browser's live session id. A cookie and token of an
   attacker's own, planted next to a victim's session cookie, therefore do not match.
   ``/api`` takes no cookies, only Bearer tokens, so it is exempt, as are ``/health``
@@ -52,6 +53,7 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
 }
 CSRF_COOKIE = "smb_csrf"
+HOST_PREFIX = "__Host-"
 CSRF_EXEMPT = ["^/api(/|$)", "^/health(/|$)", "^/schema(/|$)"]
 NO_STORE_PREFIXES = ("/api", "/health")
 
@@ -102,10 +104,22 @@ def derived_secret(settings: Settings, purpose: str) -> str:
     return hmac.new(secret, f"smbench:{purpose}".encode(), hashlib.sha256).hexdigest()
 
 
+def cookie_name(name: str, settings: Settings) -> str:
+    """``__Host-name`` when cookies are ``Secure`` (served over https), else ``name``.
+
+    A browser keeps a ``__Host-`` cookie only if it came over https with ``Secure``,
+    ``Path=/`` and no ``Domain``, so no sibling subdomain and no plain-http page can
+    plant or overwrite it. Plain-http local runs cannot use the prefix (the browser
+    would drop the cookie), so they keep the bare name.
+    """
+    return HOST_PREFIX + name if settings.secure_cookies else name
+
+
 def csrf_config(settings: Settings) -> CSRFConfig:
     return CSRFConfig(
         secret=derived_secret(settings, "csrf"),
-        cookie_name=CSRF_COOKIE,
+        cookie_name=cookie_name(CSRF_COOKIE, settings),
+        cookie_path="/",
         cookie_secure=settings.secure_cookies,
         cookie_httponly=True,
         cookie_samesite="lax",

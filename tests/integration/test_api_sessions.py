@@ -152,7 +152,9 @@ def test_secure_cookies_when_configured(make_app):
         org = Api(client).register()
         response = _login(client, org.id)
         cookie = next(
-            c for c in response.headers.get_list("set-cookie") if c.startswith("smb_session=")
+            c
+            for c in response.headers.get_list("set-cookie")
+            if c.startswith("__Host-smb_session=")
         )
         assert "secure" in cookie.lower()
 
@@ -255,9 +257,12 @@ def test_respondent_by_session_or_resume_cookie(browser):
 def test_resume_cookie_attributes(make_settings):
     cookie = auth.resume_cookie("tok", make_settings(secure_cookies=True))
     header = cookie.to_header(header="").lower()
-    assert header.startswith("smb_resume=tok")
+    assert header.startswith("__host-smb_resume=tok")
     assert "httponly" in header and "samesite=lax" in header and "secure" in header
+    assert "path=/" in header and "domain" not in header
     assert f"max-age={365 * 86400}" in header
+    plain = auth.resume_cookie("tok", make_settings(secure_cookies=False))
+    assert plain.to_header(header="").startswith("smb_resume=tok")
 
 
 def test_office_by_user_session_or_api_token(browser, db_url):

@@ -153,11 +153,6 @@ def test_no_server_error_and_every_body_conforms_to_the_served_schema(served, mo
     assert not failures, "\n\n".join(failures)
 
 
-@pytest.mark.xfail(
-    reason="the schema documents only 200/201 and 400: the API's 401, 404, 409 and 422 "
-    "answers (docs/web-contract.md) are not declared on its operations yet",
-    strict=False,
-)
 def test_every_status_code_is_documented_in_the_served_schema(served):
     failures = _run(served, GenerationMode.NEGATIVE, [status_code_conformance])
     assert not failures, "\n\n".join(failures)

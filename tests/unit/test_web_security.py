@@ -111,7 +111,9 @@ def test_security_headers_on_every_response(path):
 
 def test_csrf_is_configured_for_forms_and_exempts_the_api():
     config = csrf_config(Settings(secret_key="s", secure_cookies=True))
-    assert config.cookie_name == "smb_csrf"
+    assert config.cookie_name == "__Host-smb_csrf"
+    assert config.cookie_path == "/" and config.cookie_domain is None
+    assert csrf_config(Settings(secret_key="s")).cookie_name == "smb_csrf"
     assert config.cookie_secure and config.cookie_httponly
     assert config.secret != "s" and config.secret == derived_secret(
         Settings(secret_key="s"), "csrf"

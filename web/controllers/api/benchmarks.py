@@ -19,6 +19,7 @@ from survey.disclosure import rules
 from survey.errors import NotFound
 from survey.services import rounds
 from web.auth import current_coordinator, current_office, require_coordinator, require_office
+from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import BEARER
 from web.security import TOKEN_LIMIT
 from web.state import app_state
@@ -92,6 +93,7 @@ class RoundBenchmarkController(Controller):
         "group publishes (count, median, quartiles) from its number of organisations "
         "whose scores a reader does not already know, and `suppression` with "
         "`explanation` why the rest is not shown. 409 while the round is open.",
+        responses=errors(*GUARDED, 409),
         sync_to_thread=True,
     )
     def round_benchmark(
@@ -121,6 +123,7 @@ class BenchmarkController(Controller):
         "year); filters pick groups. Each group has its organisation count; each "
         "dimension the bands its `form` allows and the reason code of what it leaves "
         "out. Demo (synthetic) groups are apart and labelled.",
+        responses=errors(*GUARDED, 422),
         sync_to_thread=True,
     )
     def statistics(

@@ -19,7 +19,10 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 
 from analytics import service
+from survey.services import audit
+from web import downloads
 from web.auth import current_office, require_office
+from web.controllers.api.openapi import DATABASE, LIMITED, documented_as, errors
 from web.controllers.api.schemas import BEARER
 from web.security import TOKEN_LIMIT
 from web.state import app_state
@@ -90,6 +93,11 @@ def encode(frame: pl.DataFrame, export_format: str) -> bytes:
     raise ValueError(f"unknown export format '{export_format}'")
 
 
+def detail(frame: pl.DataFrame, export_format: str) -> str:
+    """What the audit log says about a scores export: its format and size, not its rows."""
+    return f"scores export as {export_format}, {frame.height} rows"
+
+
 def download(frame: pl.DataFrame, export_format: str) -> Response[bytes]:
     """The export as an attachment with its media type and file name."""
     return Response(
@@ -113,8 +121,10 @@ class ExportController(Controller):
         "statistics (a suppressed group carries its count only), and one row per "
         "dimension for each organisation that chose to share its named results (scores "
         "resting on too few respondents left out). Demo data is labelled (synthetic). "
-        "The file is CSV (documented here), XLSX or Parquet, as an attachment.",
+        "The file is CSV, XLSX or Parquet (`format`), as an attachment.",
         media_type=MEDIA_TYPES["csv"],
+        operation_class=documented_as(list(MEDIA_TYPES.values())),
+        responses=errors(401, LIMITED, DATABASE),
         sync_to_thread=True,
     )
     def scores(
@@ -124,6 +134,9 @@ class ExportController(Controller):
         format: Annotated[ExportFormat, Parameter(description="File format")] = "csv",
     ) -> Response[bytes]:
         with app_state(state).database.session() as db:
-            current_office(request, db)
+            caller = current_office(request, db)
             frame = service.export_scores(db)
+            downloads.record(
+                db, request, caller, audit.EXPORT, target="scores", detail=detail(frame, format)
+            )
         return download(frame, format)

@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, Parameter
 
 from survey.errors import NotFound
+from web.controllers.api.openapi import errors
 from web.controllers.api.schemas import (
     InstrumentDetail,
     InstrumentSummary,
@@ -25,13 +26,18 @@ class InstrumentController(Controller):
     path = "/api/instruments"
     tags = ["instruments"]
 
-    @get(summary="The instruments on offer (latest versions)", sync_to_thread=False)
+    @get(
+        summary="The instruments on offer (latest versions)",
+        responses=errors(),
+        sync_to_thread=False,
+    )
     def list_instruments(self, state: State, lang: LangParam = "en") -> list[InstrumentSummary]:
         return [instrument_summary(i, lang) for i in app_state(state).library.latest_versions()]
 
     @get(
         "/{instrument_id:str}",
         summary="One instrument with its dimensions, items and answer options",
+        responses=errors(404),
         sync_to_thread=False,
     )
     def get_instrument(

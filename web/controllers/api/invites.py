@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from survey.services import responses
 from web.auth import resume_url
+from web.controllers.api.openapi import DATABASE, LIMITED, errors
 from web.controllers.api.schemas import ResponseIn, StartedOut
 from web.security import TOKEN_LIMIT
 from web.state import app_state
@@ -25,6 +26,7 @@ class InviteController(Controller):
         description="Returns the respondent token once (stored only as a hash); it "
         "authorises saving answers and submitting, and resumes the response later.",
         status_code=HTTP_201_CREATED,
+        responses=errors(404, 409, 422, LIMITED, DATABASE),
         sync_to_thread=True,
     )
     def start_response(

@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from survey.services import organisations
 from web.auth import current_coordinator, dashboard_url, require_coordinator
+from web.controllers.api.openapi import DATABASE, GUARDED, LIMITED, errors
 from web.controllers.api.schemas import (
     BEARER,
     OrganisationIn,
@@ -30,6 +31,7 @@ class OrganisationController(Controller):
         "Keep it: it is the only key to the organisation's rounds.",
         status_code=HTTP_201_CREATED,
         opt=REGISTRATION_LIMIT,
+        responses=errors(422, LIMITED, DATABASE),
         sync_to_thread=True,
     )
     def register(self, request: Request, state: State, data: OrganisationIn) -> Registered:
@@ -56,6 +58,7 @@ class OrganisationController(Controller):
         guards=[require_coordinator],
         opt=TOKEN_LIMIT,
         security=BEARER,
+        responses=errors(*GUARDED),
         sync_to_thread=True,
     )
     def get_organisation(

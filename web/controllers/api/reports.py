@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, Parameter
 
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
 from analytics.report.service import Report, build_report, build_sector_report
-from survey.services import rounds
+from survey.services import audit, rounds
+from web import downloads
 from web.auth import current_coordinator, current_office, require_coordinator, require_office
+from web.controllers.api.openapi import GUARDED, documented_as, errors
 from web.controllers.api.schemas import BEARER, Lang
 from web.security import TOKEN_LIMIT
 from web.state import app_state
@@ -21,20 +21,6 @@ from web.state import app_state
 RoundFormat = Literal["html", "pdf", "xlsx", "csv"]
 SectorFormat = Literal["html", "pdf"]
 PeerGroup = Literal["all", "sector", "size_band", "country", "sector,size_band", "sector,country"]
-
-
-def _documented_as(formats: tuple[str, ...]) -> type[Operation]:
-    """An OpenAPI operation whose 200 answer lists every media type the report may have."""
-
-    @dataclass
-    class ReportOperation(Operation):
-        def __post_init__(self) -> None:
-            ok = (self.responses or {}).get("200")
-            if ok is not None and hasattr(ok, "content"):
-                binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
-                ok.content = {MEDIA_TYPES[f]: OpenAPIMediaType(schema=binary) for f in formats}
-
-    return ReportOperation
 
 
 def attachment(report: Report) -> Response[bytes]:
@@ -62,7 +48,8 @@ class RoundReportController(Controller):
         "or Dutch. Rendered once per round, language, format and peer group and served "
         "from a cache shared by all workers until what it depends on changes. "
         "409 while the round is open.",
-        operation_class=_documented_as(ROUND_FORMATS),
+        operation_class=documented_as([MEDIA_TYPES[f] for f in ROUND_FORMATS]),
+        responses=errors(*GUARDED, 409),
         sync_to_thread=True,
     )
     def report(
@@ -76,7 +63,8 @@ class RoundReportController(Controller):
     ) -> Response[bytes]:
         app = app_state(state)
         with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
+            caller = current_coordinator(request, db)
+            round_ = rounds.get_round(db, round_id, of=caller)
             report = build_report(
                 db,
                 round_,
@@ -85,6 +73,14 @@ class RoundReportController(Controller):
                 lang=lang,
                 settings=app.settings,
                 peer_group=peers,
+            )
+            downloads.record(
+                db,
+                request,
+                caller,
+                audit.REPORT_DOWNLOAD,
+                target=f"round:{round_.id}",
+                detail=f"round report as {format}, {lang}, peers {peers}",
             )
         return attachment(report)
 
@@ -101,7 +97,8 @@ class SectorReportController(Controller):
         summary="The sector benchmark report of an instrument (integrity office)",
         description="Distributions by sector, size band and country, the year-on-year "
         "trend and the most common weak items, with the anonymity rules applied.",
-        operation_class=_documented_as(SECTOR_FORMATS),
+        operation_class=documented_as([MEDIA_TYPES[f] for f in SECTOR_FORMATS]),
+        responses=errors(*GUARDED, 422),
         sync_to_thread=True,
     )
     def sector_report(
@@ -114,8 +111,16 @@ class SectorReportController(Controller):
     ) -> Response[bytes]:
         app = app_state(state)
         with app.database.session() as db:
-            current_office(request, db)
+            caller = current_office(request, db)
             report = build_sector_report(
                 db, app.library, instrument_id=instrument, format=format, lang=lang
+            )
+            downloads.record(
+                db,
+                request,
+                caller,
+                audit.REPORT_DOWNLOAD,
+                target=f"instrument:{instrument}",
+                detail=f"sector report as {format}, {lang}",
             )
         return attachment(report)

@@ -12,6 +12,7 @@ from instruments import Instrument
 from survey.models import Response, Round
 from survey.services import responses, rounds
 from web.auth import current_respondent, require_respondent
+from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import BEARER, AnswersIn, ResponseOut, SavedOut, response_out
 from web.security import TOKEN_LIMIT
 from web.state import AppState, app_state
@@ -55,6 +56,7 @@ class ResponseController(Controller):
     @get(
         "/{response_id:str}",
         summary="The respondent's own response with its answers and progress",
+        responses=errors(*GUARDED),
         sync_to_thread=True,
     )
     def get_response(
@@ -71,6 +73,7 @@ class ResponseController(Controller):
         description="Keys are item ids (or instrument_id/item_id where an item id occurs "
         "in several of the round's instruments); values are option values. All answers "
         "are checked before any is saved. 409 once submitted or when the round is closed.",
+        responses=errors(*GUARDED, 409, 422),
         sync_to_thread=True,
     )
     def save_answers(
@@ -86,6 +89,7 @@ class ResponseController(Controller):
         "/{response_id:str}/submit",
         summary="Submit the response (idempotent)",
         status_code=HTTP_200_OK,
+        responses=errors(*GUARDED, 409, 422),
         sync_to_thread=True,
     )
     def submit(self, request: Request, state: State, response_id: FromPath[str]) -> ResponseOut:

@@ -14,6 +14,7 @@ from survey.models import Round
 from survey.services import organisations, results, rounds
 from survey.tokens import invite_code_for
 from web.auth import current_coordinator, invite_url, require_coordinator
+from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import (
     BEARER,
     Lang,
@@ -51,6 +52,7 @@ class RoundController(Controller):
         description="Each instrument is pinned to its latest version. Returns the "
         "invitation code and link to share with respondents.",
         status_code=HTTP_201_CREATED,
+        responses=errors(*GUARDED, 422),
         sync_to_thread=True,
     )
     def open_round(
@@ -78,6 +80,7 @@ class RoundController(Controller):
     @get(
         "/organisations/{org_id:str}/rounds",
         summary="The organisation's rounds, newest first (coordinator)",
+        responses=errors(*GUARDED),
         sync_to_thread=True,
     )
     def list_rounds(self, request: Request, state: State, org_id: FromPath[str]) -> list[RoundOut]:
@@ -91,6 +94,7 @@ class RoundController(Controller):
     @get(
         "/rounds/{round_id:str}",
         summary="A round with its response counts per role (coordinator)",
+        responses=errors(*GUARDED),
         sync_to_thread=True,
     )
     def get_round(self, request: Request, state: State, round_id: FromPath[str]) -> RoundOut:
@@ -103,6 +107,7 @@ class RoundController(Controller):
         "/rounds/{round_id:str}/close",
         summary="Close the round and store its results (coordinator; idempotent)",
         status_code=HTTP_200_OK,
+        responses=errors(*GUARDED, 409),
         sync_to_thread=True,
     )
     def close_round(self, request: Request, state: State, round_id: FromPath[str]) -> RoundOut:
@@ -117,6 +122,7 @@ class RoundController(Controller):
         summary="The scores of a closed round, anonymised (coordinator)",
         description="409 while the round is open. Role groups under 3 respondents and "
         "figures that would reveal them are suppressed.",
+        responses=errors(*GUARDED, 409),
         sync_to_thread=True,
     )
     def get_scores(

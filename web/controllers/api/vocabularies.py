@@ -8,6 +8,7 @@ from litestar import Controller, get
 from litestar.params import Parameter
 
 from instruments import vocabularies
+from web.controllers.api.openapi import errors
 from web.controllers.api.schemas import Lang, VocabulariesOut, vocabularies_out
 
 
@@ -15,7 +16,11 @@ class VocabularyController(Controller):
     path = "/api/vocabularies"
     tags = ["vocabularies"]
 
-    @get(summary="Sectors, size bands, roles and countries with their labels", sync_to_thread=False)
+    @get(
+        summary="Sectors, size bands, roles and countries with their labels",
+        responses=errors(),
+        sync_to_thread=False,
+    )
     def list_vocabularies(
         self, lang: Annotated[Lang, Parameter(description="Language of the labels")] = "en"
     ) -> VocabulariesOut:

@@ -23,8 +23,11 @@ from instruments import Instrument, vocabularies
 from survey.disclosure import rules
 from survey.errors import InvalidInput
 from survey.models import User
+from survey.services import audit
+from web import downloads
 from web.auth import office_for
 from web.controllers.api.exports import FORMATS, download
+from web.controllers.api.exports import detail as export_detail
 from web.controllers.assets import vega_url
 from web.controllers.pages.benchmark import ChartBlock, chart_block, dimension_labels
 from web.controllers.pages.common import (
@@ -363,9 +366,18 @@ class DashboardPages(PageController):
         if export_format not in FORMATS:
             raise NotFoundException()
         with db_session(request) as session:
-            if not isinstance(office_for(request, session), User):
+            user = office_for(request, session)
+            if not isinstance(user, User):
                 return redirect(request, request.app.route_reverse("login"))
             frame = service.export_scores(session)
+            downloads.record(
+                session,
+                request,
+                user,
+                audit.EXPORT,
+                target="scores",
+                detail=export_detail(frame, export_format),
+            )
         response = download(frame, export_format)
         response.headers["Cache-Control"] = "no-store"
         return response

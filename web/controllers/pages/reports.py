@@ -11,7 +11,8 @@ from litestar.response import Redirect
 
 from analytics.report.service import build_report, build_sector_report
 from survey.models import User
-from survey.services import rounds
+from survey.services import audit, rounds
+from web import downloads
 from web.auth import coordinator_for, office_for
 from web.controllers.api.reports import attachment
 from web.controllers.pages.common import PageController, db_session, lang_of, redirect, state_of
@@ -44,6 +45,14 @@ class ReportPages(PageController):
                 settings=app.settings,
                 peer_group=peers,
             )
+            downloads.record(
+                session,
+                request,
+                organisation,
+                audit.REPORT_DOWNLOAD,
+                target=f"round:{round_.id}",
+                detail=f"round report as {export_format}, {lang_of(request)}, peers {peers}",
+            )
         response = attachment(report)
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -56,7 +65,8 @@ class ReportPages(PageController):
             raise NotFoundException()
         app = state_of(request)
         with db_session(request) as session:
-            if not isinstance(office_for(request, session), User):
+            user = office_for(request, session)
+            if not isinstance(user, User):
                 return redirect(request, request.app.route_reverse("login"))
             report = build_sector_report(
                 session,
@@ -64,6 +74,14 @@ class ReportPages(PageController):
                 instrument_id=instrument,
                 format=export_format,
                 lang=lang_of(request),
+            )
+            downloads.record(
+                session,
+                request,
+                user,
+                audit.REPORT_DOWNLOAD,
+                target=f"instrument:{instrument}",
+                detail=f"sector report as {export_format}, {lang_of(request)}",
             )
         response = attachment(report)
         response.headers["Cache-Control"] = "no-store"
