@@ -259,8 +259,11 @@ def _no_nulls(frame: pl.DataFrame, path: Path, columns: list[str]) -> None:
 # --- checking ---------------------------------------------------------------------
 
 
-def load_items(path: Path) -> pl.DataFrame:
-    frame = _typed(read_table(path, ITEM_COLUMNS, OPTIONAL_TEXT["items"]), path, ITEM_COLUMNS)
+def read_items(path: Path) -> pl.DataFrame:
+    return _typed(read_table(path, ITEM_COLUMNS, OPTIONAL_TEXT["items"]), path, ITEM_COLUMNS)
+
+
+def check_items(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
     _no_nulls(frame, path, ["item_id", "instrument_id", "dimension_id"])
     _require(
         frame,
@@ -373,8 +376,11 @@ def _vocabulary_ids(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
     return frame.with_columns(columns)
 
 
-def load_organisations(path: Path) -> pl.DataFrame:
-    frame = _typed(read_table(path, ORGANISATION_COLUMNS, None), path, ORGANISATION_COLUMNS)
+def read_organisations(path: Path) -> pl.DataFrame:
+    return _typed(read_table(path, ORGANISATION_COLUMNS, None), path, ORGANISATION_COLUMNS)
+
+
+def check_organisations(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
     _no_nulls(frame, path, list(ORGANISATION_COLUMNS))
     _require(
         frame,
@@ -386,13 +392,16 @@ def load_organisations(path: Path) -> pl.DataFrame:
     return _vocabulary_ids(frame, path)
 
 
-def load_answers(
-    path: Path, items: pl.DataFrame, organisations: pl.DataFrame
+def read_answers(path: Path) -> pl.DataFrame:
+    return _typed(read_table(path, ANSWER_COLUMNS, OPTIONAL_TEXT["answers"]), path, ANSWER_COLUMNS)
+
+
+def check_answers(
+    frame: pl.DataFrame, path: Path, items: pl.DataFrame, organisations: pl.DataFrame
 ) -> tuple[pl.DataFrame, bool]:
     """Answers in :data:`survey.scoring.ANSWER_SCHEMA`, checked against items and
     organisations, and whether the file has a ``kind`` column. Respondent ids are made
     unique per organisation."""
-    frame = _typed(read_table(path, ANSWER_COLUMNS, OPTIONAL_TEXT["answers"]), path, ANSWER_COLUMNS)
     _no_nulls(frame, path, ["organisation_id", "respondent_id", "role", "item_id"])
     score = pl.col("score")
     _require(
@@ -529,10 +538,13 @@ def analyse(
 ) -> Summary:
     """Run the whole batch; ``step`` is called as each of :data:`STEPS` starts."""
     step("reading")
-    items = load_items(items_path)
-    organisations = load_organisations(organisations_path)
+    raw_items = read_items(items_path)
+    raw_organisations = read_organisations(organisations_path)
+    raw_answers = read_answers(answers_path)
     step("checking")
-    answers, has_kind = load_answers(answers_path, items, organisations)
+    items = check_items(raw_items, items_path)
+    organisations = check_organisations(raw_organisations, organisations_path)
+    answers, has_kind = check_answers(raw_answers, answers_path, items, organisations)
     if answers.is_empty():
         raise BadFile(answers_path, "no answers")
     step("scoring")

@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import argparse
 import gc
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 
 from analytics import benchmark
+from bench import process
 from survey import scoring
 from survey.disclosure import peers, rules
 from survey.disclosure.roles import MIN_ROLE_GROUP
@@ -82,7 +85,7 @@ def items_frame() -> pl.DataFrame:
             pl.format("i{}", pl.col("n")).alias("item_id"),
             pl.format("inst{}", pl.col("n") // (DIMENSIONS * ITEMS)).alias("instrument_id"),
             pl.format("dim{}", (pl.col("n") // ITEMS) % DIMENSIONS).alias("dimension_id"),
-            (1.0 + (_uniform(pl.col("n"), 11) * 3).floor()).alias("weight"),
+            (0.5 * (1.0 + (_uniform(pl.col("n"), 11) * 4).floor())).alias("weight"),
             pl.when(pl.col("n") % 3 == 0)
             .then(pl.lit("control"))
             .when(pl.col("n") % 3 == 1)
@@ -162,6 +165,21 @@ def answers_frame(
         )
         .select(*scoring.ANSWER_SCHEMA)
     )
+
+
+def write_population(folder: Path, organisations: int, seed: int) -> int:
+    """The population as the Parquet files of ``survey analyse --items``; the number of
+    answers."""
+    items = items_frame()
+    population = organisations_frame(organisations)
+    answers = answers_frame(population, items, RESPONDENTS, seed)
+    files = process.paths(folder)
+    answers.write_parquet(files["answers"])
+    items.drop("offset").write_parquet(files["items"])
+    population.select("organisation_id", "sector", "size_band", "country").write_parquet(
+        files["organisations"]
+    )
+    return answers.height
 
 
 # --- our engine ---------------------------------------------------------------------------
@@ -286,7 +304,8 @@ JOIN (
 ) c ON {on}
 WINDOW w AS (PARTITION BY {partition} ORDER BY r.band)"""
         )
-    unknown = "greatest(peer_count - greatest(sharers, 1), 0)"
+    known = "CASE WHEN sharers = peer_count THEN 1 ELSE greatest(sharers, 1) END"
+    unknown = f"greatest(peer_count - ({known}), 0)"
     form = (
         f"CASE WHEN {unknown} >= {rules.MIN_UNKNOWN_QUARTILES} THEN 'quartiles' "
         f"WHEN {unknown} >= {rules.MIN_UNKNOWN_MEDIAN} THEN 'median' ELSE 'count' END"
@@ -418,6 +437,40 @@ def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, value
 
 
+def whole_process(organisations: int, seed: int, repeat: int, profile: Path | None) -> list[str]:
+    """``survey analyse`` and the DuckDB reference as whole processes on the same files
+    (best of ``repeat`` interleaved runs), the steps of ours, and whether the files
+    agree; prints them and returns the disagreements."""
+    with tempfile.TemporaryDirectory(prefix="bench-analyse-") as temporary:
+        folder = Path(temporary)
+        started = time.perf_counter()
+        answers = write_population(folder, organisations, seed)
+        print(
+            f"whole process, Parquet in and out: {answers:,} answers (files written in "
+            f"{time.perf_counter() - started:.1f} s); best of {repeat} interleaved runs"
+        )
+        runs: dict[str, list[process.Run]] = {"ours": [], "duck": []}
+        for _ in range(repeat):
+            runs["ours"].append(process.ours(folder, folder / "ours"))
+            runs["duck"].append(process.reference(folder, folder / "duck"))
+        loads = process.load()
+        steps = process.breakdown(folder, folder / "steps", profile)
+        problems = process.agreement(folder / "ours", folder / "duck")
+    ours = min(runs["ours"], key=lambda run: run.seconds)
+    duck = min(runs["duck"], key=lambda run: run.seconds)
+    width = 52
+    print(f"  {'survey analyse':<{width}}{ours.seconds:8.2f} s {ours.peak_gb:6.2f} GB peak")
+    print(f"  {'DuckDB, the same job':<{width}}{duck.seconds:8.2f} s {duck.peak_gb:6.2f} GB peak")
+    print(f"  {'ratio, whole process (target <= 1.0)':<{width}}{ours.seconds / duck.seconds:8.2f}")
+    print(f"  ({loads})")
+    total = sum(steps.values())
+    parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in steps.items())
+    print(f"  steps of survey analyse ({total:.2f} s in-process): {parts}")
+    if profile is not None:
+        print(f"  pyinstrument profile of the steps: {profile}")
+    return problems
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="bench.bench_benchmark", description=__doc__.split("\n")[0]
@@ -427,6 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
         "--repeat", type=int, default=2, help="runs per engine, interleaved; best time counts"
+    )
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="write pyinstrument's profile of the steps here"
     )
     args, _unknown = parser.parse_known_args(argv)
     size = args.organisations or (SMALL if args.small else FULL)
@@ -494,6 +550,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  {'ratio, benchmark layer':<{width}}{layer_time / duck_layer_time:8.2f}")
     suppressed = chain[1].get_column("suppressed").sum()
     print(f"  {chain[1].height:,} benchmark rows, {suppressed:,} of them suppressed")
+    con.close()
+    problems += whole_process(size, args.seed, args.repeat, args.profile)
     if problems:
         for problem in problems:
             print(f"  DISAGREE: {problem}")
