@@ -20,10 +20,11 @@ score, exactly like "don't know" and "not applicable", but the file cannot say w
 of the two it was, so ``dont_know_rate`` is reported as null (unknown) rather than
 guessed.
 
-Scoring is :func:`survey.scoring.score` itself, reached (like the anonymity and
-benchmark functions) through the adapter :mod:`interop.engine`. ``scores.parquet`` holds, per
-organisation × instrument × dimension, the scores after
-:func:`survey.disclosure.roles.anonymise_scores` (score and level null with ``suppressed``
+Scoring is the dimension chain of :func:`survey.scoring.score` itself
+(:func:`survey.scoring.dimension_scores`: the batch writes no other analysis), reached
+(like the anonymity and benchmark functions) through the adapter :mod:`interop.engine`.
+``scores.parquet`` holds, per organisation × instrument × dimension, the scores after
+:func:`survey.disclosure.roles.anonymise_dimensions` (score and level null with ``suppressed``
 when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
 :func:`analytics.benchmark.benchmark_all` on the raw organisation scores (instrument
 version ``batch``, one round per organisation), so its publication rules are those of
@@ -396,81 +397,111 @@ def read_answers(path: Path) -> pl.DataFrame:
     return _typed(read_table(path, ANSWER_COLUMNS, OPTIONAL_TEXT["answers"]), path, ANSWER_COLUMNS)
 
 
+@dataclass(frozen=True)
+class CheckedAnswers:
+    frame: pl.DataFrame
+    """In :data:`survey.scoring.ANSWER_SCHEMA`; respondent ids unique per organisation."""
+    has_kind: bool
+    organisations: int
+    respondents: int
+
+
+def _blank(column: str) -> pl.Expr:
+    return pl.col(column).is_null() | (pl.col(column).str.strip_chars() == "")
+
+
+def _answer_checks(
+    has_kind: bool, items: pl.DataFrame, organisations: pl.DataFrame
+) -> list[tuple[str, pl.Expr, str | None]]:
+    """(column, condition, message) of each row check, in the order they are reported;
+    message None: an empty value."""
+    score, kind = pl.col("score"), pl.col("kind")
+    checks: list[tuple[str, pl.Expr, str | None]] = [
+        (column, _blank(column), None)
+        for column in ("organisation_id", "respondent_id", "role", "item_id")
+    ]
+    checks.append(
+        (
+            "score",
+            (score.is_nan() | (score < 0) | (score > 100)).fill_null(False),
+            "must be empty or between 0 and 100",
+        )
+    )
+    if has_kind:
+        checks += [
+            (
+                "kind",
+                ~kind.is_in(scoring.KINDS).fill_null(False),
+                f"must be one of {', '.join(scoring.KINDS)}",
+            ),
+            ("kind", (kind == "scored") & score.is_null(), "a scored answer needs a score"),
+            ("kind", (kind != "scored") & score.is_not_null(), "only a scored answer has a score"),
+        ]
+    return [
+        *checks,
+        (
+            "item_id",
+            ~pl.col("item_id").is_in(items.get_column("item_id").implode()),
+            "unknown item (not in the items file)",
+        ),
+        (
+            "organisation_id",
+            ~pl.col("organisation_id").is_in(organisations.get_column("organisation_id").implode()),
+            "unknown organisation (not in the organisations file)",
+        ),
+    ]
+
+
 def check_answers(
     frame: pl.DataFrame, path: Path, items: pl.DataFrame, organisations: pl.DataFrame
-) -> tuple[pl.DataFrame, bool]:
-    """Answers in :data:`survey.scoring.ANSWER_SCHEMA`, checked against items and
-    organisations, and whether the file has a ``kind`` column. Respondent ids are made
-    unique per organisation."""
-    _no_nulls(frame, path, ["organisation_id", "respondent_id", "role", "item_id"])
-    score = pl.col("score")
-    _require(
-        frame,
-        path,
-        "score",
-        (score.is_nan() | (score < 0) | (score > 100)).fill_null(False),
-        "must be empty or between 0 and 100",
-    )
+) -> CheckedAnswers:
+    """Answers checked against items and organisations. Every check runs in one pass
+    (each respondent's items and roles in one group-by); only a check that fails is
+    run again to find the first row that breaks it."""
     has_kind = "kind" in frame.columns
-    if has_kind:
-        kind = pl.col("kind")
-        _require(
-            frame,
-            path,
-            "kind",
-            ~kind.is_in(scoring.KINDS).fill_null(False),
-            f"must be one of {', '.join(scoring.KINDS)}",
-        )
-        _require(
-            frame,
-            path,
-            "kind",
-            (kind == "scored") & score.is_null(),
-            "a scored answer needs a score",
-        )
-        _require(
-            frame,
-            path,
-            "kind",
-            (kind != "scored") & score.is_not_null(),
-            "only a scored answer has a score",
-        )
-    else:
+    if not has_kind:
         frame = frame.with_columns(
-            pl.when(score.is_null())
+            pl.when(pl.col("score").is_null())
             .then(pl.lit("not_applicable"))
             .otherwise(pl.lit("scored"))
             .alias("kind")
         )
-    _require(
-        frame,
-        path,
-        "item_id",
-        ~pl.col("item_id").is_in(items.get_column("item_id").implode()),
-        "unknown item (not in the items file)",
-    )
-    _require(
-        frame,
-        path,
-        "organisation_id",
-        ~pl.col("organisation_id").is_in(organisations.get_column("organisation_id").implode()),
-        "unknown organisation (not in the organisations file)",
-    )
+    checks = _answer_checks(has_kind, items, organisations)
     respondent = ["organisation_id", "respondent_id"]
-    _require(
-        frame,
-        path,
-        "item_id",
-        ~pl.struct(*respondent, "item_id").is_first_distinct(),
-        "answered twice by the same respondent",
+    rows, people = pl.collect_all(
+        [
+            frame.lazy().select(
+                condition.any().alias(str(n)) for n, (_c, condition, _m) in enumerate(checks)
+            ),
+            frame.lazy()
+            .group_by(respondent)
+            .agg(
+                (pl.len() > pl.col("item_id").n_unique()).alias("twice"),
+                (pl.col("role").n_unique() > 1).alias("roles"),
+            ),
+        ]
     )
-    _require(
-        frame,
-        path,
-        "role",
-        pl.col("role").n_unique().over(respondent) > 1,
-        "a respondent has more than one role",
-    )
+    for (column, condition, message), failed in zip(checks, rows.row(0), strict=True):
+        if failed and message is None:
+            _no_nulls(frame, path, [column])
+        elif failed and message is not None:
+            _require(frame, path, column, condition, message)
+    if people.get_column("twice").any():
+        _require(
+            frame,
+            path,
+            "item_id",
+            ~pl.struct(*respondent, "item_id").is_first_distinct(),
+            "answered twice by the same respondent",
+        )
+    if people.get_column("roles").any():
+        _require(
+            frame,
+            path,
+            "role",
+            pl.col("role").n_unique().over(respondent) > 1,
+            "a respondent has more than one role",
+        )
     answers = frame.join(items.select("item_id", "instrument_id"), on="item_id", how="left")
     _check_scores(answers, path)
     answers = answers.with_columns(
@@ -478,26 +509,31 @@ def check_answers(
             "respondent_id"
         )
     )
-    return answers.select(*scoring.ANSWER_SCHEMA), has_kind
+    return CheckedAnswers(
+        answers.select(*scoring.ANSWER_SCHEMA),
+        has_kind,
+        organisations=people.get_column("organisation_id").n_unique(),
+        respondents=people.height,
+    )
 
 
 # --- analysis -------------------------------------------------------------------------
 
 
-def scores_table(scores: scoring.Scores, *, has_kind: bool) -> pl.DataFrame:
+def scores_table(dimensions: pl.DataFrame, *, has_kind: bool) -> pl.DataFrame:
     """The anonymised dimension scores as written to ``scores.parquet``."""
-    shown = engine.shown(scores).dimensions
+    shown = engine.shown_dimensions(dimensions)
     if not has_kind:
         shown = shown.with_columns(pl.lit(None, pl.Float64).alias("dont_know_rate"))
     return shown.select(pl.col(c).cast(t) for c, t in SCORES_SCHEMA.items())
 
 
 def results_frame(
-    scores: scoring.Scores, organisations: pl.DataFrame, closed_at: datetime
+    dimensions: pl.DataFrame, organisations: pl.DataFrame, closed_at: datetime
 ) -> pl.DataFrame:
     """The raw organisation scores as a benchmark ``results`` frame (one round each)."""
     return (
-        scores.dimensions.join(organisations, on="organisation_id", how="left")
+        dimensions.join(organisations, on="organisation_id", how="left")
         .with_columns(
             pl.lit(BATCH_ROUND).alias("round_id"),
             pl.lit(BATCH_VERSION).alias("instrument_version"),
@@ -515,12 +551,12 @@ def benchmark_table(results: pl.DataFrame) -> pl.DataFrame:
     return every.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items())
 
 
-def write_atomically(frame: pl.DataFrame, path: Path) -> None:
-    """Write atomically: a reader never sees half a file."""
+def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
+    """Write atomically (through ``sink_parquet``): a reader never sees half a file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
-        frame.write_parquet(temporary)
+        frame.lazy().sink_parquet(temporary)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -544,23 +580,23 @@ def analyse(
     step("checking")
     items = check_items(raw_items, items_path)
     organisations = check_organisations(raw_organisations, organisations_path)
-    answers, has_kind = check_answers(raw_answers, answers_path, items, organisations)
-    if answers.is_empty():
+    answers = check_answers(raw_answers, answers_path, items, organisations)
+    if answers.frame.is_empty():
         raise BadFile(answers_path, "no answers")
     step("scoring")
     try:
-        scores = engine.score_frames(answers, items)
+        dimensions = engine.dimension_scores(answers.frame, items)
     except ValueError as error:
         raise BadFile(answers_path, str(error)) from None
     step("benchmarking")
-    results = results_frame(scores, organisations, now or datetime.now(UTC))
+    results = results_frame(dimensions, organisations, now or datetime.now(UTC))
     bench = benchmark_table(results)
     step("writing")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BadFile(out, f"cannot create the output folder ({error.strerror})") from None
-    table = scores_table(scores, has_kind=has_kind)
+    table = scores_table(dimensions, has_kind=answers.has_kind)
     scores_path, benchmark_path = out / "scores.parquet", out / "benchmark.parquet"
     try:
         write_atomically(table, scores_path)
@@ -568,9 +604,9 @@ def analyse(
     except OSError as error:
         raise BadFile(out, f"cannot write ({error.strerror})") from None
     return Summary(
-        organisations=answers.get_column("organisation_id").n_unique(),
-        respondents=answers.get_column("respondent_id").n_unique(),
-        answers=answers.height,
+        organisations=answers.organisations,
+        respondents=answers.respondents,
+        answers=answers.frame.height,
         scores_path=scores_path,
         benchmark_path=benchmark_path,
         scores_rows=table.height,

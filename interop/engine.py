@@ -96,10 +96,15 @@ def _with_emphasis(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> 
     return answers.join(emphasis, on=["instrument_id", "item_id", "answer"], how="left")
 
 
-def score_frames(answers: pl.DataFrame, items: pl.DataFrame) -> Scores:
-    """Every analysis of answers and items frames (the original batch's items file,
-    which has neither roles nor emphasis: schema-1 rules)."""
-    return scoring.score(answers, items, maturity_instrument_id=MATURITY_INSTRUMENT)
+def dimension_scores(answers: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
+    """The organisation dimension scores of answers and items frames (the original
+    batch's items file, which has neither roles nor emphasis: schema-1 rules)."""
+    return scoring.dimension_scores(answers, items)
+
+
+def shown_dimensions(dimensions: pl.DataFrame) -> pl.DataFrame:
+    """What may be shown of organisation dimension scores (the disclosure rules)."""
+    return roles.anonymise_dimensions(dimensions)
 
 
 def shown(scores: Scores) -> Scores:
