@@ -61,11 +61,13 @@ BATCH_ROUND = "batch"
 CSV_SUFFIXES = (".csv",)
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
+CATEGORIES = pl.Categorical()
+"""The answers' text columns are read as categories: four bytes a row, not the text."""
 ANSWER_COLUMNS: dict[str, pl.DataType] = {
-    "organisation_id": pl.String(),
-    "respondent_id": pl.String(),
-    "role": pl.String(),
-    "item_id": pl.String(),
+    "organisation_id": CATEGORIES,
+    "respondent_id": CATEGORIES,
+    "role": CATEGORIES,
+    "item_id": CATEGORIES,
     "score": pl.Float64(),
 }
 ITEM_COLUMNS: dict[str, pl.DataType] = {
@@ -184,8 +186,12 @@ def _looks_like(path: Path, frame: pl.DataFrame) -> str:
     )
 
 
-def read_table(path: Path, required: dict[str, pl.DataType], optional: str | None) -> pl.DataFrame:
-    """The required columns (and the optional one when present), as text or as stored."""
+def read_table(
+    path: Path, required: dict[str, pl.DataType], optional: str | None, text: pl.DataType
+) -> pl.DataFrame:
+    """The required columns (and the optional one when present), as text or as stored;
+    a Parquet file is scanned (only these columns), its text columns cast to ``text``
+    on the way in."""
     kind = _format(path)
     if not path.is_file():
         raise BadFile(path, "no such file")
@@ -194,7 +200,8 @@ def read_table(path: Path, required: dict[str, pl.DataType], optional: str | Non
             frame = _csv_frame(path)
             names = frame.columns
         else:
-            names = list(pl.read_parquet_schema(path))
+            stored = pl.read_parquet_schema(path)
+            names = list(stored)
     except (OSError, pl.exceptions.PolarsError) as error:
         raise BadFile(path, f"cannot read the file ({error})") from None
     for column in required:
@@ -205,22 +212,31 @@ def read_table(path: Path, required: dict[str, pl.DataType], optional: str | Non
     try:
         if kind == "csv":
             return frame.select(wanted)
-        return pl.read_parquet(path, columns=wanted)
+        texts = [
+            c for c in wanted if stored[c] == pl.String and not required.get(c, text).is_numeric()
+        ]
+        scan = pl.scan_parquet(path).select(wanted).with_columns(pl.col(texts).cast(text))
+        return scan.collect(engine="streaming")
     except (OSError, pl.exceptions.PolarsError) as error:
         raise BadFile(path, f"cannot read the file ({error})") from None
 
 
-def _typed(frame: pl.DataFrame, path: Path, columns: dict[str, pl.DataType]) -> pl.DataFrame:
-    """``frame`` with ``columns`` cast to their types; BadFile at the first bad value."""
+def _typed(
+    frame: pl.DataFrame, path: Path, columns: dict[str, pl.DataType], text: pl.DataType
+) -> pl.DataFrame:
+    """``frame`` with ``columns`` cast to their types (another column to ``text``);
+    BadFile at the first bad value."""
     cast_columns = []
     for name, series in ((c, frame.get_column(c)) for c in frame.columns):
-        dtype = columns.get(name, pl.String())
+        dtype = columns.get(name, text)
         if series.dtype == dtype:
             cast_columns.append(series)
             continue
         expected = "a number" if dtype.is_numeric() else "text"
         if dtype.is_numeric() and series.dtype == pl.String:
             series = series.str.strip_chars().str.replace(r"^([+-]?\d+),(\d+)$", "$1.$2")
+        if dtype == CATEGORIES and series.dtype != pl.String:
+            series = series.cast(pl.String, strict=False)
         try:
             cast = series.cast(dtype, strict=False)
         except (pl.exceptions.PolarsError, TypeError):
@@ -252,7 +268,8 @@ def _require(
 
 def _no_nulls(frame: pl.DataFrame, path: Path, columns: list[str]) -> None:
     for column in columns:
-        index = _first(frame, pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""))
+        blank = pl.col(column).cast(pl.String).str.strip_chars() == ""
+        index = _first(frame, pl.col(column).is_null() | blank)
         if index is not None:
             raise BadFile(path, f"empty value ({_location(path, index)})", column)
 
@@ -261,7 +278,10 @@ def _no_nulls(frame: pl.DataFrame, path: Path, columns: list[str]) -> None:
 
 
 def read_items(path: Path) -> pl.DataFrame:
-    return _typed(read_table(path, ITEM_COLUMNS, OPTIONAL_TEXT["items"]), path, ITEM_COLUMNS)
+    text = pl.String()
+    return _typed(
+        read_table(path, ITEM_COLUMNS, OPTIONAL_TEXT["items"], text), path, ITEM_COLUMNS, text
+    )
 
 
 def check_items(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
@@ -343,10 +363,21 @@ def _check_scores(answers: pl.DataFrame, path: Path) -> None:
     if allowed.is_empty():
         return
     installed = set(allowed.get_column("instrument_id"))
-    marked = answers.with_row_index("row").filter(
-        pl.col("instrument_id").is_in(list(installed)) & pl.col("score").is_not_null()
+    keys = ["instrument_id", "item_id"]
+    bad = (
+        answers.lazy()
+        .with_row_index("row")
+        .filter(pl.col("instrument_id").is_in(list(installed)) & pl.col("score").is_not_null())
+        .join(
+            allowed.lazy().with_columns(pl.col(keys).cast(CATEGORIES)),
+            on=[*keys, "score"],
+            how="anti",
+        )
+        .select("row", *keys, "score")
+        .sort("row")
+        .head(1)
+        .collect()
     )
-    bad = marked.join(allowed, on=["instrument_id", "item_id", "score"], how="anti").sort("row")
     if bad.height:
         row = bad.row(0, named=True)
         scores = allowed.filter(item_id=row["item_id"]).get_column("score").sort()
@@ -378,7 +409,10 @@ def _vocabulary_ids(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
 
 
 def read_organisations(path: Path) -> pl.DataFrame:
-    return _typed(read_table(path, ORGANISATION_COLUMNS, None), path, ORGANISATION_COLUMNS)
+    text = pl.String()
+    return _typed(
+        read_table(path, ORGANISATION_COLUMNS, None, text), path, ORGANISATION_COLUMNS, text
+    )
 
 
 def check_organisations(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
@@ -394,7 +428,8 @@ def check_organisations(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
 
 
 def read_answers(path: Path) -> pl.DataFrame:
-    return _typed(read_table(path, ANSWER_COLUMNS, OPTIONAL_TEXT["answers"]), path, ANSWER_COLUMNS)
+    table = read_table(path, ANSWER_COLUMNS, OPTIONAL_TEXT["answers"], CATEGORIES)
+    return _typed(table, path, ANSWER_COLUMNS, CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -406,18 +441,21 @@ class CheckedAnswers:
     respondents: int
 
 
-def _blank(column: str) -> pl.Expr:
-    return pl.col(column).is_null() | (pl.col(column).str.strip_chars() == "")
+def _blank(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Null or blank, for a categorical column: decided once per value."""
+    values = frame.get_column(column).unique().drop_nulls().cast(pl.String)
+    blank = values.filter(values.str.strip_chars() == "")
+    return pl.col(column).is_null() | pl.col(column).is_in(blank.implode())
 
 
 def _answer_checks(
-    has_kind: bool, items: pl.DataFrame, organisations: pl.DataFrame
+    frame: pl.DataFrame, items: pl.DataFrame, organisations: pl.DataFrame
 ) -> list[tuple[str, pl.Expr, str | None]]:
     """(column, condition, message) of each row check, in the order they are reported;
     message None: an empty value."""
     score, kind = pl.col("score"), pl.col("kind")
     checks: list[tuple[str, pl.Expr, str | None]] = [
-        (column, _blank(column), None)
+        (column, _blank(frame, column), None)
         for column in ("organisation_id", "respondent_id", "role", "item_id")
     ]
     checks.append(
@@ -427,7 +465,7 @@ def _answer_checks(
             "must be empty or between 0 and 100",
         )
     )
-    if has_kind:
+    if "kind" in frame.columns:
         checks += [
             (
                 "kind",
@@ -455,65 +493,75 @@ def _answer_checks(
 def check_answers(
     frame: pl.DataFrame, path: Path, items: pl.DataFrame, organisations: pl.DataFrame
 ) -> CheckedAnswers:
-    """Answers checked against items and organisations. Every check runs in one pass
-    (each respondent's items and roles in one group-by); only a check that fails is
-    run again to find the first row that breaks it."""
+    """Answers checked against items and organisations. Every row check runs in one
+    pass; only a check that fails runs again to find the first row that breaks it.
+    A second answer to an item and a respondent with two roles are found by the
+    scoring engine's coding (:func:`respondent_problems` names the row then)."""
+    checks = _answer_checks(frame, items, organisations)
     has_kind = "kind" in frame.columns
     if not has_kind:
         frame = frame.with_columns(
             pl.when(pl.col("score").is_null())
             .then(pl.lit("not_applicable"))
             .otherwise(pl.lit("scored"))
+            .cast(CATEGORIES)
             .alias("kind")
         )
-    checks = _answer_checks(has_kind, items, organisations)
-    respondent = ["organisation_id", "respondent_id"]
-    rows, people = pl.collect_all(
-        [
-            frame.lazy().select(
-                condition.any().alias(str(n)) for n, (_c, condition, _m) in enumerate(checks)
-            ),
-            frame.lazy()
-            .group_by(respondent)
-            .agg(
-                (pl.len() > pl.col("item_id").n_unique()).alias("twice"),
-                (pl.col("role").n_unique() > 1).alias("roles"),
-            ),
-        ]
+    respondent = (
+        pl.col("organisation_id").to_physical().cast(pl.UInt64) * 2**32
+        + pl.col("respondent_id").to_physical()
     )
-    for (column, condition, message), failed in zip(checks, rows.row(0), strict=True):
-        if failed and message is None:
+    found = (
+        frame.lazy()
+        .select(
+            *(condition.any().alias(str(n)) for n, (_c, condition, _m) in enumerate(checks)),
+            pl.col("organisation_id").n_unique().alias("organisations"),
+            respondent.n_unique().alias("respondents"),
+            pl.col("respondent_id").n_unique().alias("respondent_ids"),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    for n, (column, condition, message) in enumerate(checks):
+        if found[str(n)] and message is None:
             _no_nulls(frame, path, [column])
-        elif failed and message is not None:
+        elif found[str(n)] and message is not None:
             _require(frame, path, column, condition, message)
-    if people.get_column("twice").any():
-        _require(
-            frame,
-            path,
-            "item_id",
-            ~pl.struct(*respondent, "item_id").is_first_distinct(),
-            "answered twice by the same respondent",
-        )
-    if people.get_column("roles").any():
-        _require(
-            frame,
-            path,
-            "role",
-            pl.col("role").n_unique().over(respondent) > 1,
-            "a respondent has more than one role",
-        )
-    answers = frame.join(items.select("item_id", "instrument_id"), on="item_id", how="left")
-    _check_scores(answers, path)
-    answers = answers.with_columns(
-        pl.concat_str(pl.col("organisation_id"), pl.col("respondent_id"), separator="\x1f").alias(
-            "respondent_id"
-        )
+    instrument = pl.col("item_id").replace_strict(
+        items.get_column("item_id"), items.get_column("instrument_id"), return_dtype=CATEGORIES
     )
+    answers = frame.with_columns(instrument.alias("instrument_id"))
+    _check_scores(answers, path)
+    if found["respondent_ids"] < found["respondents"]:
+        answers = answers.with_columns(
+            pl.concat_str("organisation_id", "respondent_id", separator="\x1f")
+            .cast(CATEGORIES)
+            .alias("respondent_id")
+        )
     return CheckedAnswers(
         answers.select(*scoring.ANSWER_SCHEMA),
         has_kind,
-        organisations=people.get_column("organisation_id").n_unique(),
-        respondents=people.height,
+        organisations=found["organisations"],
+        respondents=found["respondents"],
+    )
+
+
+def respondent_problems(frame: pl.DataFrame, path: Path) -> None:
+    """BadFile at the first second answer to an item, or respondent with two roles."""
+    respondent = ["organisation_id", "respondent_id"]
+    _require(
+        frame,
+        path,
+        "item_id",
+        ~pl.struct(*respondent, "item_id").is_first_distinct(),
+        "answered twice by the same respondent",
+    )
+    _require(
+        frame,
+        path,
+        "role",
+        pl.col("role").n_unique().over(respondent) > 1,
+        "a respondent has more than one role",
     )
 
 
@@ -563,16 +611,21 @@ def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
             os.unlink(temporary)
 
 
-def analyse(
-    answers_path: Path,
-    items_path: Path,
-    organisations_path: Path,
-    out: Path,
-    *,
-    step: Callable[[str], None] = lambda _name: None,
-    now: datetime | None = None,
-) -> Summary:
-    """Run the whole batch; ``step`` is called as each of :data:`STEPS` starts."""
+@dataclass(frozen=True)
+class Scored:
+    dimensions: pl.DataFrame
+    organisations: pl.DataFrame
+    has_kind: bool
+    organisation_count: int
+    respondents: int
+    answers: int
+
+
+def _scored(
+    answers_path: Path, items_path: Path, organisations_path: Path, step: Callable[[str], None]
+) -> Scored:
+    """Read, check and score; the answers are let go when it returns, before the
+    benchmarks need memory."""
     step("reading")
     raw_items = read_items(items_path)
     raw_organisations = read_organisations(organisations_path)
@@ -587,16 +640,38 @@ def analyse(
     try:
         dimensions = engine.dimension_scores(answers.frame, items)
     except ValueError as error:
+        respondent_problems(raw_answers, answers_path)
         raise BadFile(answers_path, str(error)) from None
+    return Scored(
+        dimensions,
+        organisations,
+        answers.has_kind,
+        answers.organisations,
+        answers.respondents,
+        answers.frame.height,
+    )
+
+
+def analyse(
+    answers_path: Path,
+    items_path: Path,
+    organisations_path: Path,
+    out: Path,
+    *,
+    step: Callable[[str], None] = lambda _name: None,
+    now: datetime | None = None,
+) -> Summary:
+    """Run the whole batch; ``step`` is called as each of :data:`STEPS` starts."""
+    scored = _scored(answers_path, items_path, organisations_path, step)
     step("benchmarking")
-    results = results_frame(dimensions, organisations, now or datetime.now(UTC))
+    results = results_frame(scored.dimensions, scored.organisations, now or datetime.now(UTC))
     bench = benchmark_table(results)
     step("writing")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BadFile(out, f"cannot create the output folder ({error.strerror})") from None
-    table = scores_table(dimensions, has_kind=answers.has_kind)
+    table = scores_table(scored.dimensions, has_kind=scored.has_kind)
     scores_path, benchmark_path = out / "scores.parquet", out / "benchmark.parquet"
     try:
         write_atomically(table, scores_path)
@@ -604,9 +679,9 @@ def analyse(
     except OSError as error:
         raise BadFile(out, f"cannot write ({error.strerror})") from None
     return Summary(
-        organisations=answers.organisations,
-        respondents=answers.respondents,
-        answers=answers.frame.height,
+        organisations=scored.organisation_count,
+        respondents=scored.respondents,
+        answers=scored.answers,
         scores_path=scores_path,
         benchmark_path=benchmark_path,
         scores_rows=table.height,
