@@ -339,13 +339,13 @@ def _check_installed_items(frame: pl.DataFrame, path: Path) -> None:
             )
 
 
-def _option_scores(answers: pl.DataFrame) -> pl.DataFrame:
+def _option_scores(items: pl.DataFrame) -> pl.DataFrame:
     """(instrument_id, item_id, score) of every scored option of the installed
-    instruments that ``answers`` use."""
+    instruments in ``items``."""
     library = default_library()
     rows = [
         (instrument.id, item.id, option.score)
-        for instrument_id in answers.get_column("instrument_id").unique()
+        for instrument_id in items.get_column("instrument_id").unique()
         if (instrument := library.get(instrument_id)) is not None
         for item in instrument.items
         for option in item.scored_options
@@ -357,9 +357,9 @@ def _option_scores(answers: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _check_scores(answers: pl.DataFrame, path: Path) -> None:
+def _check_scores(answers: pl.DataFrame, items: pl.DataFrame, path: Path) -> None:
     """A score of an installed instrument's item must be one of its options' scores."""
-    allowed = _option_scores(answers)
+    allowed = _option_scores(items)
     if allowed.is_empty():
         return
     installed = set(allowed.get_column("instrument_id"))
@@ -442,8 +442,10 @@ class CheckedAnswers:
 
 
 def _blank(frame: pl.DataFrame, column: str) -> pl.Expr:
-    """Null or blank, for a categorical column: decided once per value."""
-    values = frame.get_column(column).unique().drop_nulls().cast(pl.String)
+    """Null or blank, for a categorical column: decided once per category."""
+    dtype = frame.schema[column]
+    assert isinstance(dtype, pl.Categorical)
+    values = dtype.categories.to_series()
     blank = values.filter(values.str.strip_chars() == "")
     return pl.col(column).is_null() | pl.col(column).is_in(blank.implode())
 
@@ -531,7 +533,7 @@ def check_answers(
         items.get_column("item_id"), items.get_column("instrument_id"), return_dtype=CATEGORIES
     )
     answers = frame.with_columns(instrument.alias("instrument_id"))
-    _check_scores(answers, path)
+    _check_scores(answers, items, path)
     if found["respondent_ids"] < found["respondents"]:
         answers = answers.with_columns(
             pl.concat_str("organisation_id", "respondent_id", separator="\x1f")
