@@ -30,7 +30,6 @@ from survey import scoring
 from survey.disclosure import roles
 from survey.frames import items_frame as _items_frame
 from survey.frames import items_frame_v2
-from survey.services import results as round_results
 
 Scores = scoring.Scores
 MATURITY_INSTRUMENT = "sm-maturity"
@@ -218,6 +217,8 @@ def _round_results(
     """The shape of a closed round's ``GET /api/rounds/{id}/scores``, for one organisation
     (the frames of figures the scheme does not have, such as schema 1's uses, are empty
     and kept as they are)."""
+    from survey.services import results as round_results
+
     frames = {f.name: getattr(shown_scores, f.name) for f in dataclasses.fields(shown_scores)}
     organisation_frames: dict[str, Any] = {
         name: frame.filter(pl.col("organisation_id") == organisation_id)
