@@ -20,10 +20,11 @@ score, exactly like "don't know" and "not applicable", but the file cannot say w
 of the two it was, so ``dont_know_rate`` is reported as null (unknown) rather than
 guessed.
 
-Scoring is :func:`survey.scoring.score` itself, reached (like the anonymity and
-benchmark functions) through the adapter :mod:`interop.engine`. ``scores.parquet`` holds, per
-organisation × instrument × dimension, the scores after
-:func:`survey.disclosure.roles.anonymise_scores` (score and level null with ``suppressed``
+Scoring is the dimension chain of :func:`survey.scoring.score` itself
+(:func:`survey.scoring.dimension_scores`: the batch writes no other analysis), reached
+(like the anonymity and benchmark functions) through the adapter :mod:`interop.engine`.
+``scores.parquet`` holds, per organisation × instrument × dimension, the scores after
+:func:`survey.disclosure.roles.anonymise_dimensions` (score and level null with ``suppressed``
 when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
 :func:`analytics.benchmark.benchmark_all` on the raw organisation scores (instrument
 version ``batch``, one round per organisation), so its publication rules are those of
@@ -60,11 +61,13 @@ BATCH_ROUND = "batch"
 CSV_SUFFIXES = (".csv",)
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
+CATEGORIES = pl.Categorical()
+"""The answers' text columns are read as categories: four bytes a row, not the text."""
 ANSWER_COLUMNS: dict[str, pl.DataType] = {
-    "organisation_id": pl.String(),
-    "respondent_id": pl.String(),
-    "role": pl.String(),
-    "item_id": pl.String(),
+    "organisation_id": CATEGORIES,
+    "respondent_id": CATEGORIES,
+    "role": CATEGORIES,
+    "item_id": CATEGORIES,
     "score": pl.Float64(),
 }
 ITEM_COLUMNS: dict[str, pl.DataType] = {
@@ -183,8 +186,12 @@ def _looks_like(path: Path, frame: pl.DataFrame) -> str:
     )
 
 
-def read_table(path: Path, required: dict[str, pl.DataType], optional: str | None) -> pl.DataFrame:
-    """The required columns (and the optional one when present), as text or as stored."""
+def read_table(
+    path: Path, required: dict[str, pl.DataType], optional: str | None, text: pl.DataType
+) -> pl.DataFrame:
+    """The required columns (and the optional one when present), as text or as stored;
+    a Parquet file is scanned (only these columns), its text columns cast to ``text``
+    on the way in."""
     kind = _format(path)
     if not path.is_file():
         raise BadFile(path, "no such file")
@@ -193,7 +200,8 @@ def read_table(path: Path, required: dict[str, pl.DataType], optional: str | Non
             frame = _csv_frame(path)
             names = frame.columns
         else:
-            names = list(pl.read_parquet_schema(path))
+            stored = pl.read_parquet_schema(path)
+            names = list(stored)
     except (OSError, pl.exceptions.PolarsError) as error:
         raise BadFile(path, f"cannot read the file ({error})") from None
     for column in required:
@@ -204,22 +212,31 @@ def read_table(path: Path, required: dict[str, pl.DataType], optional: str | Non
     try:
         if kind == "csv":
             return frame.select(wanted)
-        return pl.read_parquet(path, columns=wanted)
+        texts = [
+            c for c in wanted if stored[c] == pl.String and not required.get(c, text).is_numeric()
+        ]
+        scan = pl.scan_parquet(path).select(wanted).with_columns(pl.col(texts).cast(text))
+        return scan.collect(engine="streaming")
     except (OSError, pl.exceptions.PolarsError) as error:
         raise BadFile(path, f"cannot read the file ({error})") from None
 
 
-def _typed(frame: pl.DataFrame, path: Path, columns: dict[str, pl.DataType]) -> pl.DataFrame:
-    """``frame`` with ``columns`` cast to their types; BadFile at the first bad value."""
+def _typed(
+    frame: pl.DataFrame, path: Path, columns: dict[str, pl.DataType], text: pl.DataType
+) -> pl.DataFrame:
+    """``frame`` with ``columns`` cast to their types (another column to ``text``);
+    BadFile at the first bad value."""
     cast_columns = []
     for name, series in ((c, frame.get_column(c)) for c in frame.columns):
-        dtype = columns.get(name, pl.String())
+        dtype = columns.get(name, text)
         if series.dtype == dtype:
             cast_columns.append(series)
             continue
         expected = "a number" if dtype.is_numeric() else "text"
         if dtype.is_numeric() and series.dtype == pl.String:
             series = series.str.strip_chars().str.replace(r"^([+-]?\d+),(\d+)$", "$1.$2")
+        if dtype == CATEGORIES and series.dtype != pl.String:
+            series = series.cast(pl.String, strict=False)
         try:
             cast = series.cast(dtype, strict=False)
         except (pl.exceptions.PolarsError, TypeError):
@@ -251,7 +268,8 @@ def _require(
 
 def _no_nulls(frame: pl.DataFrame, path: Path, columns: list[str]) -> None:
     for column in columns:
-        index = _first(frame, pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""))
+        blank = pl.col(column).cast(pl.String).str.strip_chars() == ""
+        index = _first(frame, pl.col(column).is_null() | blank)
         if index is not None:
             raise BadFile(path, f"empty value ({_location(path, index)})", column)
 
@@ -259,8 +277,14 @@ def _no_nulls(frame: pl.DataFrame, path: Path, columns: list[str]) -> None:
 # --- checking ---------------------------------------------------------------------
 
 
-def load_items(path: Path) -> pl.DataFrame:
-    frame = _typed(read_table(path, ITEM_COLUMNS, OPTIONAL_TEXT["items"]), path, ITEM_COLUMNS)
+def read_items(path: Path) -> pl.DataFrame:
+    text = pl.String()
+    return _typed(
+        read_table(path, ITEM_COLUMNS, OPTIONAL_TEXT["items"], text), path, ITEM_COLUMNS, text
+    )
+
+
+def check_items(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
     _no_nulls(frame, path, ["item_id", "instrument_id", "dimension_id"])
     _require(
         frame,
@@ -315,13 +339,13 @@ def _check_installed_items(frame: pl.DataFrame, path: Path) -> None:
             )
 
 
-def _option_scores(answers: pl.DataFrame) -> pl.DataFrame:
+def _option_scores(items: pl.DataFrame) -> pl.DataFrame:
     """(instrument_id, item_id, score) of every scored option of the installed
-    instruments that ``answers`` use."""
+    instruments in ``items``."""
     library = default_library()
     rows = [
         (instrument.id, item.id, option.score)
-        for instrument_id in answers.get_column("instrument_id").unique()
+        for instrument_id in items.get_column("instrument_id").unique()
         if (instrument := library.get(instrument_id)) is not None
         for item in instrument.items
         for option in item.scored_options
@@ -333,16 +357,27 @@ def _option_scores(answers: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _check_scores(answers: pl.DataFrame, path: Path) -> None:
+def _check_scores(answers: pl.DataFrame, items: pl.DataFrame, path: Path) -> None:
     """A score of an installed instrument's item must be one of its options' scores."""
-    allowed = _option_scores(answers)
+    allowed = _option_scores(items)
     if allowed.is_empty():
         return
     installed = set(allowed.get_column("instrument_id"))
-    marked = answers.with_row_index("row").filter(
-        pl.col("instrument_id").is_in(list(installed)) & pl.col("score").is_not_null()
+    keys = ["instrument_id", "item_id"]
+    bad = (
+        answers.lazy()
+        .with_row_index("row")
+        .filter(pl.col("instrument_id").is_in(list(installed)) & pl.col("score").is_not_null())
+        .join(
+            allowed.lazy().with_columns(pl.col(keys).cast(CATEGORIES)),
+            on=[*keys, "score"],
+            how="anti",
+        )
+        .select("row", *keys, "score")
+        .sort("row")
+        .head(1)
+        .collect()
     )
-    bad = marked.join(allowed, on=["instrument_id", "item_id", "score"], how="anti").sort("row")
     if bad.height:
         row = bad.row(0, named=True)
         scores = allowed.filter(item_id=row["item_id"]).get_column("score").sort()
@@ -373,8 +408,14 @@ def _vocabulary_ids(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
     return frame.with_columns(columns)
 
 
-def load_organisations(path: Path) -> pl.DataFrame:
-    frame = _typed(read_table(path, ORGANISATION_COLUMNS, None), path, ORGANISATION_COLUMNS)
+def read_organisations(path: Path) -> pl.DataFrame:
+    text = pl.String()
+    return _typed(
+        read_table(path, ORGANISATION_COLUMNS, None, text), path, ORGANISATION_COLUMNS, text
+    )
+
+
+def check_organisations(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
     _no_nulls(frame, path, list(ORGANISATION_COLUMNS))
     _require(
         frame,
@@ -386,67 +427,129 @@ def load_organisations(path: Path) -> pl.DataFrame:
     return _vocabulary_ids(frame, path)
 
 
-def load_answers(
-    path: Path, items: pl.DataFrame, organisations: pl.DataFrame
-) -> tuple[pl.DataFrame, bool]:
-    """Answers in :data:`survey.scoring.ANSWER_SCHEMA`, checked against items and
-    organisations, and whether the file has a ``kind`` column. Respondent ids are made
-    unique per organisation."""
-    frame = _typed(read_table(path, ANSWER_COLUMNS, OPTIONAL_TEXT["answers"]), path, ANSWER_COLUMNS)
-    _no_nulls(frame, path, ["organisation_id", "respondent_id", "role", "item_id"])
-    score = pl.col("score")
-    _require(
-        frame,
-        path,
-        "score",
-        (score.is_nan() | (score < 0) | (score > 100)).fill_null(False),
-        "must be empty or between 0 and 100",
+def read_answers(path: Path) -> pl.DataFrame:
+    table = read_table(path, ANSWER_COLUMNS, OPTIONAL_TEXT["answers"], CATEGORIES)
+    return _typed(table, path, ANSWER_COLUMNS, CATEGORIES)
+
+
+@dataclass(frozen=True)
+class CheckedAnswers:
+    frame: pl.DataFrame
+    """In :data:`survey.scoring.ANSWER_SCHEMA`; respondent ids unique per organisation."""
+    has_kind: bool
+    organisations: int
+    respondents: int
+
+
+def _blank(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Null or blank, for a categorical column: decided once per category."""
+    dtype = frame.schema[column]
+    assert isinstance(dtype, pl.Categorical)
+    values = dtype.categories.to_series()
+    blank = values.filter(values.str.strip_chars() == "")
+    return pl.col(column).is_null() | pl.col(column).is_in(blank.implode())
+
+
+def _answer_checks(
+    frame: pl.DataFrame, items: pl.DataFrame, organisations: pl.DataFrame
+) -> list[tuple[str, pl.Expr, str | None]]:
+    """(column, condition, message) of each row check, in the order they are reported;
+    message None: an empty value."""
+    score, kind = pl.col("score"), pl.col("kind")
+    checks: list[tuple[str, pl.Expr, str | None]] = [
+        (column, _blank(frame, column), None)
+        for column in ("organisation_id", "respondent_id", "role", "item_id")
+    ]
+    checks.append(
+        (
+            "score",
+            (score.is_nan() | (score < 0) | (score > 100)).fill_null(False),
+            "must be empty or between 0 and 100",
+        )
     )
+    if "kind" in frame.columns:
+        checks += [
+            (
+                "kind",
+                ~kind.is_in(scoring.KINDS).fill_null(False),
+                f"must be one of {', '.join(scoring.KINDS)}",
+            ),
+            ("kind", (kind == "scored") & score.is_null(), "a scored answer needs a score"),
+            ("kind", (kind != "scored") & score.is_not_null(), "only a scored answer has a score"),
+        ]
+    return [
+        *checks,
+        (
+            "item_id",
+            ~pl.col("item_id").is_in(items.get_column("item_id").implode()),
+            "unknown item (not in the items file)",
+        ),
+        (
+            "organisation_id",
+            ~pl.col("organisation_id").is_in(organisations.get_column("organisation_id").implode()),
+            "unknown organisation (not in the organisations file)",
+        ),
+    ]
+
+
+def check_answers(
+    frame: pl.DataFrame, path: Path, items: pl.DataFrame, organisations: pl.DataFrame
+) -> CheckedAnswers:
+    """Answers checked against items and organisations. Every row check runs in one
+    pass; only a check that fails runs again to find the first row that breaks it.
+    A second answer to an item and a respondent with two roles are found by the
+    scoring engine's coding (:func:`respondent_problems` names the row then)."""
+    checks = _answer_checks(frame, items, organisations)
     has_kind = "kind" in frame.columns
-    if has_kind:
-        kind = pl.col("kind")
-        _require(
-            frame,
-            path,
-            "kind",
-            ~kind.is_in(scoring.KINDS).fill_null(False),
-            f"must be one of {', '.join(scoring.KINDS)}",
-        )
-        _require(
-            frame,
-            path,
-            "kind",
-            (kind == "scored") & score.is_null(),
-            "a scored answer needs a score",
-        )
-        _require(
-            frame,
-            path,
-            "kind",
-            (kind != "scored") & score.is_not_null(),
-            "only a scored answer has a score",
-        )
-    else:
+    if not has_kind:
         frame = frame.with_columns(
-            pl.when(score.is_null())
+            pl.when(pl.col("score").is_null())
             .then(pl.lit("not_applicable"))
             .otherwise(pl.lit("scored"))
+            .cast(CATEGORIES)
             .alias("kind")
         )
-    _require(
-        frame,
-        path,
-        "item_id",
-        ~pl.col("item_id").is_in(items.get_column("item_id").implode()),
-        "unknown item (not in the items file)",
+    respondent = (
+        pl.col("organisation_id").to_physical().cast(pl.UInt64) * 2**32
+        + pl.col("respondent_id").to_physical()
     )
-    _require(
-        frame,
-        path,
-        "organisation_id",
-        ~pl.col("organisation_id").is_in(organisations.get_column("organisation_id").implode()),
-        "unknown organisation (not in the organisations file)",
+    found = (
+        frame.lazy()
+        .select(
+            *(condition.any().alias(str(n)) for n, (_c, condition, _m) in enumerate(checks)),
+            pl.col("organisation_id").n_unique().alias("organisations"),
+            respondent.n_unique().alias("respondents"),
+            pl.col("respondent_id").n_unique().alias("respondent_ids"),
+        )
+        .collect()
+        .row(0, named=True)
     )
+    for n, (column, condition, message) in enumerate(checks):
+        if found[str(n)] and message is None:
+            _no_nulls(frame, path, [column])
+        elif found[str(n)] and message is not None:
+            _require(frame, path, column, condition, message)
+    instrument = pl.col("item_id").replace_strict(
+        items.get_column("item_id"), items.get_column("instrument_id"), return_dtype=CATEGORIES
+    )
+    answers = frame.with_columns(instrument.alias("instrument_id"))
+    _check_scores(answers, items, path)
+    if found["respondent_ids"] < found["respondents"]:
+        answers = answers.with_columns(
+            pl.concat_str("organisation_id", "respondent_id", separator="\x1f")
+            .cast(CATEGORIES)
+            .alias("respondent_id")
+        )
+    return CheckedAnswers(
+        answers.select(*scoring.ANSWER_SCHEMA),
+        has_kind,
+        organisations=found["organisations"],
+        respondents=found["respondents"],
+    )
+
+
+def respondent_problems(frame: pl.DataFrame, path: Path) -> None:
+    """BadFile at the first second answer to an item, or respondent with two roles."""
     respondent = ["organisation_id", "respondent_id"]
     _require(
         frame,
@@ -462,33 +565,25 @@ def load_answers(
         pl.col("role").n_unique().over(respondent) > 1,
         "a respondent has more than one role",
     )
-    answers = frame.join(items.select("item_id", "instrument_id"), on="item_id", how="left")
-    _check_scores(answers, path)
-    answers = answers.with_columns(
-        pl.concat_str(pl.col("organisation_id"), pl.col("respondent_id"), separator="\x1f").alias(
-            "respondent_id"
-        )
-    )
-    return answers.select(*scoring.ANSWER_SCHEMA), has_kind
 
 
 # --- analysis -------------------------------------------------------------------------
 
 
-def scores_table(scores: scoring.Scores, *, has_kind: bool) -> pl.DataFrame:
+def scores_table(dimensions: pl.DataFrame, *, has_kind: bool) -> pl.DataFrame:
     """The anonymised dimension scores as written to ``scores.parquet``."""
-    shown = engine.shown(scores).dimensions
+    shown = engine.shown_dimensions(dimensions)
     if not has_kind:
         shown = shown.with_columns(pl.lit(None, pl.Float64).alias("dont_know_rate"))
     return shown.select(pl.col(c).cast(t) for c, t in SCORES_SCHEMA.items())
 
 
 def results_frame(
-    scores: scoring.Scores, organisations: pl.DataFrame, closed_at: datetime
+    dimensions: pl.DataFrame, organisations: pl.DataFrame, closed_at: datetime
 ) -> pl.DataFrame:
     """The raw organisation scores as a benchmark ``results`` frame (one round each)."""
     return (
-        scores.dimensions.join(organisations, on="organisation_id", how="left")
+        dimensions.join(organisations, on="organisation_id", how="left")
         .with_columns(
             pl.lit(BATCH_ROUND).alias("round_id"),
             pl.lit(BATCH_VERSION).alias("instrument_version"),
@@ -506,16 +601,57 @@ def benchmark_table(results: pl.DataFrame) -> pl.DataFrame:
     return every.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items())
 
 
-def write_atomically(frame: pl.DataFrame, path: Path) -> None:
-    """Write atomically: a reader never sees half a file."""
+def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
+    """Write atomically (through ``sink_parquet``): a reader never sees half a file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
-        frame.write_parquet(temporary)
+        frame.lazy().sink_parquet(temporary)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+@dataclass(frozen=True)
+class Scored:
+    dimensions: pl.DataFrame
+    organisations: pl.DataFrame
+    has_kind: bool
+    organisation_count: int
+    respondents: int
+    answers: int
+
+
+def _scored(
+    answers_path: Path, items_path: Path, organisations_path: Path, step: Callable[[str], None]
+) -> Scored:
+    """Read, check and score; the answers are let go when it returns, before the
+    benchmarks need memory."""
+    step("reading")
+    raw_items = read_items(items_path)
+    raw_organisations = read_organisations(organisations_path)
+    raw_answers = read_answers(answers_path)
+    step("checking")
+    items = check_items(raw_items, items_path)
+    organisations = check_organisations(raw_organisations, organisations_path)
+    answers = check_answers(raw_answers, answers_path, items, organisations)
+    if answers.frame.is_empty():
+        raise BadFile(answers_path, "no answers")
+    step("scoring")
+    try:
+        dimensions = engine.dimension_scores(answers.frame, items)
+    except ValueError as error:
+        respondent_problems(raw_answers, answers_path)
+        raise BadFile(answers_path, str(error)) from None
+    return Scored(
+        dimensions,
+        organisations,
+        answers.has_kind,
+        answers.organisations,
+        answers.respondents,
+        answers.frame.height,
+    )
 
 
 def analyse(
@@ -528,27 +664,16 @@ def analyse(
     now: datetime | None = None,
 ) -> Summary:
     """Run the whole batch; ``step`` is called as each of :data:`STEPS` starts."""
-    step("reading")
-    items = load_items(items_path)
-    organisations = load_organisations(organisations_path)
-    step("checking")
-    answers, has_kind = load_answers(answers_path, items, organisations)
-    if answers.is_empty():
-        raise BadFile(answers_path, "no answers")
-    step("scoring")
-    try:
-        scores = engine.score_frames(answers, items)
-    except ValueError as error:
-        raise BadFile(answers_path, str(error)) from None
+    scored = _scored(answers_path, items_path, organisations_path, step)
     step("benchmarking")
-    results = results_frame(scores, organisations, now or datetime.now(UTC))
+    results = results_frame(scored.dimensions, scored.organisations, now or datetime.now(UTC))
     bench = benchmark_table(results)
     step("writing")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BadFile(out, f"cannot create the output folder ({error.strerror})") from None
-    table = scores_table(scores, has_kind=has_kind)
+    table = scores_table(scored.dimensions, has_kind=scored.has_kind)
     scores_path, benchmark_path = out / "scores.parquet", out / "benchmark.parquet"
     try:
         write_atomically(table, scores_path)
@@ -556,9 +681,9 @@ def analyse(
     except OSError as error:
         raise BadFile(out, f"cannot write ({error.strerror})") from None
     return Summary(
-        organisations=answers.get_column("organisation_id").n_unique(),
-        respondents=answers.get_column("respondent_id").n_unique(),
-        answers=answers.height,
+        organisations=scored.organisation_count,
+        respondents=scored.respondents,
+        answers=scored.answers,
         scores_path=scores_path,
         benchmark_path=benchmark_path,
         scores_rows=table.height,

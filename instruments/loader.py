@@ -74,8 +74,9 @@ def known_roles() -> frozenset[str]:
         return frozenset(entry["id"] for entry in yaml.safe_load(fh)["roles"])
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key written twice in one mapping (YAML lets the last win)."""
+class _UniqueKeyLoader(yaml.CSafeLoader):
+    """A safe loader that refuses a key written twice in one mapping (YAML lets the last win);
+    libyaml's parser (the locked PyYAML wheels have it): the pure-Python one takes seconds."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -106,7 +107,7 @@ def load_file(path: Path) -> Instrument:
             [InstrumentProblem(name, "", f"cannot read the file: {exc}")]
         ) from exc
     try:
-        node = yaml.compose(raw_text)
+        node = yaml.compose(raw_text, Loader=yaml.CSafeLoader)
         data = yaml.load(raw_text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except RecursionError as exc:
         raise InstrumentError(

@@ -30,7 +30,6 @@ from survey import scoring
 from survey.disclosure import roles
 from survey.frames import items_frame as _items_frame
 from survey.frames import items_frame_v2
-from survey.services import results as round_results
 
 Scores = scoring.Scores
 MATURITY_INSTRUMENT = "sm-maturity"
@@ -96,10 +95,15 @@ def _with_emphasis(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> 
     return answers.join(emphasis, on=["instrument_id", "item_id", "answer"], how="left")
 
 
-def score_frames(answers: pl.DataFrame, items: pl.DataFrame) -> Scores:
-    """Every analysis of answers and items frames (the original batch's items file,
-    which has neither roles nor emphasis: schema-1 rules)."""
-    return scoring.score(answers, items, maturity_instrument_id=MATURITY_INSTRUMENT)
+def dimension_scores(answers: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
+    """The organisation dimension scores of answers and items frames (the original
+    batch's items file, which has neither roles nor emphasis: schema-1 rules)."""
+    return scoring.dimension_scores(answers, items)
+
+
+def shown_dimensions(dimensions: pl.DataFrame) -> pl.DataFrame:
+    """What may be shown of organisation dimension scores (the disclosure rules)."""
+    return roles.anonymise_dimensions(dimensions)
 
 
 def shown(scores: Scores) -> Scores:
@@ -213,6 +217,8 @@ def _round_results(
     """The shape of a closed round's ``GET /api/rounds/{id}/scores``, for one organisation
     (the frames of figures the scheme does not have, such as schema 1's uses, are empty
     and kept as they are)."""
+    from survey.services import results as round_results
+
     frames = {f.name: getattr(shown_scores, f.name) for f in dataclasses.fields(shown_scores)}
     organisation_frames: dict[str, Any] = {
         name: frame.filter(pl.col("organisation_id") == organisation_id)

@@ -163,6 +163,19 @@ def suppress_small_counts(
     )
 
 
+def anonymise_dimensions(dimensions: FrameT) -> FrameT:
+    """Organisation dimension scores as may be shown: score and level nulled (with
+    ``suppressed``) below ``MIN_ROLE_GROUP`` respondents, the don't-know rate (with
+    ``dont_know_suppressed``) below as many answering respondents."""
+    shown = suppress_small_counts(dimensions, count="respondents", columns=("score", "level"))
+    return suppress_small_counts(
+        shown,
+        count="answering_respondents",
+        columns=("dont_know_rate",),
+        flag="dont_know_suppressed",
+    )
+
+
 def anonymise_scores(scores: Scores) -> Scores:
     """Everything in ``scores`` that may be shown, with the rest nulled or removed.
 
@@ -177,15 +190,7 @@ def anonymise_scores(scores: Scores) -> Scores:
       priorities are recomputed from the anonymised figures, so they never rest
       on a hidden one.
     """
-    dimensions = suppress_small_counts(
-        scores.dimensions, count="respondents", columns=("score", "level")
-    )
-    dimensions = suppress_small_counts(
-        dimensions,
-        count="answering_respondents",
-        columns=("dont_know_rate",),
-        flag="dont_know_suppressed",
-    )
+    dimensions = anonymise_dimensions(scores.dimensions)
     instruments = suppress_small_counts(
         scores.instruments, count="min_respondents", columns=("score", "level")
     )

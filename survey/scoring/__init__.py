@@ -44,6 +44,7 @@ from survey.scoring.levels import level_of, maturity_level, quadrant, rung_level
 from survey.scoring.pipeline import (
     balance,
     coherence,
+    dimension_scores,
     dont_know_rates,
     instrument_scores,
     item_results,
@@ -121,6 +122,7 @@ __all__ = [
     "Scores",
     "balance",
     "coherence",
+    "dimension_scores",
     "dont_know_rates",
     "instrument_scores",
     "item_results",

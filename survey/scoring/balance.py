@@ -10,30 +10,19 @@ from survey.scoring.levels import quadrant
 
 
 def balance_plan(
-    respondent_sums: pl.LazyFrame,
+    tag_sums: pl.LazyFrame,
     respondents_in_scope: pl.LazyFrame,
     organisation_instruments: pl.LazyFrame,
     items: pl.LazyFrame,
-    dimensions: int,
 ) -> pl.LazyFrame:
     """Per organisation: control, enablement, their respondents and the quadrant.
 
-    ``respondent_sums`` holds the engine's per respondent and dimension sums (``key`` =
-    respondent * dimensions + dimension) with ``<tag>_weighted``, ``<tag>_weights`` and
-    ``<tag>_scored_items``; ``items`` carries tag codes (1 control, 2 enablement).
+    ``tag_sums`` holds the engine's sums per respondent and balance tag (columns
+    respondent_id, tag, weighted, weights, scored_items); ``items`` carries tag codes
+    (1 control, 2 enablement).
     """
     group = ["tag"]
-    per_respondent = respondent_sums.group_by(
-        (pl.col("key") // dimensions).cast(pl.UInt32).alias("respondent_id")
-    ).agg(pl.all().exclude("key").sum())
-    sums = pl.concat(
-        per_respondent.select(
-            "respondent_id",
-            pl.lit(code, pl.UInt8).alias("tag"),
-            *(pl.col(f"{tag}_{c}").alias(c) for c in ("weighted", "weights", "scored_items")),
-        )
-        for code, tag in enumerate(TAGS, start=1)
-    )
+    sums = tag_sums.select("respondent_id", "tag", "weighted", "weights", "scored_items")
     counts = (
         organisation_instruments.join(
             items.filter(pl.col("tag") > 0)

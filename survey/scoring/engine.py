@@ -81,6 +81,7 @@ class Engine:
         respondents = (
             typed.select("respondent_id", ORG, "role")
             .gather(first)
+            .cast(pl.String)
             .with_columns(codes.respondent.gather(first).alias("raw"))
             .sort("respondent_id")
         )
@@ -105,6 +106,7 @@ class Engine:
         keys = (
             typed.select(ITEM_KEY)
             .gather(codes.first_of_item_key)
+            .cast(pl.String)
             .with_columns(codes.item_key.gather(codes.first_of_item_key).alias("key"))
             .join(
                 self.items.select(
@@ -118,30 +120,28 @@ class Engine:
         item = lookup(keys.get_column("key"), keys.get_column("item"), size(codes.item_key))
         item = item.gather(codes.item_key)
 
+        kind = typed.get_column("kind")
+        self.coded = pl.DataFrame(
+            {
+                "respondent_id": respondent,
+                "item_id": item,
+                "score": typed.get_column("score"),
+                "scored": kind == "scored",
+                "dont_know": kind == "dont_know",
+            }
+        ).filter(pl.col("item_id").is_not_null())
+
+    def answers(self) -> pl.LazyFrame:
+        """The coded answers with their items' and respondents' columns, as a plan: each
+        pass gathers only the columns it uses, and none is kept."""
         per_item = {c: pl.lit(self.items.get_column(c)) for c in self.items.columns}
         per_respondent = {c: pl.lit(self.respondents.get_column(c)) for c in (ORG, "role")}
-        kind = typed.get_column("kind")
-        self.answers = (
-            pl.DataFrame(
-                {
-                    "respondent_id": respondent,
-                    "item_id": item,
-                    "score": typed.get_column("score"),
-                    "scored": kind == "scored",
-                    "dont_know": kind == "dont_know",
-                }
-            )
-            .filter(pl.col("item_id").is_not_null())
-            .with_columns(
-                *(
-                    per_item[c].gather(pl.col("item_id")).alias(c)
-                    for c in ("instrument_id", "dimension_id", "tag", "weight")
-                ),
-                *(
-                    per_respondent[c].gather(pl.col("respondent_id")).alias(c)
-                    for c in (ORG, "role")
-                ),
-            )
+        return self.coded.lazy().with_columns(
+            *(
+                per_item[c].gather(pl.col("item_id")).alias(c)
+                for c in ("instrument_id", "dimension_id", "tag", "weight")
+            ),
+            *(per_respondent[c].gather(pl.col("respondent_id")).alias(c) for c in (ORG, "role")),
         )
 
     def _size(self, column: str) -> int:
@@ -149,33 +149,50 @@ class Engine:
 
     # -- two passes over the answers --
 
+    @staticmethod
+    def _weighted_sums() -> dict[str, pl.Expr]:
+        scored = pl.col("scored")
+        return {
+            "weighted": pl.when(scored).then(pl.col("score") * pl.col("weight")).otherwise(0.0),
+            "weights": pl.when(scored).then(pl.col("weight")).otherwise(0.0),
+            "scored_items": scored.cast(pl.UInt32),
+        }
+
     @cached_property
     def respondent_sums(self) -> pl.DataFrame:
-        """Sums per respondent and dimension, overall and per balance tag (first pass).
+        """Sums per respondent and dimension (first pass).
 
         ``key`` is respondent * dimensions + dimension.
         """
         parts = [("respondent_id", self._size("respondent_id")), ("dimension_id", self._dims)]
         check_key_space(parts)
-        scored = pl.col("scored")
-        weighted = pl.when(scored).then(pl.col("score") * pl.col("weight")).otherwise(0.0)
-        weights = pl.when(scored).then(pl.col("weight")).otherwise(0.0)
-        columns = {
-            "weighted": weighted,
-            "weights": weights,
-            "scored_items": scored.cast(pl.UInt32),
-            "dont_know": pl.col("dont_know").cast(pl.UInt32),
-        }
-        for code, tag in enumerate(TAGS, start=1):
-            tagged = pl.col("tag") == code
-            columns[f"{tag}_weighted"] = pl.when(tagged).then(weighted).otherwise(0.0)
-            columns[f"{tag}_weights"] = pl.when(tagged).then(weights).otherwise(0.0)
-            columns[f"{tag}_scored_items"] = (tagged & scored).cast(pl.UInt32)
+        columns = {**self._weighted_sums(), "dont_know": pl.col("dont_know").cast(pl.UInt32)}
         return (
-            self.answers.lazy()
+            self.answers()
             .select(composite(parts).alias("key"), **columns)
             .group_by("key")
             .agg(pl.col(list(columns)).sum(), pl.len().cast(pl.UInt32).alias("answered"))
+            .collect()
+        )
+
+    @cached_property
+    def tag_sums(self) -> pl.DataFrame:
+        """Sums per respondent and balance tag, over the tagged answers (balance only)."""
+        tags = len(TAGS) + 1
+        parts = [("respondent_id", self._size("respondent_id")), ("tag", tags)]
+        check_key_space(parts)
+        columns = self._weighted_sums()
+        return (
+            self.answers()
+            .filter(pl.col("tag") > 0)
+            .select(composite(parts).alias("key"), **columns)
+            .group_by("key")
+            .agg(pl.col(list(columns)).sum())
+            .select(
+                (pl.col("key") // tags).cast(pl.UInt32).alias("respondent_id"),
+                (pl.col("key") % tags).cast(pl.UInt8).alias("tag"),
+                *columns,
+            )
             .collect()
         )
 
@@ -189,7 +206,7 @@ class Engine:
         parts = [(ORG, self._size(ORG)), ("item_id", self._items), ("role", roles)]
         check_key_space(parts)
         return (
-            self.answers.lazy()
+            self.answers()
             .select(
                 composite(parts).alias("key"),
                 pl.col("score").fill_null(0.0).alias("score_sum"),
@@ -315,11 +332,10 @@ class Engine:
     @cached_property
     def balance_codes(self) -> pl.DataFrame:
         return balance_plan(
-            self.respondent_sums.lazy(),
+            self.tag_sums.lazy(),
             self.respondents_in_scope.lazy(),
             self.organisation_instruments.lazy(),
             self.items.lazy(),
-            self._dims,
         ).collect()
 
     # -- outputs (ids, sorted, typed) --

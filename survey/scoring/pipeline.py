@@ -29,6 +29,12 @@ from survey.scoring.priorities import priorities_plan
 from survey.scoring.results import Scores
 
 
+def dimension_scores(answers: Frame, items: Frame) -> pl.DataFrame:
+    """Schema 1, the organisation dimension scores alone (the ``dimensions`` of
+    :func:`score`, columns of DIMENSION_SCHEMA), without the other analyses."""
+    return Engine(answers, items, MIN_ROLE_GROUP).dimensions()
+
+
 def respondent_dimension_scores(answers: Frame, items: Frame) -> pl.DataFrame:
     """Rule 2, one row per respondent and dimension of the instruments in scope.
 

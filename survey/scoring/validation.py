@@ -20,13 +20,18 @@ from survey.scoring.contract import (
 
 
 def typed(frame: Frame, schema: Mapping[str, pl.DataType], name: str) -> pl.DataFrame:
-    """The contract's columns, in order, cast to the contract's dtypes."""
+    """The contract's columns, in order, cast to the contract's dtypes; a text column
+    held as categories stays so (its codes are the integer codes the engine needs)."""
     require(frame, schema, name)
     raw = lazy(frame).select(list(schema)).collect()
     columns = []
     for column, dtype in schema.items():
+        series = raw.get_column(column)
+        if dtype == pl.String and isinstance(series.dtype, pl.Categorical | pl.Enum):
+            columns.append(series)
+            continue
         try:
-            columns.append(raw.get_column(column).cast(dtype, strict=True))
+            columns.append(series.cast(dtype, strict=True))
         except (pl.exceptions.PolarsError, TypeError) as error:
             raise ValueError(f"{name}: column '{column}' is not {dtype}") from error
     return pl.DataFrame(columns)

@@ -1,0 +1,194 @@
+"""Whole processes on files: ``survey analyse`` against DuckDB doing the same job.
+
+Each engine runs in a process of its own, from the same Parquet files to Parquet
+files, so the times include starting Python, reading, checking and writing, and the
+peak memory is that process's own maximum resident set (``os.wait4``). A third
+process runs :func:`analytics.batch.analyse` in-process and times its steps (read,
+validate, score, benchmark, write), optionally under pyinstrument.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = ("answers", "items", "organisations")
+STEP_NAMES = {
+    "reading": "read",
+    "checking": "validate",
+    "scoring": "score",
+    "benchmarking": "benchmark",
+    "writing": "write",
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_gb: float
+
+
+def load() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def paths(folder: Path) -> dict[str, Path]:
+    return {name: folder / f"{name}.parquet" for name in FILES}
+
+
+def measure(argv: list[str]) -> Run:
+    """Wall time and peak resident memory of one child process; raises when it fails.
+
+    The child is started by a small Python process of its own (``python -m
+    bench.process``): a child forked straight from this large process would inherit
+    its resident set in its peak."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.process", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"{argv[:4]} failed: {done.stderr[-2000:]}")
+    seconds, peak = json.loads(done.stdout.splitlines()[-1])
+    return Run(seconds, peak)
+
+
+def _run_measured(argv: list[str]) -> int:
+    """Run ``argv``; print [seconds, peak GB] as JSON; its exit status."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    print(json.dumps([elapsed, usage.ru_maxrss * 1024 / 1e9]))
+    return child.returncode
+
+
+def ours(folder: Path, out: Path) -> Run:
+    """``survey analyse --items`` (the batch of long answers with scores)."""
+    files = paths(folder)
+    return measure(
+        [
+            sys.executable,
+            "-m",
+            "survey.cli",
+            "analyse",
+            "--answers",
+            str(files["answers"]),
+            "--items",
+            str(files["items"]),
+            "--organisations",
+            str(files["organisations"]),
+            "--out",
+            str(out),
+        ]
+    )
+
+
+def reference(folder: Path, out: Path) -> Run:
+    code = "import sys; from bench.process import duckdb_job; duckdb_job(sys.argv[1], sys.argv[2])"
+    return measure([sys.executable, "-c", code, str(folder), str(out)])
+
+
+def duckdb_job(folder: str, out: str) -> None:
+    """The reference: DuckDB from the same files to scores and benchmark files (the
+    organisations file carries no sharing and no synthetic flag: both false)."""
+    from bench.bench_benchmark import CLOSED_AT, RESULTS_SQL, SCORES_SQL, _benchmark_sql
+    from survey.disclosure.roles import MIN_ROLE_GROUP
+
+    files = paths(Path(folder))
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    for name in ("answers", "items"):
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{files[name]}')")
+    con.execute(
+        "CREATE VIEW organisations AS SELECT *, false AS synthetic, false AS shares "
+        f"FROM read_parquet('{files['organisations']}')"
+    )
+    con.execute(SCORES_SQL)
+    con.execute(RESULTS_SQL, [CLOSED_AT])
+    con.execute(f"COPY org_scores TO '{target / 'scores.parquet'}' (FORMAT parquet)")
+    benchmark_sql = _benchmark_sql(MIN_ROLE_GROUP)
+    con.execute(f"COPY ({benchmark_sql}) TO '{target / 'benchmark.parquet'}' (FORMAT parquet)")
+
+
+def breakdown(folder: Path, out: Path, profile: Path | None) -> dict[str, float]:
+    """Seconds per step of :func:`analytics.batch.analyse`, in a process of its own."""
+    code = (
+        "import sys; from pathlib import Path; from bench.process import timed_steps; "
+        "timed_steps(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] or None)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(folder), str(out), str(profile or "")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+def timed_steps(folder: Path, out: Path, profile: str | None) -> None:
+    """Print the seconds of each step as JSON; with ``profile`` write pyinstrument's
+    text report of the run there."""
+    from analytics import batch
+
+    files = paths(folder)
+    marks: list[tuple[str, float]] = []
+
+    def step(name: str) -> None:
+        marks.append((name, time.perf_counter()))
+
+    def run() -> None:
+        batch.analyse(files["answers"], files["items"], files["organisations"], out, step=step)
+        marks.append(("end", time.perf_counter()))
+
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        with profiler:
+            run()
+        Path(profile).write_text(profiler.output_text(unicode=True, show_all=False))
+    else:
+        run()
+    seconds = {STEP_NAMES[name]: end - start for (name, start), (_next, end) in pairwise(marks)}
+    print(json.dumps(seconds))
+
+
+def agreement(ours_out: Path, reference_out: Path) -> list[str]:
+    """Our files against DuckDB's: the scores shown (ours suppress too few respondents)
+    and every benchmark row."""
+    from bench.bench_benchmark import benchmark_disagreements, score_disagreements
+
+    scores = pl.read_parquet(ours_out / "scores.parquet").filter(~pl.col("suppressed"))
+    duck_scores = pl.read_parquet(reference_out / "scores.parquet").join(
+        scores.select("organisation_id", "instrument_id", "dimension_id"),
+        on=["organisation_id", "instrument_id", "dimension_id"],
+        how="semi",
+    )
+    return [
+        *score_disagreements(scores, duck_scores),
+        *benchmark_disagreements(
+            pl.read_parquet(ours_out / "benchmark.parquet"),
+            pl.read_parquet(reference_out / "benchmark.parquet"),
+            percentiles=False,
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(_run_measured(sys.argv[1:]))

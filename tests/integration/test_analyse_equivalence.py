@@ -1,0 +1,54 @@
+"""`survey analyse --items` gives the numbers the engine gave before it was made lazy.
+
+``tests/data/analyse`` holds a seeded population from ``bench.bench_benchmark``
+(100 organisations × 3 respondents × 150 items, seed 7: some scores undefined, some
+suppressed) and the ``scores.parquet`` and ``benchmark.parquet`` that the eager
+engine (commit fed2052) wrote for it. Scores, rates and bands must agree to 1e-9;
+everything else exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from analytics import batch
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "analyse"
+TOLERANCE = 1e-9
+KEYS = {
+    "scores": ["organisation_id", "instrument_id", "dimension_id"],
+    "benchmark": ["organisation_id", "instrument_id", "dimension_id", "peer_group"],
+}
+
+
+def _compare(name: str, ours: pl.DataFrame, expected: pl.DataFrame) -> None:
+    assert ours.schema == expected.schema
+    assert ours.height == expected.height
+    joined = expected.join(ours, on=KEYS[name], how="full", suffix="_new", nulls_equal=True)
+    for column in expected.columns:
+        if column in KEYS[name]:
+            continue
+        old, new = pl.col(column), pl.col(f"{column}_new")
+        if expected.schema[column] == pl.Float64:
+            same = (old.is_null() & new.is_null()) | ((old - new).abs() <= TOLERANCE)
+        else:
+            same = old.eq_missing(new)
+        differing = joined.filter(~same.fill_null(False))
+        assert differing.is_empty(), f"{name}.{column}: {differing.height} rows differ"
+
+
+@pytest.mark.parametrize("name", ["scores", "benchmark"])
+def test_output_agrees_with_the_eager_engine(tmp_path: Path, name: str) -> None:
+    batch.analyse(
+        DATA / "answers.parquet",
+        DATA / "items.parquet",
+        DATA / "organisations.parquet",
+        tmp_path,
+        now=datetime(2025, 6, 30, tzinfo=UTC),
+    )
+    ours = pl.read_parquet(tmp_path / f"{name}.parquet")
+    _compare(name, ours, pl.read_parquet(DATA / f"expected-{name}.parquet"))
