@@ -105,7 +105,8 @@ def _source_refs(refs: Iterable[Any]) -> list[SourceRef]:
 
 
 def source_line(ref: SourceRef) -> str:
-    return f"{ref.title}, {ref.section} ({ref.file})"
+    """A source as a reader cites it: the document's title, a dash, the section."""
+    return f"{ref.title} – {ref.section}"
 
 
 def _peer_label(peer_group: str, profile: OrganisationProfile, t: Messages) -> str:
@@ -721,6 +722,9 @@ def _actions(priorities: Sequence[Priority]) -> list[ActionRow]:
             text=p.text,
             recommendation=p.recommendation,
             source="; ".join(source_line(s) for s in p.sources),
+            instrument_id=p.instrument_id,
+            dimension_id=p.dimension_id,
+            item_id=p.item_id,
         )
         for p in priorities
     ]

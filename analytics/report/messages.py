@@ -418,6 +418,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "nl": "Kies een status uit de lijst.",
     },
     "xlsx.level_description": {"en": "Level description", "nl": "Beschrijving niveau"},
+    "export.score": {"en": "Score (0–100)", "nl": "Score (0–100)"},
+    "export.level": {"en": "Level (1–5)", "nl": "Niveau (1–5)"},
+    "export.dont_know": {"en": "Don't know (%)", "nl": "Weet niet (%)"},
+    "export.respondents": {"en": "Respondents", "nl": "Respondenten"},
     # --- about ----------------------------------------------------------------
     "about.title": {"en": "About this report", "nl": "Over dit rapport"},
     "about.method": {"en": "The method in brief", "nl": "De methode in het kort"},

@@ -288,6 +288,9 @@ class ActionRow:
     text: str
     recommendation: str
     source: str
+    instrument_id: str
+    dimension_id: str
+    item_id: str
     owner: str = ""
     deadline: str = ""
     status: str = ""
