@@ -192,6 +192,8 @@ class SourceRef:
 class Priority:
     number: int
     rank: int
+    finding: str
+    finding_text: str
     instrument_id: str
     instrument_title: str
     dimension_id: str

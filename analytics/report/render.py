@@ -249,7 +249,7 @@ def action_plan_xlsx(report: ImprovementReport) -> bytes:
         plan.write_string(n, 1, action.instrument_title, wrap)
         plan.write_string(n, 2, action.dimension_title, wrap)
         plan.write_string(n, 3, action.text, wrap)
-        plan.write_string(n, 4, action.recommendation, wrap)
+        plan.write(n, 4, action.recommendation or None, wrap)
         plan.write_string(n, 5, action.source, wrap)
         plan.write_blank(n, 6, None, wrap)
         plan.write_blank(n, 7, None, date_format)

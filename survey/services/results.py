@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -257,6 +258,37 @@ def _priorities(
             }
         )
     return found
+
+
+WHERE_TO_START = 10
+STRENGTH = {
+    "low_score": "priority",
+    "awareness_gap": "dont_know_rate",
+    "role_disagreement": "role_spread",
+}
+
+
+def where_to_start(
+    priorities: Sequence[Mapping[str, Any]], limit: int = WHERE_TO_START
+) -> list[Mapping[str, Any]]:
+    """The findings to start improving with, as the results page and the report list
+    them: of every kind of finding in the round, the strongest shown one (the highest
+    priority, the highest "don't know" rate, the widest role spread; the first-ranked
+    on a tie), then the rest of the ``limit`` in rank order; listed in rank order. So
+    the widest disagreement between role groups has its place even when ten low scores
+    rank above it."""
+    strongest: dict[str, Mapping[str, Any]] = {}
+    for row in priorities:
+        kind, value = row["finding"], row[STRENGTH[row["finding"]]]
+        if value is not None and (kind not in strongest or value > strongest[kind][STRENGTH[kind]]):
+            strongest[kind] = row
+    chosen = list(strongest.values())[:limit]
+    for row in priorities:
+        if len(chosen) >= limit:
+            break
+        if not any(row is taken for taken in chosen):
+            chosen.append(row)
+    return sorted(chosen, key=lambda row: row["rank"])
 
 
 def _recommendation(item: Any, advice: str | None, lang: str) -> str | None:

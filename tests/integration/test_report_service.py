@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 from click.testing import CliRunner
+from litestar.testing import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -28,6 +29,9 @@ from survey.models import Organisation, ReportCache, Round
 from survey.services import results, rounds
 from survey.settings import Settings, get_settings
 from tests import factories
+from tests.integration.pages import Browser
+from web.app import create_app
+from web.stores import build_stores
 
 ORG_NAME = "Gemeente Rivierstad"
 
@@ -200,15 +204,16 @@ def test_pdf_numbers_match_the_results_service_and_benchmark(
         for dim in inst["dimensions"]:
             assert f"Level {dim['level']} of 5. {plain(dim['level_description'])}" in text
     # full story: the priorities in the same order, with their scores and sources
-    low = [p for p in shown["priorities"] if p["finding"] == "low_score"][:10]
+    low = results.where_to_start(shown["priorities"])
     story = text[text.index("Improvement priorities") :]
     positions = []
     for number, priority in enumerate(low, start=1):
         entry = f"{number} {plain(priority['text'])}"
         assert entry in story, entry
         positions.append(story.index(entry))
-        assert f"Score {score_text(priority['score'])} Recommendation: " in story
-        assert plain(priority["recommendation"]) in story
+        assert f"Score {score_text(priority['score'])}" in story
+        if priority["recommendation"]:
+            assert plain(priority["recommendation"]) in story
         source = priority["sources"][0]
         assert f"{TITLES[source['file']]} – {source['section']}" in " ".join(story.split())
     assert positions == sorted(positions)
@@ -217,6 +222,53 @@ def test_pdf_numbers_match_the_results_service_and_benchmark(
     # awareness gaps: staff answered "don't know" often
     gaps = [p for p in shown["priorities"] if p["finding"] == "awareness_gap"]
     assert gaps and rate_text(max(g["dont_know_rate"] for g in gaps)) in text
+
+
+def test_the_page_and_the_report_start_with_the_same_findings(
+    database, library, settings, make_settings
+):
+    """One rule (where_to_start) for the results page and the report: the widest role
+    disagreement is listed in both even when ten findings rank above it."""
+    peers(database, library)
+    registration = factories.organisation(database, "Gemeente Tweespalt")
+    round_id = closed_round(
+        database, library, MAIN_RESPONDENTS, organisation=registration.organisation
+    )
+    with database.session() as s:
+        round_ = s.get(Round, round_id)
+        shown = results.round_scores(s, round_, library, "en")
+        content, *_ = service.build_report(
+            s, round_, library, format="pdf", lang="en", settings=settings
+        )
+    disagreements = [p for p in shown["priorities"] if p["finding"] == "role_disagreement"]
+    widest = max(disagreements, key=lambda p: p["role_spread"])
+    assert widest["rank"] > 10  # the first ten findings would leave it out
+    chosen = results.where_to_start(shown["priorities"])
+    assert len(chosen) == 10 and widest in chosen
+    assert [p["rank"] for p in chosen] == sorted(p["rank"] for p in chosen)
+
+    app = create_app(
+        make_settings(redis_url=None),
+        library=library,
+        stores=build_stores(make_settings(redis_url=None), namespace="where-to-start"),
+    )
+    with TestClient(app) as client:
+        browser = Browser(client)
+        browser.get(f"/c/{registration.coordinator_token}")
+        page = browser.get(f"/rounds/{round_id}/results")
+    listed = [
+        " ".join(e.text.split())
+        for e in page.find("p")
+        if "priority-question" in e.attrs.get("class", "")
+    ]
+    assert listed == [" ".join(p["text"].split()) for p in chosen]
+    assert f"Role groups disagree: {score_text(widest['role_spread'])} points apart" in page.text
+
+    text = pdf_text(content)
+    story = text[text.index("Improvement priorities") : text.index("Awareness gaps")]
+    positions = [story.index(f"{n} {plain(p['text'])}") for n, p in enumerate(chosen, start=1)]
+    assert positions == sorted(positions)
+    assert f"role groups differ by {score_text(widest['role_spread'])} points" in story
 
 
 def snapshot_cards(text: str, shown: dict) -> dict[tuple[str, str], str]:
@@ -402,7 +454,7 @@ def test_xlsx_action_plan_and_scores(database, library, main_round, settings):
         "dimension_id",
         "item_id",
     ]
-    low = [p for p in shown["priorities"] if p["finding"] == "low_score"][:10]
+    low = results.where_to_start(shown["priorities"])
     rows = list(plan.iter_rows(min_row=2, values_only=True))
     assert [r[3] for r in rows] == [p["text"] for p in low]
     assert [r[4] for r in rows] == [p["recommendation"] for p in low]
