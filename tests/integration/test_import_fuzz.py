@@ -55,7 +55,7 @@ def valid_rows(organisation_id: str, library: InstrumentLibrary) -> list[list[st
     assert instrument is not None
     rows = [list(COLUMNS)]
     for respondent, role in (("r1", "staff"), ("r2", "management"), ("r3", "hr")):
-        for item in instrument.items[:4]:
+        for item in [i for i in instrument.items if i.asked_of(role)][:4]:
             rows.append(
                 [organisation_id, "Imported 2026", respondent, role, instrument.id, item.id,
                  item.options[len(respondent) % len(item.options)].value]
