@@ -134,6 +134,22 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
+def describe(table: Table) -> str:
+    """What a chart shows, as one text (a chart's ``description``, its text alternative):
+    the caption, then per row its name and each figure under its heading (empty cells
+    and dashes left out). Builders describe only what they draw."""
+    rows = [
+        f"{row[0]}: "
+        + ", ".join(
+            f"{header} {cell}"
+            for header, cell in zip(table.headers[1:], row[1:], strict=True)
+            if cell not in ("", "–")
+        )
+        for row in table.rows
+    ]
+    return ". ".join([table.caption, *rows]) + "."
+
+
 def texts(lang: str) -> dict[str, str]:
     try:
         return LABELS[lang]
@@ -257,7 +273,7 @@ def profile_chart(
     return alt.LayerChart(
         layer=[band, median, own],
         title=t["profile_title"],
-        description=t["profile_title"],
+        description=describe(profile_table(benchmark, lang=lang, labels=labels)),
         width=WIDTH,
         height=ROW_HEIGHT * max(len(order), 1),
     )
@@ -364,7 +380,7 @@ def distribution_chart(
     return alt.LayerChart(
         layer=[whisker, box, median, top, own],
         title=t["distribution_title"],
-        description=t["distribution_title"],
+        description=describe(distribution_table(benchmark, lang=lang, labels=labels)),
         width=WIDTH,
         height=ROW_HEIGHT * max(len(order), 1),
     )
@@ -470,7 +486,7 @@ def role_chart(
     return alt.LayerChart(
         layer=[spread, points],
         title=alt.TitleParams(t["roles_title"], subtitle=t["disagreement_note"]),
-        description=f"{t['roles_title']}. {t['disagreement_note']}",
+        description=f"{describe(role_table(role_scores, lang=lang, labels=labels))} {t['disagreement_note']}",
         width=WIDTH,
         height=ROW_HEIGHT * max(len(order), 1),
     )
@@ -577,7 +593,7 @@ def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
     return alt.LayerChart(
         layer=[vertical, horizontal, names, peers, median, own],
         title=t["balance_title"],
-        description=t["balance_title"],
+        description=describe(balance_table(points, lang=lang)),
         width=WIDTH,
         height=WIDTH,
     )
@@ -615,7 +631,7 @@ def balance_table(points: pl.DataFrame, *, lang: str = "en") -> Table:
     rows.extend((f"{t['peers']}: {n}", "", "", t[q]) for q, n in counts.items() if n)
     return Table(
         caption=t["balance_title"],
-        headers=("", t["control"], t["enablement"], t["quadrant"]),
+        headers=(t["count"], t["control"], t["enablement"], t["quadrant"]),
         rows=tuple(rows),
     )
 
@@ -672,7 +688,7 @@ def sector_heatmap(
     return alt.LayerChart(
         layer=[cells, numbers],
         title=t["heatmap_title"],
-        description=t["heatmap_title"],
+        description=describe(sector_heatmap_table(_shown(statistics), lang=lang, labels=labels)),
         width=WIDTH,
     )
 
@@ -740,7 +756,10 @@ def sector_trend_chart(
         x=x, y="median_low:Q", y2="median_high:Q", color=colour, tooltip=tooltip
     )
     return alt.LayerChart(
-        layer=[bands, line], title=t["trend_title"], description=t["trend_title"], width=WIDTH
+        layer=[bands, line],
+        title=t["trend_title"],
+        description=describe(sector_trend_table(_shown(trend), lang=lang, labels=labels)),
+        width=WIDTH,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +42,27 @@ def _ngettext(context: Mapping[str, Any], singular: str, plural: str, n: int) ->
     return i18n.translations(_lang(context)).ngettext(singular, plural, n)
 
 
+def _exact(value: float) -> Decimal:
+    """``value`` as the decimal it prints as, so that 62.5 is a half and rounds up."""
+    return Decimal(repr(float(value)))
+
+
 @pass_context
 def _number(context: Mapping[str, Any], value: float | None, digits: int = 0) -> str:
+    """A figure as the pages and the reports print it: halves rounded up."""
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=_lang(context))
+    with localcontext(rounding=ROUND_HALF_UP):
+        return format_decimal(_exact(value), format=pattern, locale=_lang(context))
 
 
 @pass_context
 def _percent(context: Mapping[str, Any], value: float | None) -> str:
     if value is None:
         return ""
-    return format_percent(value, format="#,##0 %", locale=_lang(context))
+    with localcontext(rounding=ROUND_HALF_UP):
+        return format_percent(_exact(value), format="#,##0 %", locale=_lang(context))
 
 
 @pass_context

@@ -61,6 +61,7 @@ from survey import scoring
 from survey.disclosure import peers, rules
 from survey.disclosure.counts import role_counts
 from survey.disclosure.roles import MIN_ROLE_GROUP
+from survey.services.results import where_to_start
 
 STRONGEST_WEAKEST = 3
 PRIORITY_LIMIT = 10
@@ -105,7 +106,8 @@ def _source_refs(refs: Iterable[Any]) -> list[SourceRef]:
 
 
 def source_line(ref: SourceRef) -> str:
-    return f"{ref.title}, {ref.section} ({ref.file})"
+    """A source as a reader cites it: the document's title, a dash, the section."""
+    return f"{ref.title} – {ref.section}"
 
 
 def _peer_label(peer_group: str, profile: OrganisationProfile, t: Messages) -> str:
@@ -269,18 +271,19 @@ def _quoted(text: str, lang: str) -> str:
     return f"“{text}”" if lang == "en" else f"‘{text}’"
 
 
+def _finding_part(row: Mapping[str, Any], t: Messages) -> str:
+    """One finding of an item, as a phrase ("role groups differ by 65 points")."""
+    kind = row["finding"]
+    if kind == "awareness_gap":
+        return t("finding.awareness_gap", rate=rate_text(row["dont_know_rate"]))
+    if kind == "role_disagreement":
+        return t("finding.role_disagreement", spread=score_text(row["role_spread"]))
+    return t("finding.low_score", score=score_text(row["score"]))
+
+
 def _finding_text(rows: Sequence[Mapping[str, Any]], t: Messages) -> str:
     """One sentence for an item's findings (low score, awareness gap, disagreement)."""
-    parts = []
-    for row in rows:
-        kind = row["finding"]
-        if kind == "awareness_gap":
-            parts.append(t("finding.awareness_gap", rate=rate_text(row["dont_know_rate"])))
-        elif kind == "role_disagreement":
-            parts.append(t("finding.role_disagreement", spread=score_text(row["role_spread"])))
-        else:
-            parts.append(t("finding.low_score", score=score_text(row["score"])))
-    joined = "; ".join(parts)
+    joined = "; ".join(_finding_part(row, t) for row in rows)
     return t(
         "finding.sentence",
         findings=joined[:1].upper() + joined[1:],
@@ -430,35 +433,31 @@ def _item_rows(data: ReportInput) -> list[InstrumentItems]:
     return found
 
 
-def _priorities(data: ReportInput) -> list[Priority]:
+def _priorities(data: ReportInput, t: Messages) -> list[Priority]:
+    """The findings to start with, chosen as the results page chooses them
+    (:func:`survey.services.results.where_to_start`)."""
     titles = {inst["id"]: inst["title"] for inst in data.results["instruments"]}
-    found: list[Priority] = []
-    seen: set[tuple[str, str]] = set()
-    for row in data.results.get("priorities", []):
-        key = (row["instrument"], row["item"])
-        if row["finding"] != "low_score" or key in seen:
-            continue
-        seen.add(key)
-        found.append(
-            Priority(
-                number=len(found) + 1,
-                rank=row["rank"],
-                instrument_id=row["instrument"],
-                instrument_title=titles.get(row["instrument"], row["instrument"]),
-                dimension_id=row["dimension"],
-                dimension_title=row["dimension_title"],
-                item_id=row["item"],
-                text=row["text"],
-                score=row["score"],
-                priority=row["priority"],
-                recommendation=row["recommendation"],
-                dialogue_question=row["dialogue_question"],
-                sources=_source_refs(row["sources"]),
-            )
+    chosen = where_to_start(data.results.get("priorities", []), PRIORITY_LIMIT)
+    return [
+        Priority(
+            number=number,
+            rank=row["rank"],
+            finding=row["finding"],
+            finding_text=_finding_part(row, t),
+            instrument_id=row["instrument"],
+            instrument_title=titles.get(row["instrument"], row["instrument"]),
+            dimension_id=row["dimension"],
+            dimension_title=row["dimension_title"],
+            item_id=row["item"],
+            text=row["text"],
+            score=row["score"],
+            priority=row["priority"],
+            recommendation=row["recommendation"] or "",
+            dialogue_question=row["dialogue_question"],
+            sources=_source_refs(row["sources"]),
         )
-        if len(found) == PRIORITY_LIMIT:
-            break
-    return found
+        for number, row in enumerate(chosen, start=1)
+    ]
 
 
 def _awareness_gaps(data: ReportInput) -> list[AwarenessGap]:
@@ -721,6 +720,9 @@ def _actions(priorities: Sequence[Priority]) -> list[ActionRow]:
             text=p.text,
             recommendation=p.recommendation,
             source="; ".join(source_line(s) for s in p.sources),
+            instrument_id=p.instrument_id,
+            dimension_id=p.dimension_id,
+            item_id=p.item_id,
         )
         for p in priorities
     ]
@@ -762,7 +764,7 @@ def improvement_report(data: ReportInput) -> ImprovementReport:
     role_scores = _role_scores(data.results)
     overview = _overview(data, t, group_label)
     snapshots = _snapshots(data, t, group_label, role_scores)
-    priorities = _priorities(data)
+    priorities = _priorities(data, t)
     gaps = _awareness_gaps(data)
     story = FullStory(
         instruments=_item_rows(data),

@@ -281,8 +281,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     },
     "story.priorities": {"en": "Improvement priorities", "nl": "Verbeterprioriteiten"},
     "story.priorities_intro": {
-        "en": "Ordered by how much there is to gain: (100 − score) × the statement's weight.",
-        "nl": "Geordend naar wat er te winnen valt: (100 − score) × het gewicht van de stelling.",
+        "en": "Ordered by how much there is to gain: (100 − score) × the statement's weight. "
+        "The statement most people could not answer and the one on which role groups "
+        "differ most always have a place, as on the results page.",
+        "nl": "Geordend naar wat er te winnen valt: (100 − score) × het gewicht van de stelling. "
+        "De stelling die de meesten niet konden beantwoorden en die waarover rolgroepen "
+        "het meest verschillen hebben altijd een plaats, net als op de resultatenpagina.",
     },
     "story.no_priorities": {
         "en": "No statement has a score that may be shown and leaves room to improve.",
@@ -418,6 +422,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "nl": "Kies een status uit de lijst.",
     },
     "xlsx.level_description": {"en": "Level description", "nl": "Beschrijving niveau"},
+    "export.score": {"en": "Score (0–100)", "nl": "Score (0–100)"},
+    "export.level": {"en": "Level (1–5)", "nl": "Niveau (1–5)"},
+    "export.dont_know": {"en": "Don't know (%)", "nl": "Weet niet (%)"},
+    "export.respondents": {"en": "Respondents", "nl": "Respondenten"},
     # --- about ----------------------------------------------------------------
     "about.title": {"en": "About this report", "nl": "Over dit rapport"},
     "about.method": {"en": "The method in brief", "nl": "De methode in het kort"},

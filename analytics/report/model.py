@@ -192,6 +192,8 @@ class SourceRef:
 class Priority:
     number: int
     rank: int
+    finding: str
+    finding_text: str
     instrument_id: str
     instrument_title: str
     dimension_id: str
@@ -288,6 +290,9 @@ class ActionRow:
     text: str
     recommendation: str
     source: str
+    instrument_id: str
+    dimension_id: str
+    item_id: str
     owner: str = ""
     deadline: str = ""
     status: str = ""

@@ -33,7 +33,7 @@ from survey.disclosure.roles import MIN_ROLE_GROUP
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUSES = ("open", "in_progress", "done")
-CSV_COLUMNS = ("instrument", "dimension", "score", "level", "dont_know_rate", "respondents")
+ID_COLUMNS = ("instrument_id", "dimension_id")  # machine ids: the last columns of an export
 
 
 class RefusingFetcher(URLFetcher):
@@ -166,27 +166,53 @@ def improvement_pdf(
     return html_to_pdf(improvement_html(report, medium="print", charts=charts), fetcher)
 
 
+def _score_headings(t: Messages) -> tuple[str, ...]:
+    """The score export's headings in the report's language; the machine ids last."""
+    return (
+        t("label.instrument"),
+        t("label.dimension"),
+        t("export.score"),
+        t("export.level"),
+        t("export.dont_know"),
+        t("export.respondents"),
+        *ID_COLUMNS,
+    )
+
+
+def _whole(value: float | None) -> int | None:
+    """A 0–100 figure rounded as the report and the pages print it."""
+    return None if value is None else int(score_text(value))
+
+
+def _percent(rate: float | None) -> int | None:
+    """A rate (0–1) as the whole percentage the report and the pages print."""
+    return None if rate is None else int(score_text(100 * rate))
+
+
 def scores_csv(report: ImprovementReport) -> bytes:
-    """One row per dimension; hidden figures are empty cells."""
+    """One row per dimension, headed and labelled in the report's language, figures
+    rounded as printed; hidden figures are empty cells; the machine ids come last."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(_score_headings(Messages(report.lang)))
     for row in report.scores:
         writer.writerow(
             (
+                row.instrument_title,
+                row.dimension_title,
+                _blank(_whole(row.score)),
+                _blank(row.level),
+                _blank(_percent(row.dont_know_rate)),
+                row.respondents,
                 row.instrument,
                 row.dimension,
-                _plain(row.score),
-                "" if row.level is None else row.level,
-                _plain(row.dont_know_rate, digits=4),
-                row.respondents,
             )
         )
     return out.getvalue().encode("utf-8")
 
 
-def _plain(value: float | None, digits: int = 2) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+def _blank(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def action_plan_xlsx(report: ImprovementReport) -> bytes:
@@ -199,7 +225,6 @@ def action_plan_xlsx(report: ImprovementReport) -> bytes:
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     date_format = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
     number = book.add_format({"num_format": "0", "valign": "top"})
-    percent = book.add_format({"num_format": "0%", "valign": "top"})
 
     plan = book.add_worksheet(t("action.title")[:31])
     headers = (
@@ -212,8 +237,10 @@ def action_plan_xlsx(report: ImprovementReport) -> bytes:
         t("action.owner"),
         t("action.deadline"),
         t("action.status"),
+        *ID_COLUMNS,
+        "item_id",
     )
-    widths = (4, 24, 24, 48, 60, 40, 18, 14, 14)
+    widths = (4, 24, 24, 48, 60, 40, 18, 14, 14, 16, 16, 16)
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
         plan.write(0, col, header, bold)
         plan.set_column(col, col, width, date_format if col == 7 else wrap)
@@ -222,11 +249,14 @@ def action_plan_xlsx(report: ImprovementReport) -> bytes:
         plan.write_string(n, 1, action.instrument_title, wrap)
         plan.write_string(n, 2, action.dimension_title, wrap)
         plan.write_string(n, 3, action.text, wrap)
-        plan.write_string(n, 4, action.recommendation, wrap)
+        plan.write(n, 4, action.recommendation or None, wrap)
         plan.write_string(n, 5, action.source, wrap)
         plan.write_blank(n, 6, None, wrap)
         plan.write_blank(n, 7, None, date_format)
         plan.write_blank(n, 8, None, wrap)
+        plan.write_string(n, 9, action.instrument_id)
+        plan.write_string(n, 10, action.dimension_id)
+        plan.write_string(n, 11, action.item_id)
     last = max(len(report.actions), 1) + 50
     plan.data_validation(
         1,
@@ -258,29 +288,26 @@ def action_plan_xlsx(report: ImprovementReport) -> bytes:
     plan.autofilter(0, 0, max(len(report.actions), 1), len(headers) - 1)
 
     scores = book.add_worksheet(t("xlsx.scores")[:31])
-    score_headers = (
-        *CSV_COLUMNS,
-        t("label.instrument"),
-        t("label.dimension"),
-        t("xlsx.level_description"),
-    )
+    score_headers = _score_headings(t)
+    score_headers = (*score_headers[:4], t("xlsx.level_description"), *score_headers[4:])
     for col, header in enumerate(score_headers):
         scores.write(0, col, header, bold)
-    scores.set_column(0, 1, 20)
-    scores.set_column(2, 5, 12)
-    scores.set_column(6, 7, 30)
-    scores.set_column(8, 8, 70, wrap)
+    scores.set_column(0, 1, 30, wrap)
+    scores.set_column(2, 3, 12)
+    scores.set_column(4, 4, 70, wrap)
+    scores.set_column(5, 6, 14)
+    scores.set_column(7, 8, 20)
     for n, row in enumerate(report.scores, start=1):
-        scores.write_string(n, 0, row.instrument)
-        scores.write_string(n, 1, row.dimension)
-        _cell(scores, n, 2, row.score, number)
+        scores.write_string(n, 0, row.instrument_title, wrap)
+        scores.write_string(n, 1, row.dimension_title, wrap)
+        _cell(scores, n, 2, _whole(row.score), number)
         _cell(scores, n, 3, row.level, number)
-        _cell(scores, n, 4, row.dont_know_rate, percent)
-        scores.write_number(n, 5, row.respondents)
-        scores.write_string(n, 6, row.instrument_title)
-        scores.write_string(n, 7, row.dimension_title)
         if row.level_description:
-            scores.write_string(n, 8, row.level_description, wrap)
+            scores.write_string(n, 4, row.level_description, wrap)
+        _cell(scores, n, 5, _percent(row.dont_know_rate), number)
+        scores.write_number(n, 6, row.respondents)
+        scores.write_string(n, 7, row.instrument)
+        scores.write_string(n, 8, row.dimension)
     scores.freeze_panes(1, 0)
     book.close()
     return out.getvalue()

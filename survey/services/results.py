@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -26,6 +27,7 @@ from survey.models import (
     OrientationResult,
     RoleResult,
     Round,
+    RoundInstrument,
     UseResult,
     ViewResult,
 )
@@ -149,7 +151,84 @@ def round_scores(
         "coherent": coherence.get("coherent"),
         "roles": _roles(shown, role_counts(round_, session), instruments, lang),
         "priorities": _priorities(shown, instruments, lang),
+        "previous": previous_comparison(session, round_, instruments, dims),
     }
+
+
+def _previous_round(session: Session, round_: Round, instrument_id: str) -> Round | None:
+    """The organisation's latest round closed before ``round_`` that used the instrument."""
+    if round_.closed_at is None:
+        return None
+    return session.scalars(
+        select(Round)
+        .join(RoundInstrument)
+        .where(
+            Round.organisation_id == round_.organisation_id,
+            Round.status == "closed",
+            Round.closed_at < round_.closed_at,
+            RoundInstrument.instrument_id == instrument_id,
+        )
+        .order_by(Round.closed_at.desc(), Round.id.desc())
+        .limit(1)
+    ).first()
+
+
+def previous_comparison(
+    session: Session,
+    round_: Round,
+    instruments: Sequence[Instrument],
+    dims: Mapping[tuple[str, str], Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """Per instrument of the round, the comparison with the organisation's previous
+    closed round that used it: per dimension the change when both rounds used the same
+    instrument version (shown scores only: a figure hidden in either round has no
+    change); otherwise ``comparable`` false with the reason, ``other_version`` (scores
+    of different versions are never compared) or ``first_round`` (no earlier round)."""
+    found = []
+    for inst in instruments:
+        earlier = _previous_round(session, round_, inst.id)
+        entry: dict[str, Any] = {
+            "instrument": inst.id,
+            "version": inst.version,
+            "round": None,
+            "previous_version": None,
+            "comparable": False,
+            "reason": "first_round",
+            "dimensions": [],
+        }
+        if earlier is not None:
+            version = next(
+                p.instrument_version for p in earlier.instruments if p.instrument_id == inst.id
+            )
+            entry |= {
+                "round": {
+                    "id": earlier.id,
+                    "label": earlier.label,
+                    "closed_at": earlier.closed_at.isoformat() if earlier.closed_at else None,
+                },
+                "previous_version": version,
+                "comparable": version == inst.version,
+                "reason": None if version == inst.version else "other_version",
+            }
+        if entry["comparable"] and earlier is not None:
+            before = {
+                r["dimension_id"]: r["score"]
+                for r in shown_scores(session, earlier).dimensions.iter_rows(named=True)
+                if r["instrument_id"] == inst.id
+            }
+            for dimension in inst.dimensions:
+                now = dims.get((inst.id, dimension.id), {}).get("score")
+                then = before.get(dimension.id)
+                entry["dimensions"].append(
+                    {
+                        "dimension": dimension.id,
+                        "score": now,
+                        "previous_score": then,
+                        "change": None if now is None or then is None else now - then,
+                    }
+                )
+        found.append(entry)
+    return found
 
 
 ORIENTATION_FIELDS = (
@@ -257,6 +336,37 @@ def _priorities(
             }
         )
     return found
+
+
+WHERE_TO_START = 10
+STRENGTH = {
+    "low_score": "priority",
+    "awareness_gap": "dont_know_rate",
+    "role_disagreement": "role_spread",
+}
+
+
+def where_to_start(
+    priorities: Sequence[Mapping[str, Any]], limit: int = WHERE_TO_START
+) -> list[Mapping[str, Any]]:
+    """The findings to start improving with, as the results page and the report list
+    them: of every kind of finding in the round, the strongest shown one (the highest
+    priority, the highest "don't know" rate, the widest role spread; the first-ranked
+    on a tie), then the rest of the ``limit`` in rank order; listed in rank order. So
+    the widest disagreement between role groups has its place even when ten low scores
+    rank above it."""
+    strongest: dict[str, Mapping[str, Any]] = {}
+    for row in priorities:
+        kind, value = row["finding"], row[STRENGTH[row["finding"]]]
+        if value is not None and (kind not in strongest or value > strongest[kind][STRENGTH[kind]]):
+            strongest[kind] = row
+    chosen = list(strongest.values())[:limit]
+    for row in priorities:
+        if len(chosen) >= limit:
+            break
+        if not any(row is taken for taken in chosen):
+            chosen.append(row)
+    return sorted(chosen, key=lambda row: row["rank"])
 
 
 def _recommendation(item: Any, advice: str | None, lang: str) -> str | None:

@@ -1,7 +1,10 @@
 """The app served by uvicorn on a free loopback port, and Debian's headless Chromium.
 
 Every request the browser makes is recorded, so that a test can prove that no page
-loads anything from outside the app's origin.
+loads anything from outside the app's origin. Every page the browser loads is checked
+with axe-core (the copy bundled in the axe-playwright-python package, injected by the
+test, never served by the app) once its charts are drawn: a test fails on any
+violation, of any impact.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from axe_playwright_python.base import AXE_FILE_PATH
+from playwright.sync_api import Browser, BrowserContext, Error, Page, sync_playwright
 
 from survey.settings import Settings
 from web.app import create_app
@@ -32,6 +36,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+AXE_SCRIPT = AXE_FILE_PATH.read_text(encoding="utf-8")
+CHARTS_SETTLED = (
+    "() => [...document.querySelectorAll('[data-chart]')].every("
+    "  el => el.classList.contains('chart--ready') || el.classList.contains('chart--failed'))"
+)
+AXE_RUN = (
+    "async () => ({url: location.href,"
+    " violations: (await axe.run(document, {resultTypes: ['violations']})).violations})"
+)
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -90,14 +103,48 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
+@dataclass
+class Accessibility:
+    """What axe-core found on each page the browser loaded."""
+
+    checked: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+    def check(self, page: Page) -> None:
+        """Wait for the page's charts, then run axe-core over the whole document. A page
+        the test leaves before the check ends is not counted as checked."""
+        try:
+            page.wait_for_function(CHARTS_SETTLED, timeout=30_000)
+            page.evaluate(AXE_SCRIPT)
+            result = page.evaluate(AXE_RUN)
+        except Error:
+            return
+        url = result["url"]
+        self.checked.append(url)
+        for violation in result["violations"]:
+            targets = [" ".join(node["target"]) for node in violation["nodes"]]
+            self.violations.append(
+                f"{url}: {violation['id']} ({violation['impact']}) {len(targets)}× {targets}"
+            )
+
+
 @pytest.fixture
-def new_context(chromium: Browser, live_server: LiveServer) -> Iterator:
-    """Make browser contexts (separate cookie jars) that record every request they make."""
+def accessibility() -> Accessibility:
+    return Accessibility()
+
+
+@pytest.fixture
+def new_context(
+    chromium: Browser, live_server: LiveServer, accessibility: Accessibility
+) -> Iterator:
+    """Make browser contexts (separate cookie jars) that record every request they make
+    and check every page they load with axe-core."""
     contexts: list[BrowserContext] = []
 
     def make(viewport: dict[str, int] = DESKTOP, locale: str = "en-GB") -> BrowserContext:
         context = chromium.new_context(viewport=viewport, locale=locale)
         context.on("request", lambda request: live_server.requests.append(request.url))
+        context.on("page", lambda page: page.on("load", accessibility.check))
         contexts.append(context)
         return context
 
@@ -107,3 +154,5 @@ def new_context(chromium: Browser, live_server: LiveServer) -> Iterator:
             context.close()
     outside = [url for url in live_server.requests if not url.startswith(live_server.origin + "/")]
     assert not outside, f"requests outside the app: {outside}"
+    assert accessibility.checked, "no page was checked with axe-core"
+    assert not accessibility.violations, "axe-core:\n" + "\n".join(accessibility.violations)

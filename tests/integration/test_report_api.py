@@ -36,7 +36,9 @@ def test_coordinator_downloads_every_format(client, closed):
     xlsx = client.get(url, params={"format": "xlsx"}, headers=org.auth)
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames
     csv = client.get(url, params={"format": "csv"}, headers=org.auth)
-    assert csv.status_code == 200 and csv.text.splitlines()[0].startswith("instrument")
+    assert csv.status_code == 200 and csv.text.splitlines()[0].startswith(
+        "Instrument,Dimension,Score (0–100)"
+    )
 
 
 def test_report_refuses_open_rounds_strangers_and_bad_formats(client, api, closed):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -89,6 +90,16 @@ def test_sector_report_shows_what_the_benchmark_shows(database, library, populat
         )
         count = rows["peer_count"].max()
         assert f"{sector_name} {count} {cells}" in distribution
+    # every column stands apart from its neighbours: headings and cells never run together
+    layout = next(
+        page.extract_text(extraction_mode="layout")
+        for page in PdfReader(io.BytesIO(content)).pages
+        if "By sector" in page.extract_text()
+    )
+    lines = layout.splitlines()
+    for start in ("Group", "Municipalities", "Police"):
+        line = next(line for line in lines if line.startswith(start))
+        assert len(re.split(r"\s{2,}", line.strip())) == 2 + len(inst.dimensions), line
     # two water authorities: their count shows, nothing else
     water = by_sector.filter(by_sector["sector"] == "water-authorities")
     assert water["suppressed"].all()

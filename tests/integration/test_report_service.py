@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 from click.testing import CliRunner
+from litestar.testing import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -21,13 +22,16 @@ from analytics import benchmark
 from analytics.report import cli, service
 from analytics.report.content import rate_text, score_text
 from analytics.report.inputs import dimension_results, instrument_results, pinned_versions
-from instruments import InstrumentLibrary
+from instruments import InstrumentLibrary, sources
 from survey.disclosure.peers import band_label
 from survey.errors import Conflict, InvalidInput
 from survey.models import Organisation, ReportCache, Round
 from survey.services import results, rounds
 from survey.settings import Settings, get_settings
 from tests import factories
+from tests.integration.pages import Browser
+from web.app import create_app
+from web.stores import build_stores
 
 ORG_NAME = "Gemeente Rivierstad"
 
@@ -129,6 +133,9 @@ def peers(database, library, count: int = 5, sector: str = "municipalities") -> 
         )
 
 
+TITLES = {doc.file: doc.title for doc in sources()}
+
+
 def pdf_text(content: bytes) -> str:
     """The PDF's text with all whitespace runs made single spaces."""
     reader = PdfReader(io.BytesIO(content))
@@ -197,20 +204,71 @@ def test_pdf_numbers_match_the_results_service_and_benchmark(
         for dim in inst["dimensions"]:
             assert f"Level {dim['level']} of 5. {plain(dim['level_description'])}" in text
     # full story: the priorities in the same order, with their scores and sources
-    low = [p for p in shown["priorities"] if p["finding"] == "low_score"][:10]
+    low = results.where_to_start(shown["priorities"])
     story = text[text.index("Improvement priorities") :]
     positions = []
     for number, priority in enumerate(low, start=1):
         entry = f"{number} {plain(priority['text'])}"
         assert entry in story, entry
         positions.append(story.index(entry))
-        assert f"Score {score_text(priority['score'])} Recommendation: " in story
-        assert plain(priority["recommendation"]) in story
-        assert priority["sources"][0]["file"] in story
+        assert f"Score {score_text(priority['score'])}" in story
+        if priority["recommendation"]:
+            assert plain(priority["recommendation"]) in story
+        source = priority["sources"][0]
+        assert f"{TITLES[source['file']]} – {source['section']}" in " ".join(story.split())
     assert positions == sorted(positions)
+    # sources are cited by title and section, never by the seed files' names
+    assert not re.search(r"\d{3}_[0-9a-f]{16}", text)
     # awareness gaps: staff answered "don't know" often
     gaps = [p for p in shown["priorities"] if p["finding"] == "awareness_gap"]
     assert gaps and rate_text(max(g["dont_know_rate"] for g in gaps)) in text
+
+
+def test_the_page_and_the_report_start_with_the_same_findings(
+    database, library, settings, make_settings
+):
+    """One rule (where_to_start) for the results page and the report: the widest role
+    disagreement is listed in both even when ten findings rank above it."""
+    peers(database, library)
+    registration = factories.organisation(database, "Gemeente Tweespalt")
+    round_id = closed_round(
+        database, library, MAIN_RESPONDENTS, organisation=registration.organisation
+    )
+    with database.session() as s:
+        round_ = s.get(Round, round_id)
+        shown = results.round_scores(s, round_, library, "en")
+        content, *_ = service.build_report(
+            s, round_, library, format="pdf", lang="en", settings=settings
+        )
+    disagreements = [p for p in shown["priorities"] if p["finding"] == "role_disagreement"]
+    widest = max(disagreements, key=lambda p: p["role_spread"])
+    assert widest["rank"] > 10  # the first ten findings would leave it out
+    chosen = results.where_to_start(shown["priorities"])
+    assert len(chosen) == 10 and widest in chosen
+    assert [p["rank"] for p in chosen] == sorted(p["rank"] for p in chosen)
+
+    app = create_app(
+        make_settings(redis_url=None),
+        library=library,
+        stores=build_stores(make_settings(redis_url=None), namespace="where-to-start"),
+    )
+    with TestClient(app) as client:
+        browser = Browser(client)
+        browser.get(f"/c/{registration.coordinator_token}")
+        page = browser.get(f"/rounds/{round_id}/results")
+    listed = [
+        " ".join(e.text.split())
+        for e in page.find("p")
+        if "priority-question" in e.attrs.get("class", "")
+    ]
+    assert listed == [" ".join(p["text"].split()) for p in chosen]
+    assert f"Role groups disagree: {score_text(widest['role_spread'])} points apart" in page.text
+
+    text = pdf_text(content)
+    story = text[text.index("Improvement priorities") : text.index("Awareness gaps")]
+    positions = [story.index(f"{n} {plain(p['text'])}") for n, p in enumerate(chosen, start=1)]
+    assert positions == sorted(positions)
+    assert f"role groups differ by {score_text(widest['role_spread'])} points" in story
 
 
 def snapshot_cards(text: str, shown: dict) -> dict[tuple[str, str], str]:
@@ -320,11 +378,11 @@ def test_hidden_dimension_scores_are_not_in_the_report(database, library, settin
     rows = [
         r
         for r in csv.DictReader(io.StringIO(csv_content.decode()))
-        if r["instrument"] == "ctg-accounts"
+        if r["instrument_id"] == "ctg-accounts"
     ]
-    assert rows and all(r["score"] == "" and r["level"] == "" for r in rows)
+    assert rows and all(r["Score (0–100)"] == "" and r["Level (1–5)"] == "" for r in rows)
     # the two are a pool under 3, left out of every figure (v2): none stands behind it
-    assert all(r["respondents"] == "0" for r in rows)
+    assert all(r["Respondents"] == "0" for r in rows)
 
 
 def test_dutch_report_is_in_dutch(database, library, main_round, settings):
@@ -382,24 +440,61 @@ def test_xlsx_action_plan_and_scores(database, library, main_round, settings):
     plan, scores = book.worksheets
     assert plan.title == "Action plan" and scores.title == "Scores"
     header = [c.value for c in plan[1]]
-    assert header[-3:] == ["Owner", "Deadline", "Status"]
-    low = [p for p in shown["priorities"] if p["finding"] == "low_score"][:10]
+    assert header == [
+        "#",
+        "Instrument",
+        "Dimension",
+        "Priority",
+        "Recommendation",
+        "Source",
+        "Owner",
+        "Deadline",
+        "Status",
+        "instrument_id",
+        "dimension_id",
+        "item_id",
+    ]
+    low = results.where_to_start(shown["priorities"])
     rows = list(plan.iter_rows(min_row=2, values_only=True))
     assert [r[3] for r in rows] == [p["text"] for p in low]
     assert [r[4] for r in rows] == [p["recommendation"] for p in low]
-    assert all(r[-3:] == (None, None, None) for r in rows)
+    assert [r[9:] for r in rows] == [(p["instrument"], p["dimension"], p["item"]) for p in low]
+    for row, priority in zip(rows, low, strict=True):
+        cited = [f"{TITLES[s['file']]} – {s['section']}" for s in priority["sources"]]
+        assert row[5] == "; ".join(cited)
+        assert ".txt" not in row[5]
+    assert all(r[6:9] == (None, None, None) for r in rows)
     validations = {str(v.sqref)[0]: v for v in plan.data_validations.dataValidation}
     assert validations["H"].type == "date"
     assert validations["I"].type == "list"
     assert validations["I"].formula1 == '"open,in progress,done"'
+    assert [c.value for c in scores[1]] == [
+        "Instrument",
+        "Dimension",
+        "Score (0–100)",
+        "Level (1–5)",
+        "Level description",
+        "Don't know (%)",
+        "Respondents",
+        "instrument_id",
+        "dimension_id",
+    ]
     score_rows = list(scores.iter_rows(min_row=2, values_only=True))
     expected = [
-        (inst["id"], dim["id"], dim["score"], dim["level"])
+        (
+            inst["title"],
+            dim["title"],
+            int(score_text(dim["score"])),
+            dim["level"],
+            int(score_text(100 * dim["dont_know_rate"])),
+            inst["id"],
+            dim["id"],
+        )
         for inst in shown["instruments"]
         for dim in inst["dimensions"]
     ]
-    # a spreadsheet keeps 15 significant digits (Excel's own limit)
-    assert [(r[0], r[1], pytest.approx(r[2], rel=1e-15), r[3]) for r in score_rows] == expected
+    # numbers rounded as the report and the pages print them
+    assert [(*r[:4], r[5], *r[7:]) for r in score_rows] == expected
 
 
 def test_dutch_xlsx_statuses(database, library, main_round, settings):
@@ -423,21 +518,53 @@ def test_csv_scores(database, library, main_round, settings):
     assert media_type == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
     assert list(rows[0]) == [
-        "instrument",
-        "dimension",
-        "score",
-        "level",
-        "dont_know_rate",
-        "respondents",
+        "Instrument",
+        "Dimension",
+        "Score (0–100)",
+        "Level (1–5)",
+        "Don't know (%)",
+        "Respondents",
+        "instrument_id",
+        "dimension_id",
     ]
-    expected = [(i["id"], d) for i in shown["instruments"] for d in i["dimensions"]]
+    expected = [(i, d) for i in shown["instruments"] for d in i["dimensions"]]
     assert len(rows) == len(expected)
     for row, (inst, dim) in zip(rows, expected, strict=True):
-        assert (row["instrument"], row["dimension"]) == (inst, dim["id"])
-        assert float(row["score"]) == pytest.approx(dim["score"], abs=0.005)
-        assert int(row["level"]) == dim["level"]
-        assert float(row["dont_know_rate"]) == pytest.approx(dim["dont_know_rate"], abs=5e-5)
-        assert int(row["respondents"]) == dim["respondents"]
+        assert (row["Instrument"], row["Dimension"]) == (inst["title"], dim["title"])
+        assert (row["instrument_id"], row["dimension_id"]) == (inst["id"], dim["id"])
+        assert row["Score (0–100)"] == score_text(dim["score"])
+        assert int(row["Level (1–5)"]) == dim["level"]
+        assert row["Don't know (%)"] == score_text(100 * dim["dont_know_rate"])
+        assert int(row["Respondents"]) == dim["respondents"]
+
+
+def test_dutch_csv_is_headed_and_labelled_in_dutch(database, library, main_round, settings):
+    with database.session() as s:
+        round_ = s.get(Round, main_round)
+        shown = results.round_scores(s, round_, library, "nl")
+        english, *_ = service.build_report(
+            s, round_, library, format="csv", lang="en", settings=settings
+        )
+        dutch, *_ = service.build_report(
+            s, round_, library, format="csv", lang="nl", settings=settings
+        )
+    assert english != dutch
+    rows = list(csv.DictReader(io.StringIO(dutch.decode("utf-8"))))
+    assert list(rows[0]) == [
+        "Instrument",
+        "Dimensie",
+        "Score (0–100)",
+        "Niveau (1–5)",
+        "Weet niet (%)",
+        "Respondenten",
+        "instrument_id",
+        "dimension_id",
+    ]
+    first = shown["instruments"][0]
+    assert (rows[0]["Instrument"], rows[0]["Dimensie"]) == (
+        first["title"],
+        first["dimensions"][0]["title"],
+    )
 
 
 def test_html_report_escapes_user_text_and_pdf_fetches_nothing(
@@ -594,7 +721,7 @@ def test_cli_writes_the_report(database, library, main_round, db_url, tmp_path, 
         assert "Verbeterrapport" in pdf_text(out.read_bytes())
         result = CliRunner().invoke(cli.report, [main_round, "--format", "csv", "-o", "-"])
         assert result.exit_code == 0
-        assert result.stdout.startswith("instrument,dimension,score,level")
+        assert result.stdout.startswith("Instrument,Dimension,Score (0–100),Level (1–5)")
         missing = CliRunner().invoke(cli.report, ["no-such-round"])
         assert missing.exit_code != 0 and "no round with id" in missing.output
     finally:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from survey.errors import Conflict
-from survey.models import Round
+from survey.models import Round, RoundInstrument
 from survey.services import results, rounds
 from tests import factories
+from tests.integration.conftest import bearer
+from tests.integration.pages import Browser
 
 ALL_FULL = {
     "rules.guideline": "full",
@@ -85,3 +88,65 @@ def test_organisation_figures_need_three_respondents(database, lib):
         shown = results.round_scores(s, s.get(Round, round_id), lib)
     assert all(d["score"] is None for d in shown["instruments"][0]["dimensions"])
     assert shown["instruments"][0]["score"] is None
+
+
+def test_a_round_compares_with_the_previous_round_on_the_same_version(database, lib, make_client):
+    """The `previous` block: per dimension the change since the organisation's previous
+    closed round on the same instrument version, in the API and on the results page;
+    another version is not compared, and says so."""
+    reg = factories.organisation(database)
+    ids = []
+    for label, answers in (("2025", ALL_LOW), ("2026", ALL_FULL)):
+        opened = factories.open_round(database, reg.organisation, lib, label=label)
+        for _ in range(3):
+            factories.respond(database, opened.invite_code, lib, answers, role="staff")
+        with database.session() as s:
+            rounds.close_round(s, s.get(Round, opened.round.id), lib)
+        ids.append(opened.round.id)
+    with database.session() as s:
+        before = results.round_scores(s, s.get(Round, ids[0]), lib)
+        after = results.round_scores(s, s.get(Round, ids[1]), lib)
+    assert [p["reason"] for p in before["previous"]] == ["first_round"]
+    (entry,) = after["previous"]
+    inst = after["instruments"][0]
+    assert entry["comparable"] and entry["reason"] is None
+    assert (entry["round"]["id"], entry["round"]["label"]) == (ids[0], "2025")
+    assert entry["version"] == entry["previous_version"] == inst["version"]
+    then = {d["id"]: d["score"] for d in before["instruments"][0]["dimensions"]}
+    assert [(d["dimension"], d["score"], d["previous_score"]) for d in entry["dimensions"]] == [
+        (d["id"], d["score"], then[d["id"]]) for d in inst["dimensions"]
+    ]
+    for row in entry["dimensions"]:
+        assert row["change"] == pytest.approx(row["score"] - row["previous_score"])
+        assert row["change"] > 0
+
+    client = make_client()
+    api = client.get(f"/api/rounds/{ids[1]}/scores", headers=bearer(reg.coordinator_token))
+    assert api.status_code == 200 and api.json()["previous"] == after["previous"]
+    browser = Browser(client)
+    browser.get(f"/c/{reg.coordinator_token}")
+    page = browser.get(f"/rounds/{ids[1]}/results")
+    table = next(t for t in page.find("table") if "Compared with the previous round" in t.text)
+    assert "“2025”" in table.text
+    for row in entry["dimensions"]:
+        assert f"+{round(row['change'])}" in table.text
+    first_page = browser.get(f"/rounds/{ids[0]}/results?lang=nl", lang="nl")
+    assert "Er is geen eerdere afgesloten ronde met deze vragenlijst" in first_page.text
+
+    # the previous round on another version of the questionnaire: no change, and why
+    with database.session() as s:
+        s.execute(
+            update(RoundInstrument)
+            .where(RoundInstrument.round_id == ids[0])
+            .values(instrument_version="0.9")
+        )
+    with database.session() as s:
+        (entry,) = results.round_scores(s, s.get(Round, ids[1]), lib)["previous"]
+    assert not entry["comparable"] and entry["reason"] == "other_version"
+    assert (entry["previous_version"], entry["dimensions"]) == ("0.9", [])
+    page = browser.get(f"/rounds/{ids[1]}/results?lang=en", lang="en")
+    assert "Compared with the previous round" not in page.text
+    assert (
+        f"Not compared with the previous round, “2025”: it used version 0.9 of this "
+        f"questionnaire and this round version {inst['version']}"
+    ) in page.text

@@ -125,6 +125,20 @@ def test_profile_table_reads_not_shown_for_a_suppressed_group(population):
     assert by_dimension["culture"][5:] == ("–", "4")
 
 
+def test_a_chart_describes_what_it_shows(population):
+    """The description (the chart's text alternative) names each dimension with its
+    figures, in the chosen language."""
+    rows = b.benchmark(population, "m3", "m3-r", "sector")
+    spec = charts.profile_chart(rows, lang="nl", labels={"rules": "Regels"}).to_dict()
+    assert spec["description"] == (
+        "Uw scores tegenover de mediaan en de middelste helft van de peers. "
+        "culture: Uw score 45,0, Mediaan van de peers niet getoond, "
+        "Eerste kwartiel niet getoond, Derde kwartiel niet getoond, Peers 4. "
+        "Regels: Uw score 25,0, Mediaan van de peers 35–40, Eerste kwartiel 20–25, "
+        "Derde kwartiel 50–55, Uw positie onder de band van de mediaan, Peers 12."
+    )
+
+
 def test_profile_of_a_median_only_group_has_no_quartile_bar(population):
     rows = b.benchmark(population, "e2", "e2-r", "sector")
     band, median, _own = layers(charts.profile_chart(rows).to_dict())

@@ -339,7 +339,7 @@ def test_findings_are_the_top_two_items_and_a_gap_or_disagreement():
 # --- full story ----------------------------------------------------------------------------------
 
 
-def test_priorities_keep_order_skip_other_findings_and_cite_sources():
+def test_priorities_keep_rank_order_keep_the_strongest_gap_and_cite_sources():
     inst = LIB.get("ctg-accounts")
     item_ids = [i.id for i in inst.items]
     prios = [priority(1, "ctg-accounts", item_ids[0], score=5.0)]
@@ -352,7 +352,13 @@ def test_priorities_keep_order_skip_other_findings_and_cite_sources():
     report = improvement_report(make_input(results(instruments=["ctg-accounts"], priorities=prios)))
     story = report.story
     assert len(story.priorities) == content.PRIORITY_LIMIT
-    assert [p.item_id for p in story.priorities] == item_ids[: content.PRIORITY_LIMIT]
+    # the awareness gap (the only one, so the strongest) keeps its place at rank 2
+    assert [p.item_id for p in story.priorities] == [
+        item_ids[0],
+        *item_ids[: content.PRIORITY_LIMIT - 1],
+    ]
+    assert [p.finding for p in story.priorities[:3]] == ["low_score", "awareness_gap", "low_score"]
+    assert story.priorities[1].finding_text == "60% answered “don't know”"
     assert [p.number for p in story.priorities] == list(range(1, content.PRIORITY_LIMIT + 1))
     first = story.priorities[0]
     assert first.recommendation == inst.items[0].recommendation.en

@@ -44,6 +44,7 @@ def test_dutch_is_a_translation_not_a_copy():
         "action.status",
         "status.open",
         "xlsx.scores",
+        "export.score",
         "sector.q1",
         "sector.q3",
         "finding.sentence",

@@ -87,24 +87,19 @@ def test_the_report_pdf_asks_for_no_url_at_all():
 
 def test_csv_leaves_hidden_figures_empty():
     rows = list(csv.DictReader(io.StringIO(render.scores_csv(model()).decode())))
-    risk = next(r for r in rows if (r["instrument"], r["dimension"]) == ("ctg-access", "risk"))
-    assert risk == {
-        "instrument": "ctg-access",
-        "dimension": "risk",
-        "score": "",
-        "level": "",
-        "dont_know_rate": "0.0500",
-        "respondents": "2",
-    }
-    scope = next(r for r in rows if r["dimension"] == "scope")
-    assert scope["score"] == "60.00" and scope["level"] == "4"
+    risk = next(
+        r for r in rows if (r["instrument_id"], r["dimension_id"]) == ("ctg-access", "risk")
+    )
+    assert list(risk.values())[2:] == ["", "", "5", "2", "ctg-access", "risk"]
+    scope = next(r for r in rows if r["dimension_id"] == "scope")
+    assert scope["Score (0–100)"] == "60" and scope["Level (1–5)"] == "4"
 
 
 def test_xlsx_has_validated_deadline_and_status_columns():
     book = load_workbook(io.BytesIO(render.action_plan_xlsx(model("nl"))))
     plan, scores = book.worksheets
     assert (plan.title, scores.title) == ("Actieplan", "Scores")
-    assert [c.value for c in plan[1]][-3:] == ["Eigenaar", "Termijn", "Status"]
+    assert [c.value for c in plan[1]][6:9] == ["Eigenaar", "Termijn", "Status"]
     assert plan.cell(2, 4).value.startswith("De organisatie heeft specifieke verwachtingen")
     assert plan.cell(2, 7).value is None and plan.cell(2, 8).value is None
     by_type = {v.type: v for v in plan.data_validations.dataValidation}
@@ -113,7 +108,7 @@ def test_xlsx_has_validated_deadline_and_status_columns():
     assert (by_type["date"].formula1, by_type["date"].formula2) == ("36526", "73415")
     assert by_type["list"].formula1 == '"open,in uitvoering,afgerond"'
     assert str(by_type["list"].sqref).startswith("I2")
-    risk = next(r for r in scores.iter_rows(min_row=2, values_only=True) if r[1] == "risk")
+    risk = next(r for r in scores.iter_rows(min_row=2, values_only=True) if r[-1] == "risk")
     assert risk[2] is None and risk[3] is None
 
 

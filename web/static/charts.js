@@ -4,8 +4,9 @@
 // id="ID"> that holds its Vega-Lite specification. The page's Content-Security-Policy
 // allows no eval, so Vega runs with its expression interpreter (ast: true) instead of
 // generating code, and Vega-Embed adds no <style> elements (defaultStyle: false; the
-// tooltip's style is in charts.css). Without JavaScript, the tables under the charts
-// hold the same figures.
+// tooltip's style is in charts.css). The chart's element is one image (role="img")
+// labelled with what it shows, so the drawing inside it is hidden from assistive
+// technology; the table under it holds the same figures, also without JavaScript.
 "use strict";
 
 (function () {
@@ -35,6 +36,9 @@
     }
     embed(element, spec, options).then(
       function () {
+        element.querySelectorAll("svg").forEach(function (svg) {
+          svg.setAttribute("aria-hidden", "true");
+        });
         element.classList.add("chart--ready");
       },
       function (error) {

@@ -60,6 +60,12 @@ class ChartBlock:
     spec: dict[str, Any] | None
     table: charts.Table
     key: str | None = None
+    context_id: str | None = None
+
+    @property
+    def description(self) -> str:
+        """The chart's text alternative: what it shows (the specification's own)."""
+        return str((self.spec or {}).get("description", self.title))
 
     @property
     def spec_id(self) -> str:
@@ -77,14 +83,18 @@ def chart_block(
     *,
     draw: bool = True,
     key: str | None = None,
+    context_id: str | None = None,
 ) -> ChartBlock:
-    """A chart and its table; with ``draw`` false (nothing to draw) the table only."""
+    """A chart and its table; with ``draw`` false (nothing to draw) the table only.
+    ``context_id`` names the heading that tells this chart from others with the same
+    caption on the page (it is read with the caption as the table's region name)."""
     return ChartBlock(
         id=chart_id,
         title=table.caption,
         spec=chart.to_dict() if draw else None,
         table=table,
         key=key,
+        context_id=context_id,
     )
 
 
@@ -150,6 +160,7 @@ def _instrument_charts(
             charts.profile_chart(rows, lang=lang, labels=labels),
             charts.profile_table(rows, lang=lang, labels=labels),
             key=gettext(request, PROFILE_KEY),
+            context_id=f"instrument-{number}",
         )
     ]
     if charts.distribution_table(rows, lang=lang, labels=labels).rows:
@@ -159,6 +170,7 @@ def _instrument_charts(
                 charts.distribution_chart(rows, lang=lang, labels=labels),
                 charts.distribution_table(rows, lang=lang, labels=labels),
                 key=gettext(request, DISTRIBUTION_KEY),
+                context_id=f"instrument-{number}",
             )
         )
     role_labels = {**labels, **roles}
@@ -168,6 +180,7 @@ def _instrument_charts(
                 f"roles-{number}",
                 charts.role_chart(role_scores, lang=lang, labels=role_labels),
                 charts.role_table(role_scores, lang=lang, labels=role_labels),
+                context_id=f"instrument-{number}",
             )
         )
     return blocks

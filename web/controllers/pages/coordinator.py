@@ -256,6 +256,7 @@ class CoordinatorPages(PageController):
             roles_shown=[r for r in scores["roles"] if not r["suppressed"]] if scores else [],
             roles_hidden=[r for r in scores["roles"] if r["suppressed"]] if scores else [],
             role_tables=role_matrix(scores) if scores else [],
+            priorities=results.where_to_start(scores["priorities"]) if scores else [],
         )
 
     def _round_form(
