@@ -386,13 +386,12 @@ def _roles(
                         **_reason(reason, lang),
                     }
                 )
-        count = int(counts.get(role, 0))
         every = {cell["reason"] for cell in cells}
         found.append(
             {
                 "role": role,
                 "label": labels.label(role, lang),
-                "respondents": count if count >= MIN_RESPONDENTS else None,
+                "respondents": int(counts.get(role, 0)),
                 "suppressed": all(cell["suppressed"] for cell in cells),
                 **_reason(every.pop() if len(every) == 1 else None, lang),
                 "dimensions": cells,
