@@ -110,7 +110,7 @@ def pairwise_alpha(answers: Frame) -> pl.DataFrame:
                 "respondent_id",
                 pl.col("item_id").alias("other"),
                 pl.col("score").alias("other_score"),
-            ),  # fmt: skip
+            ),
             on=[*DIMENSION, "respondent_id"],
         )
         .filter(pl.col("item_id") < pl.col("other"))
