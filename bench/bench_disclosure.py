@@ -6,6 +6,8 @@ countries and years):
 
 * usefulness: the share of (organisation × peer group × dimension) cells that show a
   comparison (any form), under the previous rules and under D1, and D1's forms;
+* the share of role cells (role x dimension with a score) shown as a figure of their
+  own, under the schema-1 rule and under D2 (``tests/attacks/test_role_views.py``);
 * the attacks (office and organisation readers) under both rules: hidden scores
   recovered within 0.5 points (named), order statistics recovered (unnamed), and
   hidden scores whose 5-point band the attack determines (band-level leakage).
@@ -17,7 +19,7 @@ import argparse
 import time
 from collections.abc import Sequence
 
-from tests.attacks import population, readers, usefulness
+from tests.attacks import population, readers, test_role_views, usefulness
 from tests.attacks.readers import NEW, OLD
 
 SEEDS = range(1, 21)
@@ -44,6 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"    sharing {share:.0%}: {part.cells:,} cells, before {part.before:.1%}, "
             f"after {part.after:.1%}"
         )
+    cells = before = after = 0
+    for rows in test_role_views.generated_population():
+        c, b, a = test_role_views.usefulness(rows)
+        cells, before, after = cells + c, before + b, after + a
+    print(
+        f"  role cells (role × dimension with a score, 40 organisations): {cells}; shown: "
+        f"schema-1 rule {before} ({before / cells:.1%}), D2 views {after} ({after / cells:.1%})"
+    )
     for rules in (OLD, NEW):
         totals = {"hidden": 0, "recovered": 0, "unnamed": 0, "band": 0, "readers": 0}
         for pop in pops:

@@ -242,7 +242,10 @@ def _round_results(
         },
         "scheme": mine.scheme,
         "instruments": [
-            round_results._instrument(i, inst_rows.get(i.id, {}), dims, lang) for i in instruments
+            round_results._instrument(
+                i, inst_rows.get(i.id, {}), dims, lang, {r for r, n in respondents.items() if n}
+            )
+            for i in instruments
         ],
         "balance": {k: balance.get(k) for k in ("control", "enablement", "quadrant")},
         "coherent": coherence.get("coherent"),

@@ -13,7 +13,7 @@ organisations), since a count below a threshold says more than a median band.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -205,6 +205,29 @@ class Grouping:
     title: str
     rows: list[GroupRow]
 
+    @property
+    def notes(self) -> list[RuleNote]:
+        """Under the table: each rule that hid or coarsened a figure, with its groups."""
+        return notes_of((row.label, cell) for row in self.rows for cell in row.cells)
+
+
+@dataclass(frozen=True)
+class RuleNote:
+    """One rule that applied in a table and the groups (or dimensions) it applied to."""
+
+    text: str
+    labels: list[str]
+
+
+def notes_of(cells: Iterable[tuple[str, Cell]]) -> list[RuleNote]:
+    """The distinct reasons of ``cells`` (label, cell), in order of first appearance,
+    each with the labels it applied to (each once)."""
+    found: dict[str, dict[str, None]] = {}
+    for label, cell in cells:
+        if cell.reason:
+            found.setdefault(cell.reason, {})[label] = None
+    return [RuleNote(text, list(labels)) for text, labels in found.items()]
+
 
 @dataclass(frozen=True)
 class TrendRow:
@@ -254,6 +277,13 @@ class SectorReport:
     anonymity: list[str]
     sector_statistics: pl.DataFrame  # peer statistics by sector (for the heat map)
 
+    @property
+    def overall_notes(self) -> list[RuleNote]:
+        """Under the overview table: each rule that applied, with its dimensions."""
+        return notes_of(
+            (dim.title, cell) for dim, cell in zip(self.dimensions, self.overall.cells, strict=True)
+        )
+
 
 def _band(row: Mapping[str, Any], name: str) -> str | None:
     return peers.band_label(row[f"{name}_low"], row[f"{name}_high"])
@@ -266,7 +296,9 @@ def _cells(
     for dim in dimensions:
         row = rows.get(dim.id)
         if row is None:
-            cells.append(Cell(peer_count=0, suppressed=True))
+            cells.append(
+                Cell(peer_count=0, suppressed=True, reason=rules.explain(rules.NO_PEERS, lang))
+            )
             continue
         reason = rules.explain(row["suppression"], lang) if row["suppression"] else None
         cells.append(

@@ -30,6 +30,15 @@ from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
+from survey.disclosure.rules import (
+    COMPLEMENTARY,
+    FEW_IN_VIEW,
+    FEW_RESPONDENTS,
+    HIDDEN_PART,
+    NOT_ASKED,
+    NOT_IN_ROUND,
+)
+
 if TYPE_CHECKING:
     from survey.scoring.results import Scores
 
@@ -46,6 +55,53 @@ def organisation_suppressed(respondents: int | None) -> bool:
     if respondents is not None and respondents < 0:
         raise ValueError("respondents must not be negative")
     return respondents is None or respondents < MIN_ROLE_GROUP
+
+
+def figure_reason(
+    respondents: int | None, *, asked: bool = True, in_round: bool = True
+) -> str | None:
+    """Why an organisation figure is hidden (a reason code of
+    :mod:`survey.disclosure.rules`), or None when it shows: its questionnaire was not
+    in the round, none of the roles that answered is asked its questions (schema-2
+    routing), or fewer than ``MIN_ROLE_GROUP`` respondents stand behind it."""
+    if not in_round:
+        return NOT_IN_ROUND
+    if not asked:
+        return NOT_ASKED
+    return FEW_RESPONDENTS if organisation_suppressed(respondents) else None
+
+
+def composite_reason(parts: Sequence[str | None]) -> str | None:
+    """Why a figure made of ``parts`` (the reasons of its parts, None for a shown part)
+    is hidden: the parts' own reason when they share it and it is not the number of
+    respondents (a questionnaire that was not taken, questions nobody was asked), else
+    ``hidden_part``; None when every part shows."""
+    hidden = {reason for reason in parts if reason is not None}
+    if not hidden:
+        return None
+    if len(hidden) == 1 and hidden <= {NOT_IN_ROUND, NOT_ASKED}:
+        return next(iter(hidden))
+    return HIDDEN_PART
+
+
+def role_cell_reason(
+    scheme: int, respondents: int | None, *, suppressed: bool, asked: bool = True
+) -> str | None:
+    """Why a role group's figure is hidden, or None when it shows.
+
+    ``respondents`` are the role's respondents with a value in the figure (None when
+    the scoring made no figure for the role). Schema 1: fewer than ``MIN_ROLE_GROUP``
+    is ``few_in_view``; a larger group hidden by :func:`visible_role_groups` step 3 is
+    ``complementary``. Schema 2 hides no view of 3 or more, so a missing view is
+    ``not_asked`` (routing) or ``few_in_view`` (fewer than 3 of the role have a value
+    there, or the role is pooled)."""
+    if not suppressed:
+        return None
+    if not asked:
+        return NOT_ASKED
+    if scheme == 1 and respondents is not None and respondents >= MIN_ROLE_GROUP:
+        return COMPLEMENTARY
+    return FEW_IN_VIEW
 
 
 def visible_role_groups(

@@ -46,6 +46,12 @@ QUARTILES_FEW_UNKNOWN = "quartiles_few_unknown"
 FEW_RESPONDENTS = "few_respondents"
 NO_SCORE = "no_score"
 FEW_IN_ROLE = "few_in_role"
+NOT_ASKED = "not_asked"
+NOT_IN_ROUND = "not_in_round"
+FEW_IN_VIEW = "few_in_view"
+COMPLEMENTARY = "complementary"
+HIDDEN_PART = "hidden_part"
+NO_PEERS = "no_peers"
 
 
 @dataclass(frozen=True)
@@ -78,13 +84,49 @@ REASONS: dict[str, Reason] = {
         ),
         Reason(
             FEW_RESPONDENTS,
-            "Your own score rests on fewer than 3 respondents.",
-            "Uw eigen score rust op minder dan 3 deelnemers.",
+            "This score rests on fewer than 3 respondents.",
+            "Deze score rust op minder dan 3 deelnemers.",
         ),
         Reason(
             NO_SCORE,
             "Your organisation has no score on this dimension.",
             "Uw organisatie heeft geen score op deze dimensie.",
+        ),
+        Reason(
+            NOT_ASKED,
+            "None of the role groups that answered is asked these questions (questions are "
+            "routed by role).",
+            "Geen van de rolgroepen die antwoordden krijgt deze vragen (vragen gaan per rol).",
+        ),
+        Reason(
+            NOT_IN_ROUND,
+            "The questionnaire this figure comes from was not part of this round.",
+            "De vragenlijst waar dit cijfer uit komt, hoorde niet bij deze ronde.",
+        ),
+        Reason(
+            FEW_IN_VIEW,
+            "Fewer than 3 respondents of this role group answered here: a role group's figure "
+            "needs 3.",
+            "Minder dan 3 deelnemers van deze rolgroep antwoordden hier: een cijfer van een "
+            "rolgroep vraagt er 3.",
+        ),
+        Reason(
+            COMPLEMENTARY,
+            "Hidden with a smaller role group: shown, it would let that group's figure be "
+            "worked out from the overall score.",
+            "Verborgen samen met een kleinere rolgroep: zichtbaar zou het cijfer van die groep "
+            "uit de totaalscore af te leiden zijn.",
+        ),
+        Reason(
+            HIDDEN_PART,
+            "Hidden because a figure it is made of is hidden: shown, it would reveal that figure.",
+            "Verborgen omdat een cijfer waaruit het bestaat verborgen is: zichtbaar zou het dat "
+            "cijfer verraden.",
+        ),
+        Reason(
+            NO_PEERS,
+            "No organisation in this group has a score on this dimension.",
+            "Geen organisatie in deze groep heeft een score op deze dimensie.",
         ),
         Reason(
             FEW_IN_ROLE,

@@ -19,6 +19,25 @@ def clean(score: pl.Expr) -> pl.Expr:
     return score.clip(0.0, 100.0).round(SCORE_DECIMALS)
 
 
+SCALE = 10**SCORE_DECIMALS
+"""A score rounded to ``SCORE_DECIMALS`` decimals is a whole number of 1 / SCALE points."""
+
+
+def exact_mean(score: pl.Expr) -> pl.Expr:
+    """The mean of scores already rounded to ``SCORE_DECIMALS`` decimals, summed exactly.
+
+    Each score is a whole number of 1 / SCALE points, so their sum is an exact integer
+    and the mean is rounded once, in integers, to the nearest 1 / SCALE point, halves up
+    (as the pages round).
+    A float sum depended on the order of the rows, and on a rounding boundary that
+    flipped the ninth decimal: two organisations with the same answers could differ,
+    and percentile ties broke against the published rule."""
+    units = (score * SCALE).round(0).cast(pl.Int64)
+    count = units.count().cast(pl.Int64)
+    nearest = (2 * units.sum() + count) // (2 * count)
+    return pl.when(count > 0).then(clean(nearest.cast(pl.Float64) / SCALE))
+
+
 def half_rule(frame: pl.LazyFrame) -> pl.LazyFrame:
     """Rule 2 from sums: defined when at least half of the items have a scored answer."""
     return frame.with_columns(
@@ -32,7 +51,7 @@ def half_rule(frame: pl.LazyFrame) -> pl.LazyFrame:
 def role_plan(respondent_scores: pl.LazyFrame, group: Sequence[str]) -> pl.LazyFrame:
     """Rule 3: mean of the defined respondent scores per role group."""
     return respondent_scores.group_by(ORG, "role", *group).agg(
-        clean(pl.col("score").mean()).alias("score"),
+        exact_mean(pl.col("score")).alias("score"),
         pl.col("score").count().alias("respondents"),
     )
 
@@ -40,7 +59,7 @@ def role_plan(respondent_scores: pl.LazyFrame, group: Sequence[str]) -> pl.LazyF
 def organisation_plan(role_scores: pl.LazyFrame, group: Sequence[str]) -> pl.LazyFrame:
     """Rule 4: mean of the role groups' defined scores, each group counted once."""
     return role_scores.group_by(ORG, *group).agg(
-        clean(pl.col("score").mean()).alias("score"),
+        exact_mean(pl.col("score")).alias("score"),
         pl.col("respondents").sum().alias("respondents"),
         pl.col("score").count().alias("role_groups"),
     )
@@ -58,7 +77,7 @@ def instruments_plan(dimension_scores: pl.LazyFrame) -> pl.LazyFrame:
     return (
         dimension_scores.group_by(ORG, "instrument_id")
         .agg(
-            clean(pl.col("score").mean()).alias("score"),
+            exact_mean(pl.col("score")).alias("score"),
             pl.len().alias("dimensions"),
             pl.col("score").count().alias("scored_dimensions"),
             pl.when(defined).then(pl.col("respondents")).min().alias("min_respondents"),

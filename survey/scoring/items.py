@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from survey.disclosure.roles import mark_visible_role_groups
-from survey.scoring.aggregation import clean
+from survey.scoring.aggregation import clean, exact_mean
 from survey.scoring.contract import SCORE_DECIMALS
 
 
@@ -32,7 +32,7 @@ def item_figures(role_item_sums: pl.DataFrame, min_role_group: int) -> pl.DataFr
         .with_columns(pl.when(pl.col("visible")).then(pl.col("score")).alias("visible_score"))
         .group_by("figure")
         .agg(
-            clean(pl.col("score").mean()).alias("score"),
+            exact_mean(pl.col("score")).alias("score"),
             pl.col("respondents", "answered", "dont_know").sum(),
             pl.when(visible.count() >= 2)
             .then((visible.max() - visible.min()).round(SCORE_DECIMALS))

@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from instruments import Instrument, InstrumentLibrary, vocabularies
 from survey import scoring
-from survey.disclosure.roles import anonymise_scores
+from survey.disclosure.roles import (
+    anonymise_scores,
+    composite_reason,
+    figure_reason,
+    role_cell_reason,
+)
+from survey.disclosure.rules import HIDDEN_PART, MIN_RESPONDENTS, explanations
 from survey.errors import Conflict
 from survey.models import (
     DimensionResult,
@@ -103,6 +109,8 @@ def round_scores(
     """The public shape of `GET /api/rounds/{id}/scores`, anonymised."""
     shown = shown_scores(session, round_)
     instruments = round_instruments(round_, library)
+    counts = role_counts(round_, session)
+    present = {role for role, n in counts.items() if n > 0}
     dims = {
         (r["instrument_id"], r["dimension_id"]): r for r in shown.dimensions.iter_rows(named=True)
     }
@@ -118,17 +126,11 @@ def round_scores(
             "submitted": round_.submitted_count,
         },
         "instruments": [
-            _instrument(inst, inst_rows.get(inst.id, {}), dims, lang) for inst in instruments
+            _instrument(inst, inst_rows.get(inst.id, {}), dims, lang, present)
+            for inst in instruments
         ],
         "scheme": round_.scheme,
-        "balance": {
-            "control": balance.get("control"),
-            "enablement": balance.get("enablement"),
-            "quadrant": balance.get("quadrant"),
-            "near_line": balance.get("near_line"),
-            "control_margin": balance.get("control_margin"),
-            "enablement_margin": balance.get("enablement_margin"),
-        },
+        "balance": _balance(balance, shown, instruments, lang),
         "orientations": [
             {
                 "instrument": row["instrument_id"],
@@ -145,11 +147,15 @@ def round_scores(
                 "respondents": row["respondents"],
                 "left_out": row["left_out"],
                 "fragile": row["fragile"],
+                **_reason(
+                    None if row["score"] is not None else figure_reason(row["respondents"]),
+                    lang,
+                ),
             }
             for row in shown.uses.iter_rows(named=True)
         ],
         "coherent": coherence.get("coherent"),
-        "roles": _roles(shown, role_counts(round_, session), instruments, lang),
+        "roles": _roles(shown, counts, instruments, lang),
         "priorities": _priorities(shown, instruments, lang),
         "previous": previous_comparison(session, round_, instruments, dims),
     }
@@ -243,13 +249,68 @@ ORIENTATION_FIELDS = (
 )
 
 
+def _reason(code: str | None, lang: str) -> dict[str, Any]:
+    """A hidden figure's reason code and its text in ``lang`` (both None when shown)."""
+    texts = explanations(code)
+    return {"reason": code, "reason_text": texts[lang] if texts else None}
+
+
+def _asked(inst: Instrument, dimension_id: str, roles: set[str]) -> bool:
+    """Whether any item of the dimension is asked of one of ``roles`` (schema-2 routing)."""
+    return any(
+        item.asked_of(role)
+        for item in inst.items
+        if item.dimension == dimension_id
+        for role in roles
+    )
+
+
+def _balance(
+    balance: Mapping[str, Any], shown: scoring.Scores, instruments: list[Instrument], lang: str
+) -> dict[str, Any]:
+    """The balance block: both axes and the quadrant, each with the reason it is hidden
+    (a schema-2 balance comes from the maturity test alone; near a line is no quadrant
+    but no hidden figure either)."""
+    in_round = shown.scheme == 1 or any(i.id == shown.maturity_instrument_id for i in instruments)
+    axes = {
+        axis: figure_reason(balance.get(f"{axis}_respondents"), in_round=in_round)
+        for axis in ("control", "enablement")
+    }
+    near = bool(balance.get("near_line"))
+    quadrant = None if near or balance.get("quadrant") else composite_reason(list(axes.values()))
+    return {
+        "control": balance.get("control"),
+        "enablement": balance.get("enablement"),
+        "quadrant": balance.get("quadrant"),
+        "near_line": balance.get("near_line"),
+        "control_margin": balance.get("control_margin"),
+        "enablement_margin": balance.get("enablement_margin"),
+        "control_reason": _reason(axes["control"], lang),
+        "enablement_reason": _reason(axes["enablement"], lang),
+        "quadrant_reason": _reason(quadrant, lang),
+    }
+
+
 def _instrument(
-    inst: Instrument, row: dict[str, Any], dims: dict[tuple[str, str], dict[str, Any]], lang: str
+    inst: Instrument,
+    row: dict[str, Any],
+    dims: dict[tuple[str, str], dict[str, Any]],
+    lang: str,
+    present: set[str],
 ) -> dict[str, Any]:
     dimensions = []
     for dimension in inst.dimensions:
         d = dims.get((inst.id, dimension.id), {})
         level = d.get("level")
+        asked = _asked(inst, dimension.id, present)
+        reason = (
+            None if d.get("score") is not None else figure_reason(d.get("respondents"), asked=asked)
+        )
+        dont_know = (
+            None
+            if d.get("dont_know_rate") is not None
+            else figure_reason(d.get("answering_respondents"), asked=asked)
+        )
         dimensions.append(
             {
                 "id": dimension.id,
@@ -262,14 +323,23 @@ def _instrument(
                 "suppressed": bool(d.get("suppressed", True)),
                 "left_out": int(d.get("left_out") or 0),
                 "fragile": d.get("fragile"),
+                **_reason(reason, lang),
+                "dont_know_reason": _reason(dont_know, lang),
             }
         )
+    score = row.get("score")
     return {
         "id": inst.id,
         "version": inst.version,
         "title": inst.title.get(lang),
-        "score": row.get("score"),
+        "score": score,
         "level": row.get("level"),
+        **_reason(
+            None
+            if score is not None
+            else composite_reason([d["reason"] for d in dimensions]) or HIDDEN_PART,
+            lang,
+        ),
         "dimensions": dimensions,
     }
 
@@ -277,31 +347,57 @@ def _instrument(
 def _roles(
     shown: scoring.Scores, counts: Counter[str], instruments: list[Instrument], lang: str
 ) -> list[dict[str, Any]]:
-    titles = {(i.id, d.id): d.title.get(lang) for i in instruments for d in i.dimensions}
-    by_role: dict[str, list[dict[str, Any]]] = {}
-    for row in shown.role_dimensions.sort(["role", "instrument_id", "dimension_id"]).iter_rows(
-        named=True
-    ):
-        by_role.setdefault(row["role"], []).append(
+    """Per role group, its figure per dimension or the reason it is hidden.
+
+    Schema 1 lists the roles the scoring made figures for. Schema 2 lists the role
+    views (roles with 3 or more respondents) with a cell for every dimension; the
+    smaller roles are pooled and never named."""
+    rows = {
+        (r["role"], r["instrument_id"], r["dimension_id"]): r
+        for r in shown.role_dimensions.iter_rows(named=True)
+    }
+    if shown.scheme == 2:
+        listed = sorted(role for role, n in counts.items() if n >= MIN_RESPONDENTS)
+    else:
+        listed = sorted({role for role, _, _ in rows})
+    found = []
+    labels = vocabularies().roles
+    for role in listed:
+        cells = []
+        for inst in instruments:
+            for dimension in inst.dimensions:
+                row = rows.get((role, inst.id, dimension.id))
+                if row is None and shown.scheme == 1:
+                    continue
+                suppressed = row is None or bool(row["suppressed"])
+                reason = role_cell_reason(
+                    shown.scheme,
+                    None if row is None else row["respondents"],
+                    suppressed=suppressed,
+                    asked=_asked(inst, dimension.id, {role}),
+                )
+                cells.append(
+                    {
+                        "instrument": inst.id,
+                        "dimension": dimension.id,
+                        "title": dimension.title.get(lang),
+                        "score": None if row is None or suppressed else row["score"],
+                        "suppressed": suppressed,
+                        **_reason(reason, lang),
+                    }
+                )
+        every = {cell["reason"] for cell in cells}
+        found.append(
             {
-                "instrument": row["instrument_id"],
-                "dimension": row["dimension_id"],
-                "title": titles.get((row["instrument_id"], row["dimension_id"])),
-                "score": row["score"],
-                "suppressed": row["suppressed"],
+                "role": role,
+                "label": labels.label(role, lang),
+                "respondents": int(counts.get(role, 0)),
+                "suppressed": all(cell["suppressed"] for cell in cells),
+                **_reason(every.pop() if len(every) == 1 else None, lang),
+                "dimensions": cells,
             }
         )
-    roles = vocabularies().roles
-    return [
-        {
-            "role": role,
-            "label": roles.label(role, lang),
-            "respondents": int(counts.get(role, 0)),
-            "suppressed": all(d["suppressed"] for d in dims),
-            "dimensions": dims,
-        }
-        for role, dims in sorted(by_role.items())
-    ]
+    return found
 
 
 def _priorities(

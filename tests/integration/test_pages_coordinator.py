@@ -220,7 +220,8 @@ def test_results_show_scores_levels_balance_roles_and_priorities(browser, databa
     assert labels[0] in headers and labels[1] in headers
     assert labels[2] not in headers and labels[3] not in headers
     hidden_note = {"en": "Not shown:", "nl": "Niet getoond:"}[lang]
-    assert f"{hidden_note} {labels[2]}, {labels[3]}." in text
+    assert hidden_note in text
+    assert f"{labels[2]}: " in text and f"{labels[3]}: " in text
     assert all(label in role_table.text for label in labels[:2])
     # "Don't know" rates and priorities with their advice.
     rates = [d["dont_know_rate"] for d in instrument["dimensions"]]

@@ -315,16 +315,18 @@ def test_suppressed_role_group_figures_do_not_appear(database, library, main_rou
     for role in shown["roles"]:
         for dim in role["dimensions"]:
             card = cards[(dim["instrument"], dim["dimension"])]
-            raw_score = raw.filter(
+            raw_scores = raw.filter(
                 (raw["role"] == role["role"])
                 & (raw["instrument_id"] == dim["instrument"])
                 & (raw["dimension_id"] == dim["dimension"])
-            )["score"][0]
+            )["score"]
+            raw_score = raw_scores[0] if len(raw_scores) else None
             roles_part = card.split("Role groups:")[-1].split("What matters most")[0]
             if dim["suppressed"]:
                 hidden += 1
                 assert f"{role['label']} " not in roles_part
-                assert f"{role['label']} {score_text(raw_score)}" not in card
+                if raw_score is not None:
+                    assert f"{role['label']} {score_text(raw_score)}" not in card
             else:
                 shown_count += 1
                 assert f"{role['label']} {score_text(dim['score'])}" in roles_part
@@ -334,9 +336,14 @@ def test_suppressed_role_group_figures_do_not_appear(database, library, main_rou
             assert card.startswith(
                 f"{plain(dim['title'])} {score_text(dim['score'])} {dim['level']}"
             )
-    # under v2 a role group too small for a figure is pooled or left out, never shown
-    # as a hidden cell: every role figure that exists is shown
-    assert hidden == 0 and shown_count == sum(len(r["dimensions"]) for r in shown["roles"])
+    # under v2 a role group too small for a figure is pooled or left out: every role
+    # figure that exists is shown, and a role view without one says why (routing, or
+    # fewer than 3 values there)
+    cells = [d for r in shown["roles"] for d in r["dimensions"]]
+    assert shown_count == sum(not d["suppressed"] for d in cells)
+    assert hidden == sum(d["suppressed"] for d in cells)
+    assert {d["reason"] for d in cells if d["suppressed"]} <= {"not_asked", "few_in_view"}
+    assert all(d["score"] is None for d in cells if d["suppressed"])
     assert shown_count >= 40
     assert "Legal 1" not in text and "Legal " not in text.split("The full story")[0]
 

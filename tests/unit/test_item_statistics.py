@@ -97,3 +97,31 @@ def test_icc1_of_a_hand_computed_example():
 def test_a_missing_column_is_named():
     with pytest.raises(ValueError, match="missing column 'weight'"):
         stats.icc1(rows(TWO_ITEMS, FIVE).drop("weight"))
+
+
+TEN = [f"o{n}" for n in range(10)]
+
+
+def test_pairwise_alpha_where_routing_leaves_no_complete_case():
+    """Items a and b are asked of management, b and c of staff: nobody scored all three,
+    so Cronbach's alpha has no complete case; the pairwise alpha uses the pairs (a, b)
+    and (b, c), each correlated 0.8, so 3 x 0.8 / (1 + 2 x 0.8) = 12 / 13."""
+    a = TWO_ITEMS["a"] * 2
+    b = TWO_ITEMS["b"] * 2
+    frame = rows({"a": a, "b": b}, TEN, ["management"] * 10)
+    staff = rows({"b": b, "c": a}, TEN, ["staff"] * 10).with_columns(
+        ("s" + pl.col("respondent_id")).alias("respondent_id")
+    )
+    answers = pl.concat([frame, staff])
+    assert stats.cronbach_alpha(answers).is_empty()
+    result = stats.pairwise_alpha(answers).row(0, named=True)
+    assert result["pairs"] == 2 and result["organisations"] == 10
+    assert result["alpha_pairwise"] == pytest.approx(12 / 13)
+
+
+def test_pairwise_alpha_needs_ten_respondents_per_pair_and_five_organisations():
+    few = rows(TWO_ITEMS, FIVE)
+    assert stats.pairwise_alpha(few).is_empty()  # 5 respondents per pair
+    many = rows({k: v * 2 for k, v in TWO_ITEMS.items()}, ["o1", "o2", "o3", "o4"] * 2 + ["o1"] * 2)
+    result = stats.pairwise_alpha(many).row(0, named=True)
+    assert result["suppressed"] is True and result["alpha_pairwise"] is None

@@ -74,8 +74,8 @@ def _invite_url(request: Request[Any, Any, Any], round_: Round) -> str:
 def role_matrix(scores: dict[str, Any]) -> list[dict[str, Any]]:
     """Per instrument: the shown role groups as columns and its dimensions as rows.
 
-    Only role groups the anonymity rule lets through appear; a hidden figure stays
-    hidden (None) even in a shown group's column.
+    Only role groups the anonymity rule lets through appear; a cell is the role's
+    figure (its score, or its reason when hidden), None where the role has none.
     """
     shown = [role for role in scores["roles"] if not role["suppressed"]]
     tables = []
@@ -92,7 +92,7 @@ def role_matrix(scores: dict[str, Any]) -> list[dict[str, Any]]:
                     ),
                     None,
                 )
-                cells.append(None if match is None or match["suppressed"] else match["score"])
+                cells.append(match)
             rows.append({"title": dimension["title"], "cells": cells})
         tables.append({"title": instrument["title"], "rows": rows})
     return tables

@@ -18,7 +18,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
-from analytics import charts, service
+from analytics import charts, item_report, service
 from instruments import Instrument, vocabularies
 from survey.disclosure import rules
 from survey.errors import InvalidInput
@@ -340,6 +340,7 @@ class DashboardPages(PageController):
                 return redirect(request, request.app.route_reverse("login"))
             filters, offered, years, countries = _filters(request, session)
             shown = _charts(request, session, filters)
+            answers = item_report.load_answers(session, filters.instrument, synthetic=filters.demo)
         return render(
             request,
             "office/dashboard.html",
@@ -356,6 +357,9 @@ class DashboardPages(PageController):
                 for f in FORMATS
             ],
             vega_url=vega_url(request),
+            item_statistics=item_report.item_statistics(
+                answers, filters.instrument, lang_of(request)
+            ),
             **shown,
         )
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from instruments import Dimension, Instrument, Item, vocabularies
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Response, Round
-from survey.services import responses, rounds
+from survey.services import burden, responses, rounds
 from web import i18n
 from web.auth import respondent_for, resume_cookie
 from web.controllers.pages.common import (
@@ -381,6 +381,17 @@ class RespondentPages(PageController):
         existing: Response | None,
     ) -> Template:
         lang = lang_of(request)
+        roles = vocabularies().roles.as_list(lang)
+        with db_session(request) as session:
+            current = session.get(Round, round_.id)
+            if current is None:
+                raise NotFound(INVALID_INVITATION)
+            asked = burden.by_role(
+                session,
+                current,
+                rounds.round_instruments(current, state_of(request).library),
+                [role["id"] for role in roles],
+            )
         return render(
             request,
             "respondent/start.html",
@@ -391,7 +402,8 @@ class RespondentPages(PageController):
             organisation_name=organisation_name,
             form=form,
             errors={field: gettext(request, message) for field, message in errors.items()},
-            roles=vocabularies().roles.as_list(lang),
+            roles=roles,
+            burden=asked,
             languages=[{"id": k, "label": v} for k, v in i18n.LANGUAGE_NAMES.items()],
             existing=existing,
         )
