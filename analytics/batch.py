@@ -42,6 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -596,9 +597,33 @@ def results_frame(
 
 
 def benchmark_table(results: pl.DataFrame) -> pl.DataFrame:
-    """:func:`analytics.benchmark.benchmark_all` as written to ``benchmark.parquet``."""
+    """:func:`analytics.benchmark.benchmark_all` as written to ``benchmark.parquet``
+    (whole, in memory: :func:`write_benchmark` writes it one peer group at a time)."""
     every = engine.benchmarks(results)
     return every.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items())
+
+
+def write_benchmark(
+    results: pl.DataFrame, path: Path, step: Callable[[str], None] = lambda _name: None
+) -> int:
+    """Write ``benchmark.parquet`` atomically, one peer group at a time (each group's
+    rows in the representatives' order, the groups in :data:`analytics.benchmark.PEER_GROUPS`
+    order), so that only one group's rows are ever in memory; the number of rows."""
+    representatives = engine.representatives(results)
+    rows = 0
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:
+        parts = []
+        for n, group in enumerate(engine.PEER_GROUPS):
+            frame = engine.benchmark_group(representatives, group).select(
+                pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items()
+            )
+            parts.append(Path(folder) / f"{n}.parquet")
+            frame.write_parquet(parts[-1])
+            rows += frame.height
+            del frame
+        step("writing")
+        write_atomically(pl.scan_parquet(parts), path)
+    return rows
 
 
 def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
@@ -626,32 +651,39 @@ class Scored:
 def _scored(
     answers_path: Path, items_path: Path, organisations_path: Path, step: Callable[[str], None]
 ) -> Scored:
-    """Read, check and score; the answers are let go when it returns, before the
-    benchmarks need memory."""
-    step("reading")
-    raw_items = read_items(items_path)
-    raw_organisations = read_organisations(organisations_path)
-    raw_answers = read_answers(answers_path)
-    step("checking")
-    items = check_items(raw_items, items_path)
-    organisations = check_organisations(raw_organisations, organisations_path)
-    answers = check_answers(raw_answers, answers_path, items, organisations)
-    if answers.frame.is_empty():
-        raise BadFile(answers_path, "no answers")
-    step("scoring")
+    """Read, check and score. The answers are read and checked inside the engine's call
+    (:func:`interop.engine.dimension_scores`), which then holds their only copy and lets
+    go of it once they are coded; they are read again only to name a problem."""
+    found: dict[str, Any] = {}
+
+    def inputs() -> tuple[pl.DataFrame, pl.DataFrame]:
+        step("reading")
+        raw_items = read_items(items_path)
+        raw_organisations = read_organisations(organisations_path)
+        raw_answers = read_answers(answers_path)
+        step("checking")
+        items = check_items(raw_items, items_path)
+        organisations = check_organisations(raw_organisations, organisations_path)
+        answers = check_answers(raw_answers, answers_path, items, organisations)
+        del raw_answers
+        if answers.frame.is_empty():
+            raise BadFile(answers_path, "no answers")
+        found.update(
+            organisations=organisations,
+            has_kind=answers.has_kind,
+            organisation_count=answers.organisations,
+            respondents=answers.respondents,
+            answers=answers.frame.height,
+        )
+        step("scoring")
+        return answers.frame, items
+
     try:
-        dimensions = engine.dimension_scores(answers.frame, items)
+        dimensions = engine.dimension_scores(inputs)
     except ValueError as error:
-        respondent_problems(raw_answers, answers_path)
+        respondent_problems(read_answers(answers_path), answers_path)
         raise BadFile(answers_path, str(error)) from None
-    return Scored(
-        dimensions,
-        organisations,
-        answers.has_kind,
-        answers.organisations,
-        answers.respondents,
-        answers.frame.height,
-    )
+    return Scored(dimensions=dimensions, **found)
 
 
 def analyse(
@@ -663,21 +695,21 @@ def analyse(
     step: Callable[[str], None] = lambda _name: None,
     now: datetime | None = None,
 ) -> Summary:
-    """Run the whole batch; ``step`` is called as each of :data:`STEPS` starts."""
-    scored = _scored(answers_path, items_path, organisations_path, step)
-    step("benchmarking")
-    results = results_frame(scored.dimensions, scored.organisations, now or datetime.now(UTC))
-    bench = benchmark_table(results)
-    step("writing")
+    """Run the whole batch; ``step`` is called as each of :data:`STEPS` starts (the
+    benchmark step writes each peer group's rows as it goes, the write step the scores
+    and the benchmark file from those parts)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BadFile(out, f"cannot create the output folder ({error.strerror})") from None
-    table = scores_table(scored.dimensions, has_kind=scored.has_kind)
+    scored = _scored(answers_path, items_path, organisations_path, step)
     scores_path, benchmark_path = out / "scores.parquet", out / "benchmark.parquet"
+    step("benchmarking")
+    results = results_frame(scored.dimensions, scored.organisations, now or datetime.now(UTC))
     try:
+        benchmark_rows = write_benchmark(results, benchmark_path, step)
+        table = scores_table(scored.dimensions, has_kind=scored.has_kind)
         write_atomically(table, scores_path)
-        write_atomically(bench, benchmark_path)
     except OSError as error:
         raise BadFile(out, f"cannot write ({error.strerror})") from None
     return Summary(
@@ -687,5 +719,5 @@ def analyse(
         scores_path=scores_path,
         benchmark_path=benchmark_path,
         scores_rows=table.height,
-        benchmark_rows=bench.height,
+        benchmark_rows=benchmark_rows,
     )
