@@ -35,6 +35,8 @@ file and, where there is one, the column.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import os
 import re
 import tempfile
@@ -42,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -51,7 +54,7 @@ from instruments.schema import HALF_STEPS
 from interop import engine
 from interop.ingest import layouts
 from interop.ingest.problems import IngestError
-from interop.ingest.table import Table
+from interop.ingest.table import Table, sniff_delimiter
 from interop.ingest.table import read_table as read_any_table
 from interop.vocab import resolvers
 from survey import scoring
@@ -369,7 +372,9 @@ def _check_scores(answers: pl.DataFrame, items: pl.DataFrame, path: Path) -> Non
         .with_row_index("row")
         .filter(pl.col("instrument_id").is_in(list(installed)) & pl.col("score").is_not_null())
         .join(
-            allowed.lazy().with_columns(pl.col(keys).cast(CATEGORIES)),
+            allowed.lazy()
+            .with_columns(pl.col(c).cast(answers.schema[c], strict=False) for c in keys)
+            .drop_nulls(keys),
             on=[*keys, "score"],
             how="anti",
         )
@@ -432,6 +437,92 @@ def read_answers(path: Path) -> pl.DataFrame:
     return _typed(table, path, ANSWER_COLUMNS, CATEGORIES)
 
 
+def answer_enums(items: pl.DataFrame, organisations: pl.DataFrame) -> dict[str, pl.DataType]:
+    """The answers' columns whose every valid value is known before they are read, as
+    enums of those values: one or two bytes a row where a category takes four."""
+    return {
+        "organisation_id": pl.Enum(organisations.get_column("organisation_id")),
+        "item_id": pl.Enum(items.get_column("item_id")),
+        "kind": pl.Enum(scoring.KINDS),
+    }
+
+
+def _csv_header(path: Path) -> tuple[str, list[str]] | None:
+    """The delimiter and column names of a UTF-8 CSV file (the delimiter chosen as
+    :mod:`interop.ingest.table` chooses it); None for another encoding."""
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 16)
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        line = first.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+    delimiter = sniff_delimiter(line)
+    return delimiter, next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _answers_scan(path: Path) -> pl.LazyFrame | None:
+    """A lazy scan of an answers file that can be read without the row reader: Parquet
+    with text ids and numeric scores, or UTF-8 CSV. None otherwise."""
+    texts = [c for c, t in ANSWER_COLUMNS.items() if t == CATEGORIES]
+    optional = OPTIONAL_TEXT["answers"]
+    if _format(path) == "parquet":
+        stored = pl.read_parquet_schema(path)
+        if any(stored.get(c) != pl.String for c in texts) or not (
+            stored.get("score", pl.String).is_numeric()
+        ):
+            return None
+        if optional in stored and stored[optional] != pl.String:
+            return None
+        return pl.scan_parquet(path)
+    header = _csv_header(path)
+    if header is None or not set(ANSWER_COLUMNS) <= set(header[1]):
+        return None
+    return pl.scan_csv(
+        path, separator=header[0], infer_schema=False, encoding="utf8", raise_if_empty=True
+    )
+
+
+def read_lean_answers(
+    path: Path, items: pl.DataFrame, organisations: pl.DataFrame
+) -> pl.DataFrame | None:
+    """The answers in one streaming scan (Parquet, or UTF-8 CSV through ``scan_csv``):
+    organisations, items and kinds as :func:`answer_enums`, respondents and roles as
+    categories. None when the file is of another kind or a value does not fit (no
+    member of its enum, not a number): :func:`read_answers` then reads it with the row
+    reader, and :func:`check_answers` names the problem."""
+    try:
+        scan = _answers_scan(path) if path.is_file() else None
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+    if scan is None:
+        return None
+    names = scan.collect_schema().names()
+    enums = {c: t for c, t in answer_enums(items, organisations).items() if c in names}
+    lost = pl.any_horizontal(
+        pl.col(c).is_not_null() & pl.col(c).cast(t, strict=False).is_null()
+        for c, t in enums.items()
+    )
+    optional = OPTIONAL_TEXT["answers"]
+    columns = [*ANSWER_COLUMNS, *([optional] if optional in names else [])]
+    try:
+        frame = scan.select(
+            *(
+                pl.col(c).cast(enums[c], strict=False)
+                if c in enums
+                else pl.col(c).cast(ANSWER_COLUMNS.get(c, CATEGORIES))
+                for c in columns
+            ),
+            lost.alias("_lost"),
+        ).collect(engine="streaming")
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+    if frame.get_column("_lost").any():
+        return None
+    return frame.drop("_lost")
+
+
 @dataclass(frozen=True)
 class CheckedAnswers:
     frame: pl.DataFrame
@@ -442,10 +533,10 @@ class CheckedAnswers:
 
 
 def _blank(frame: pl.DataFrame, column: str) -> pl.Expr:
-    """Null or blank, for a categorical column: decided once per category."""
+    """Null or blank, for a categorical or enum column: decided once per category."""
     dtype = frame.schema[column]
-    assert isinstance(dtype, pl.Categorical)
-    values = dtype.categories.to_series()
+    assert isinstance(dtype, pl.Categorical | pl.Enum)
+    values = dtype.categories if isinstance(dtype, pl.Enum) else dtype.categories.to_series()
     blank = values.filter(values.str.strip_chars() == "")
     return pl.col(column).is_null() | pl.col(column).is_in(blank.implode())
 
@@ -506,7 +597,7 @@ def check_answers(
             pl.when(pl.col("score").is_null())
             .then(pl.lit("not_applicable"))
             .otherwise(pl.lit("scored"))
-            .cast(CATEGORIES)
+            .cast(pl.Enum(scoring.KINDS))
             .alias("kind")
         )
     respondent = (
@@ -529,8 +620,9 @@ def check_answers(
             _no_nulls(frame, path, [column])
         elif found[str(n)] and message is not None:
             _require(frame, path, column, condition, message)
+    instruments = pl.Enum(items.get_column("instrument_id").unique().sort())
     instrument = pl.col("item_id").replace_strict(
-        items.get_column("item_id"), items.get_column("instrument_id"), return_dtype=CATEGORIES
+        items.get_column("item_id"), items.get_column("instrument_id"), return_dtype=instruments
     )
     answers = frame.with_columns(instrument.alias("instrument_id"))
     _check_scores(answers, items, path)
@@ -596,9 +688,33 @@ def results_frame(
 
 
 def benchmark_table(results: pl.DataFrame) -> pl.DataFrame:
-    """:func:`analytics.benchmark.benchmark_all` as written to ``benchmark.parquet``."""
+    """:func:`analytics.benchmark.benchmark_all` as written to ``benchmark.parquet``
+    (whole, in memory: :func:`write_benchmark` writes it one peer group at a time)."""
     every = engine.benchmarks(results)
     return every.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items())
+
+
+def write_benchmark(
+    results: pl.DataFrame, path: Path, step: Callable[[str], None] = lambda _name: None
+) -> int:
+    """Write ``benchmark.parquet`` atomically, one peer group at a time (each group's
+    rows in the representatives' order, the groups in :data:`analytics.benchmark.PEER_GROUPS`
+    order), so that only one group's rows are ever in memory; the number of rows."""
+    representatives = engine.representatives(results)
+    rows = 0
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:
+        parts = []
+        for n, group in enumerate(engine.PEER_GROUPS):
+            frame = engine.benchmark_group(representatives, group).select(
+                pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items()
+            )
+            parts.append(Path(folder) / f"{n}.parquet")
+            frame.write_parquet(parts[-1])
+            rows += frame.height
+            del frame
+        step("writing")
+        write_atomically(pl.scan_parquet(parts), path)
+    return rows
 
 
 def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
@@ -611,6 +727,22 @@ def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _checked_answers(
+    path: Path, items: pl.DataFrame, organisations: pl.DataFrame, step: Callable[[str], None]
+) -> CheckedAnswers:
+    """The answers read lean (:func:`read_lean_answers`) and checked; a file that cannot
+    be read so, or fails a check, is read and checked again with the row reader, so that
+    every problem is named as the row reader names it."""
+    lean = read_lean_answers(path, items, organisations)
+    step("checking")
+    if lean is not None:
+        try:
+            return check_answers(lean, path, items, organisations)
+        except BadFile:
+            del lean
+    return check_answers(read_answers(path), path, items, organisations)
 
 
 @dataclass(frozen=True)
@@ -626,32 +758,36 @@ class Scored:
 def _scored(
     answers_path: Path, items_path: Path, organisations_path: Path, step: Callable[[str], None]
 ) -> Scored:
-    """Read, check and score; the answers are let go when it returns, before the
-    benchmarks need memory."""
-    step("reading")
-    raw_items = read_items(items_path)
-    raw_organisations = read_organisations(organisations_path)
-    raw_answers = read_answers(answers_path)
-    step("checking")
-    items = check_items(raw_items, items_path)
-    organisations = check_organisations(raw_organisations, organisations_path)
-    answers = check_answers(raw_answers, answers_path, items, organisations)
-    if answers.frame.is_empty():
-        raise BadFile(answers_path, "no answers")
-    step("scoring")
+    """Read, check and score. The answers are read and checked inside the engine's call
+    (:func:`interop.engine.dimension_scores`), which then holds their only copy and lets
+    go of it once they are coded; they are read again only to name a problem."""
+    found: dict[str, Any] = {}
+
+    def inputs() -> tuple[pl.DataFrame, pl.DataFrame]:
+        step("reading")
+        raw_items = read_items(items_path)
+        raw_organisations = read_organisations(organisations_path)
+        items = check_items(raw_items, items_path)
+        organisations = check_organisations(raw_organisations, organisations_path)
+        answers = _checked_answers(answers_path, items, organisations, step)
+        if answers.frame.is_empty():
+            raise BadFile(answers_path, "no answers")
+        found.update(
+            organisations=organisations,
+            has_kind=answers.has_kind,
+            organisation_count=answers.organisations,
+            respondents=answers.respondents,
+            answers=answers.frame.height,
+        )
+        step("scoring")
+        return answers.frame, items
+
     try:
-        dimensions = engine.dimension_scores(answers.frame, items)
+        dimensions = engine.dimension_scores(inputs)
     except ValueError as error:
-        respondent_problems(raw_answers, answers_path)
+        respondent_problems(read_answers(answers_path), answers_path)
         raise BadFile(answers_path, str(error)) from None
-    return Scored(
-        dimensions,
-        organisations,
-        answers.has_kind,
-        answers.organisations,
-        answers.respondents,
-        answers.frame.height,
-    )
+    return Scored(dimensions=dimensions, **found)
 
 
 def analyse(
@@ -663,21 +799,21 @@ def analyse(
     step: Callable[[str], None] = lambda _name: None,
     now: datetime | None = None,
 ) -> Summary:
-    """Run the whole batch; ``step`` is called as each of :data:`STEPS` starts."""
-    scored = _scored(answers_path, items_path, organisations_path, step)
-    step("benchmarking")
-    results = results_frame(scored.dimensions, scored.organisations, now or datetime.now(UTC))
-    bench = benchmark_table(results)
-    step("writing")
+    """Run the whole batch; ``step`` is called as each of :data:`STEPS` starts (the
+    benchmark step writes each peer group's rows as it goes, the write step the scores
+    and the benchmark file from those parts)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BadFile(out, f"cannot create the output folder ({error.strerror})") from None
-    table = scores_table(scored.dimensions, has_kind=scored.has_kind)
+    scored = _scored(answers_path, items_path, organisations_path, step)
     scores_path, benchmark_path = out / "scores.parquet", out / "benchmark.parquet"
+    step("benchmarking")
+    results = results_frame(scored.dimensions, scored.organisations, now or datetime.now(UTC))
     try:
+        benchmark_rows = write_benchmark(results, benchmark_path, step)
+        table = scores_table(scored.dimensions, has_kind=scored.has_kind)
         write_atomically(table, scores_path)
-        write_atomically(bench, benchmark_path)
     except OSError as error:
         raise BadFile(out, f"cannot write ({error.strerror})") from None
     return Summary(
@@ -687,5 +823,5 @@ def analyse(
         scores_path=scores_path,
         benchmark_path=benchmark_path,
         scores_rows=table.height,
-        benchmark_rows=bench.height,
+        benchmark_rows=benchmark_rows,
     )

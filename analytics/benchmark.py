@@ -345,6 +345,15 @@ def benchmark_all(representatives: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(frames).sort("_row", "_group").drop("_row", "_group")
 
 
+def benchmark_group(representatives: pl.DataFrame, group_by: str) -> pl.DataFrame:
+    """The rows of :func:`benchmark_all` of peer group ``group_by`` alone, in the
+    representatives' order (organisation, instrument, version, dimension): a sixth of
+    its memory, for writing one peer group at a time. Columns: :data:`BENCHMARK_SCHEMA`."""
+    _columns(group_by)
+    reps = validate_results(representatives).with_row_index("_row")
+    return _members(reps, group_by, keep=("_row",)).sort("_row").drop("_row")
+
+
 def benchmark(
     results: pl.DataFrame, organisation_id: str, round_id: str, peer_group: str
 ) -> pl.DataFrame:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,8 +28,10 @@ from analytics import benchmark
 from instruments import Instrument
 from survey import scoring
 from survey.disclosure import roles
+from survey.disclosure.roles import MIN_ROLE_GROUP
 from survey.frames import items_frame as _items_frame
 from survey.frames import items_frame_v2
+from survey.scoring.engine import Engine
 
 Scores = scoring.Scores
 MATURITY_INSTRUMENT = "sm-maturity"
@@ -95,10 +97,16 @@ def _with_emphasis(answers: pl.DataFrame, instruments: Sequence[Instrument]) -> 
     return answers.join(emphasis, on=["instrument_id", "item_id", "answer"], how="left")
 
 
-def dimension_scores(answers: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
-    """The organisation dimension scores of answers and items frames (the original
-    batch's items file, which has neither roles nor emphasis: schema-1 rules)."""
-    return scoring.dimension_scores(answers, items)
+def dimension_scores(inputs: Callable[[], tuple[pl.DataFrame, pl.DataFrame]]) -> pl.DataFrame:
+    """The organisation dimension scores (the ``dimensions`` of :func:`survey.scoring.score`)
+    of the (answers, items) frames that ``inputs`` makes: the original batch's items
+    file, which has neither roles nor emphasis, so schema-1 rules.
+
+    ``inputs`` is called here so that the engine holds the only reference to the
+    answers: it lets go of them once they are coded, before its passes need memory.
+    """
+    scorer = Engine(*inputs(), MIN_ROLE_GROUP)
+    return scorer.dimensions()
 
 
 def shown_dimensions(dimensions: pl.DataFrame) -> pl.DataFrame:
@@ -205,6 +213,20 @@ def results_rows(
 def benchmarks(results: pl.DataFrame) -> pl.DataFrame:
     """Every organisation against every peer group, under the peer disclosure rules."""
     return benchmark.benchmark_all(benchmark.representatives(results))
+
+
+PEER_GROUPS = tuple(benchmark.PEER_GROUPS)
+
+
+def representatives(results: pl.DataFrame) -> pl.DataFrame:
+    """Each organisation's representative rows among ``results`` (its latest round)."""
+    return benchmark.representatives(results)
+
+
+def benchmark_group(representatives: pl.DataFrame, peer_group: str) -> pl.DataFrame:
+    """The rows of :func:`benchmarks` of one of :data:`PEER_GROUPS`, from the
+    representatives: every organisation against its group of that peer group."""
+    return benchmark.benchmark_group(representatives, peer_group)
 
 
 def _round_results(
