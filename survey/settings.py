@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     )
     debug: bool = False
     session_max_age: int = Field(default=8 * 3600, description="Login session lifetime (s)")
+    session_idle_timeout: int = Field(
+        default=3600, ge=60, description="A signed-in session ends after this long unused (s)"
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Set the Secure flag on cookies; on by default when BASE_URL is https",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from web.controllers.pages.accounts import AccountPages
 from web.controllers.pages.benchmark import BenchmarkPages
 from web.controllers.pages.coordinator import CoordinatorPages
 from web.controllers.pages.dashboard import DashboardPages
@@ -15,6 +16,7 @@ from web.controllers.pages.respondent import RespondentPages
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     PublicPages,
     CoordinatorPages,
+    AccountPages,
     RespondentPages,
     OfficePages,
     BenchmarkPages,
