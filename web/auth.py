@@ -4,8 +4,8 @@
   needs no CSRF protection; the session middleware does not even run there.
 * Browser pages use a server-side session (cookie ``smb_session``) in the shared
   store, with the keys ``coordinator_id`` (a signed-in coordinator account),
-  ``organisation_id`` (a dashboard-link session, valid only while the organisation has
-  no coordinator account yet), ``user_id`` and ``response_id``, and the
+  ``organisation_id`` with ``_link`` (a dashboard-link session, valid while that link
+  is live: claiming the first account uses it up), ``user_id`` and ``response_id``, and the
   respondent's ``smb_resume`` cookie holding the respondent token. Over https both
   names carry the ``__Host-`` prefix (``web.security.cookie_name``).
 * A link with a token (``/c/{token}``, ``/r/{token}``) is exchanged on first use for a
@@ -66,6 +66,11 @@ _ROTATE = "smb.rotate_session"
 _LOADED = "smb.loaded_session"
 
 
+def clock() -> float:
+    """Seconds since the epoch: the time the session rules go by."""
+    return time.time()
+
+
 # --- credentials -----------------------------------------------------------------
 
 
@@ -116,10 +121,11 @@ def coordinator_account(connection: ASGIConnection, db: Session) -> Coordinator 
 
 
 def link_organisation(connection: ASGIConnection, db: Session) -> Organisation | None:
-    """The organisation of a dashboard-link session, while it has no coordinator account."""
-    organisation_id = _str_or_none(_session(connection).get(ORGANISATION_KEY))
-    organisation = db.get(Organisation, organisation_id) if organisation_id else None
-    if organisation is None or coordinators.coordinators_of(db, organisation):
+    """The organisation of a dashboard-link session, while the link is live (claiming the
+    first account, or a rotation, revokes the link and so ends its sessions)."""
+    data = _session(connection)
+    organisation = organisations.organisation_for_token(db, _str_or_none(data.get(LINK_KEY)))
+    if organisation is None or organisation.id != data.get(ORGANISATION_KEY):
         return None
     return organisation
 
@@ -217,19 +223,14 @@ def _scope(connection: ASGIConnection) -> dict[str, Any]:
 
 def _rotate(connection: ASGIConnection, key: str, value: str, **extra: str) -> None:
     _scope(connection)[_ROTATE] = True
-    connection.set_session({key: value, LOGIN_AT_KEY: time.time(), **extra})
+    connection.set_session({key: value, LOGIN_AT_KEY: clock(), **extra})
 
 
 def login_coordinator(
-    connection: ASGIConnection, organisation: Organisation, link_token: str | None = None
+    connection: ASGIConnection, organisation: Organisation, link_token: str
 ) -> None:
     """Start a fresh dashboard-link session (a new session id; the old one is deleted)."""
-    _rotate(
-        connection,
-        ORGANISATION_KEY,
-        organisation.id,
-        **({LINK_KEY: link_token} if link_token else {}),
-    )
+    _rotate(connection, ORGANISATION_KEY, organisation.id, **{LINK_KEY: link_token})
 
 
 def login_coordinator_account(connection: ASGIConnection, coordinator: Coordinator) -> None:
@@ -320,7 +321,7 @@ class SessionBackend(ServerSideSessionBackend):
 
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         data = await super().load_from_connection(connection)
-        now = time.time()
+        now = clock()
         login_at = data.get(LOGIN_AT_KEY)
         seen_at = data.get(SEEN_AT_KEY, login_at)
         if isinstance(login_at, int | float) and (

@@ -4,14 +4,20 @@ invite, join, remove, change and reset a password, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
+from bench.loadgen import Server
+from survey.db import Database
 from survey.models import AuditEvent, Coordinator
-from survey.services import coordinators
+from survey.services import coordinators, organisations
 from tests.integration.pages import Browser, Page, assert_dutch, field_error
-from tests.integration.test_pages_coordinator import register
+from tests.integration.test_pages_coordinator import PROFILE, register
+from web import auth
 
 PASSWORD = "correct horse battery staple"
 OTHER_PASSWORD = "another long pass phrase"
@@ -66,6 +72,16 @@ def test_a_lost_dashboard_link_no_longer_locks_the_coordinator_out(client, brows
     assert "Gemeente Test" in browser.get(dashboard).text
     claimed = events(client.app, "account.claimed")
     assert len(claimed) == 1 and link.removeprefix("/c/") not in (claimed[0].detail or "")
+
+
+def test_a_signed_in_session_ends_after_an_idle_hour(client, browser, monkeypatch):
+    dashboard = claim(browser)
+    start = auth.clock()
+    for minutes in (50, 100, 150):  # used every 50 minutes: still signed in
+        monkeypatch.setattr(auth, "clock", lambda m=minutes: start + m * 60)
+        browser.get(dashboard)
+    monkeypatch.setattr(auth, "clock", lambda: start + 150 * 60 + 3601)
+    assert client.get(dashboard).status_code == 401
 
 
 def claim_with(browser: Browser, link: str, email: str = "anna@example.org") -> str:
@@ -244,3 +260,39 @@ def test_one_time_links_without_a_valid_token_are_refused(client):
         assert client.get(path, follow_redirects=False).status_code == 404
     for path in ("/coordinators/join", "/password-reset"):
         assert client.get(path).status_code == 404
+
+
+@pytest.fixture
+def served(db_url: str, tmp_path: Path) -> Iterator[Server]:
+    server = Server(db_url, data_dir=tmp_path / "data", log_path=tmp_path / "server.log")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def test_no_invitation_or_reset_token_in_the_served_logs(served, db_url, tmp_path):
+    database = Database(db_url)
+    try:
+        with database.session() as session:
+            registration = organisations.register_organisation(session, **PROFILE)
+            anna = coordinators.claim_first_account(
+                session, registration.coordinator_token, "anna@example.org", PASSWORD
+            )
+            invitation = coordinators.invite(session, anna, "bram@example.org").token
+            reset = coordinators.request_reset(session, "anna@example.org")
+            assert reset is not None
+    finally:
+        database.dispose()
+    with httpx.Client(base_url=served.base_url, timeout=30) as client:
+        for path in (f"/coordinators/join/{invitation}", f"/password-reset/{reset.token}"):
+            answer = client.get(path)
+            assert answer.status_code == 303
+            assert answer.headers["location"] == path.rsplit("/", 1)[0]
+            assert client.get(path + "x").status_code == 404
+    served.stop()
+    log = (tmp_path / "server.log").read_text()
+    assert "GET /coordinators/join/[masked] HTTP/1.1" in log
+    assert "GET /password-reset/[masked] HTTP/1.1" in log
+    for secret in (invitation, reset.token):
+        assert secret not in log
