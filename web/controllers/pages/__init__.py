@@ -9,6 +9,7 @@ from web.controllers.pages.benchmark import BenchmarkPages
 from web.controllers.pages.coordinator import CoordinatorPages
 from web.controllers.pages.dashboard import DashboardPages
 from web.controllers.pages.office import OfficePages
+from web.controllers.pages.office_security import OfficeSecurityPages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
 from web.controllers.pages.respondent import RespondentPages
@@ -19,6 +20,7 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     AccountPages,
     RespondentPages,
     OfficePages,
+    OfficeSecurityPages,
     BenchmarkPages,
     DashboardPages,
     ReportPages,

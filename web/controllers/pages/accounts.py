@@ -24,6 +24,7 @@ from survey.policy import CredentialPolicy, policy_from
 from survey.services import coordinators
 from survey.services.login import LoginResult, Outcome
 from web.auth import (
+    USER_KEY,
     coordinator_account,
     link_organisation,
     login_coordinator_account,
@@ -155,7 +156,11 @@ class AccountPages(PageController):
 
     @post("/sign-out", name="sign_out", sync_to_thread=False)
     def sign_out(self, request: Req) -> Redirect:
+        """Ends any session; back to the sign-in page of whoever was signed in."""
+        office = recalled(request, USER_KEY) is not None
         logout(request)
+        if office:
+            return redirect(request, request.app.route_reverse("login") + "?signed_out=1")
         path = request.app.route_reverse("coordinator_sign_in")
         return redirect(request, f"{path}?notice=signed_out")
 
