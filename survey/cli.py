@@ -259,7 +259,7 @@ def _fail(message: str) -> None:
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(["link", "api", "invitation", "reset", "respondent"]),
+    type=click.Choice(["link", "api", "invitation", "reset", "personal", "respondent"]),
     help="Only these kinds (repeatable); respondent tokens only when asked for",
 )
 @click.option("--organisation", "organisation_id", default=None, help="Only this organisation")

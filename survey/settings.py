@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     api_token_lifetime_days: int = Field(
         default=365, gt=0, description="Integrity-office API tokens"
     )
+    personal_token_lifetime_days: int = Field(
+        default=90, gt=0, description="Coordinators' personal API tokens"
+    )
     invitation_lifetime_hours: int = Field(
         default=72, gt=0, description="Invitations of further coordinators (one-time)"
     )

@@ -1,7 +1,9 @@
 """Who is asking: coordinators, respondents and the integrity office (docs/web-contract.md).
 
 * ``/api/*`` accepts only ``Authorization: Bearer <token>``, never a cookie, so it
-  needs no CSRF protection; the session middleware does not even run there.
+  needs no CSRF protection; the session middleware does not even run there. A
+  coordinator's bearer token is a personal API token or the organisation's dashboard
+  link token (until the first account claims it).
 * Browser pages use a server-side session (cookie ``smb_session``) in the shared
   store, with the keys ``coordinator_id`` (a signed-in coordinator account),
   ``organisation_id`` with ``_link`` (a dashboard-link session, valid while that link
@@ -36,7 +38,7 @@ from litestar.types import Guard, Message, ScopeSession
 from sqlalchemy.orm import Session
 
 from survey.models import ApiToken, Coordinator, Organisation, Response, User
-from survey.services import coordinators, organisations, responses, users
+from survey.services import coordinators, organisations, personal_tokens, responses, users
 from survey.settings import Settings
 from web.security import cookie_name
 from web.state import app_state
@@ -102,6 +104,8 @@ def _session(connection: ASGIConnection) -> dict[str, Any]:
 def coordinator_for(connection: ASGIConnection, db: Session) -> Organisation | None:
     token = bearer_token(connection)
     if token is not None:
+        if (owner := personal_tokens.coordinator_for_token(db, token)) is not None:
+            return db.get(Organisation, owner.organisation_id)
         return organisations.organisation_for_token(db, token)
     if (account := coordinator_account(connection, db)) is not None:
         return db.get(Organisation, account.organisation_id)

@@ -38,9 +38,9 @@ from sqlalchemy import func, select
 from analytics import benchmark
 from survey.db import Database
 from survey.disclosure.roles import MIN_ROLE_GROUP
-from survey.models import Answer, Coordinator, Response, Round
+from survey.models import AccountToken, Answer, Coordinator, Response, Round
 from survey.passwords import hash_password
-from survey.services import users
+from survey.services import personal_tokens, users
 from tests.integration.conftest import ANSWERS_FULL, Api, bearer
 from web import stores
 
@@ -310,9 +310,14 @@ class Side:
     response_id: str
     response_token: str
     coordinator_id: str = ""
+    token_id: str = ""
+    personal_token: str = ""
 
     def secrets(self) -> list[str]:
-        return [self.name, self.label, self.invite_code, self.org_token, self.response_token]
+        return [
+            self.name, self.label, self.invite_code, self.org_token, self.response_token,
+            *([self.personal_token] if self.personal_token else []),
+        ]  # fmt: skip
 
 
 def _side(api: Api, name: str) -> Side:
@@ -340,6 +345,7 @@ ID_PARAMETERS = {
     "round_id": "round_id",
     "response_id": "response_id",
     "coordinator_id": "coordinator_id",
+    "token_id": "token_id",
 }
 PUBLIC_IDS = {"instrument_id"}
 
@@ -359,6 +365,7 @@ def _targets(app, victim: Side) -> list[tuple[str, str]]:
                 "round_id": round_id,
                 "response_id": victim.response_id,
                 "coordinator_id": victim.coordinator_id,
+                "token_id": victim.token_id,
             }
             path = re.sub(
                 r"{(\w+)(?::\w+)?}",
@@ -402,8 +409,10 @@ def _snapshot(db_url: str, side: Side) -> tuple:
             )
         ).all()
         count = s.scalar(select(func.count()).select_from(Response))
-        team = s.scalars(
-            select(Coordinator.email).where(Coordinator.organisation_id == side.org_id)
+        team = s.execute(
+            select(Coordinator.email, AccountToken.token_hash, AccountToken.revoked_at)
+            .join(AccountToken, AccountToken.coordinator_id == Coordinator.id, isouter=True)
+            .where(Coordinator.organisation_id == side.org_id)
         ).all()
         snapshot = (
             tuple(rounds),
@@ -431,8 +440,13 @@ def attack_world(client, database):
         ]  # fmt: skip
         s.add_all(accounts)
         s.flush()
-        victim = dataclasses.replace(victim, coordinator_id=accounts[0].id)
-        attacker = dataclasses.replace(attacker, coordinator_id=accounts[1].id)
+        issued = [personal_tokens.create(s, account, "script") for account in accounts]
+        victim, attacker = (
+            dataclasses.replace(
+                side, coordinator_id=account.id, token_id=made.row.id, personal_token=made.token
+            )
+            for side, account, made in zip((victim, attacker), accounts, issued, strict=True)
+        )
     return client.app, victim, attacker, office_token
 
 
@@ -472,6 +486,7 @@ def _credentials(browser, attacker: Side, victim: Side, office_token: str) -> di
     anonymous = browser()
     return {
         "coordinator token": (anonymous, bearer(attacker.org_token)),
+        "personal API token": (anonymous, bearer(attacker.personal_token)),
         "respondent token": (anonymous, bearer(attacker.response_token)),
         "office API token": (anonymous, bearer(office_token)),
         "coordinator session": (coordinator, {}),
@@ -512,7 +527,7 @@ def test_no_credential_reaches_another_organisations_objects(attack_world, brows
                 assert not any(i in location for i in (victim.org_id, victim.round_id)), what
             for secret in victim.secrets():
                 assert secret not in response.text, what
-    assert tried >= 8 * len(targets)
+    assert tried >= 9 * len(targets)
     assert _snapshot(db_url, victim) == before
     # the same requests with the victim's own credentials do reach the objects
     owner = browsers()
@@ -534,6 +549,7 @@ def test_no_credential_reaches_another_organisations_objects(attack_world, brows
         f"/api/organisations/{victim.org_id}",
     ):
         assert owner.get(path, headers=bearer(victim.org_token)).status_code == 200, path
+        assert owner.get(path, headers=bearer(victim.personal_token)).status_code == 200, path
 
 
 OFFICE_PREFIXES = ("/api/exports", "/api/benchmarks", "/office")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bench.loadgen import Server
 from survey.db import Database
 from survey.models import AuditEvent, Coordinator
-from survey.services import coordinators, organisations
+from survey.services import coordinators, organisations, personal_tokens
 from tests.integration.pages import Browser, Page, assert_dutch, field_error
 from tests.integration.test_pages_coordinator import PROFILE, register
 from web import auth
@@ -296,3 +296,73 @@ def test_no_invitation_or_reset_token_in_the_served_logs(served, db_url, tmp_pat
     assert "GET /password-reset/[masked] HTTP/1.1" in log
     for secret in (invitation, reset.token):
         assert secret not in log
+
+
+def test_personal_api_tokens_are_made_used_rotated_and_revoked(make_client):
+    client = make_client()
+    browser = Browser(client)
+    dashboard = claim(browser)
+    org_id = dashboard.rsplit("/", 1)[1]
+    browser.get("/account/tokens")
+    browser.submit("/account/tokens", {"label": " "}, status=422)
+    page = browser.submit("/account/tokens", {"label": "Statistics export"}, status=201)
+    token = page.by_id("new-token").attrs["value"]
+    assert token not in browser.get("/account/tokens").text  # shown once
+    api = {"Authorization": f"Bearer {token}"}
+    assert client.get(f"/api/organisations/{org_id}", headers=api).status_code == 200
+    assert client.get(f"/api/organisations/{org_id}/rounds", headers=api).status_code == 200
+    with client.app.state["app"].database.session() as session:
+        (row,) = personal_tokens.tokens_of(
+            session, session.get(Coordinator, coordinator_id(client, "anna@example.org"))
+        )
+        assert (row.expires_at - row.created_at).days == 90
+        token_id = row.id
+    # Another organisation's coordinator sees nothing of it.
+    other = Browser(make_client())
+    claim(other, "carl@example.org")
+    other.get("/account/tokens")
+    other.submit(f"/account/tokens/{token_id}/revoke", {}, status=404)
+    other.submit(f"/account/tokens/{token_id}/rotate", {}, status=404)
+    assert client.get(f"/api/organisations/{org_id}", headers=api).status_code == 200
+    # Rotation: the old secret stops working, the new one works.
+    browser.get("/account/tokens")
+    page = browser.submit(f"/account/tokens/{token_id}/rotate", {})
+    rotated = page.by_id("new-token").attrs["value"]
+    assert client.get(f"/api/organisations/{org_id}", headers=api).status_code == 401
+    new_api = {"Authorization": f"Bearer {rotated}"}
+    assert client.get(f"/api/organisations/{org_id}", headers=new_api).status_code == 200
+    page = browser.submit(f"/account/tokens/{token_id}/revoke", {})
+    assert "revoked" in page.text
+    assert client.get(f"/api/organisations/{org_id}", headers=new_api).status_code == 401
+    kinds = {e.target.split(":")[0] for e in events(client.app, "token.revoked")}
+    assert kinds == {"personal"}
+    assert rotated not in str([(e.detail, e.target) for e in events(client.app, "token.rotated")])
+
+
+def test_a_removed_coordinators_tokens_end_with_the_account(make_client):
+    client = make_client()
+    anna = Browser(client)
+    dashboard = claim(anna)
+    team = f"{dashboard}/coordinators"
+    anna.get(team)
+    link = anna.submit(team, {"email": "bram@example.org"}, status=201).by_id("invitation-link")
+    bram = Browser(make_client())
+    bram.get(link.attrs["value"].removeprefix("https://smb.example.org"))
+    bram.submit("/coordinators/join", {"password": PASSWORD, "password_repeat": PASSWORD})
+    bram.get("/account/tokens")
+    token = bram.submit("/account/tokens", {"label": "x"}, status=201).by_id("new-token")
+    api = {"Authorization": f"Bearer {token.attrs['value']}"}
+    assert (
+        client.get(
+            dashboard.replace("/organisations", "/api/organisations"), headers=api
+        ).status_code
+        == 200
+    )
+    anna.get(team)
+    anna.submit(f"{team}/{coordinator_id(client, 'bram@example.org')}/remove", {})
+    assert (
+        client.get(
+            dashboard.replace("/organisations", "/api/organisations"), headers=api
+        ).status_code
+        == 401
+    )

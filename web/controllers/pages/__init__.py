@@ -13,11 +13,13 @@ from web.controllers.pages.office_security import OfficeSecurityPages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
 from web.controllers.pages.respondent import RespondentPages
+from web.controllers.pages.tokens import TokenPages
 
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     PublicPages,
     CoordinatorPages,
     AccountPages,
+    TokenPages,
     RespondentPages,
     OfficePages,
     OfficeSecurityPages,
