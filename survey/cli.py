@@ -259,7 +259,7 @@ def _fail(message: str) -> None:
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(["link", "api", "invitation", "reset", "respondent"]),
+    type=click.Choice(["link", "api", "invitation", "reset", "personal", "respondent"]),
     help="Only these kinds (repeatable); respondent tokens only when asked for",
 )
 @click.option("--organisation", "organisation_id", default=None, help="Only this organisation")
@@ -357,6 +357,33 @@ def admin_reset_coordinator(email: str) -> None:
     minutes = settings.password_reset_lifetime_minutes
     click.echo(f"one-time reset link for {issued.row.email}, valid for {minutes} minutes:")
     click.echo(_link(RESET_PATH.format(token=issued.token)))
+
+
+@admin.command("remove-second-factor")
+@click.argument("username")
+def admin_remove_second_factor(username: str) -> None:
+    """Turn off an integrity-office user's second factor (a lost device)."""
+    from sqlalchemy import select
+
+    from survey.models import User
+    from survey.services import totp
+    from survey.services.audit import cli_actor
+
+    database = _admin_database()
+    try:
+        with database.session() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            had_one = user is not None and bool(user.totp_secret)
+            if user is not None and had_one:
+                totp.remove(session, user, cli_actor())
+    finally:
+        database.dispose()
+    if user is None:
+        _fail(f"no integrity-office user '{username}'")
+    elif not had_one:
+        _fail(f"'{username}' has no second factor")
+    else:
+        click.echo(f"removed the second factor of {username}; they set up a new one at sign-in")
 
 
 @admin.command("audit-log")

@@ -360,7 +360,8 @@ class Coordinator(Base):
 
 
 class AccountToken(Base):
-    """A one-time, short-lived token: a coordinator invitation or a password reset."""
+    """A coordinator's token: a one-time, short-lived invitation or password reset, or a
+    personal API token (kind ``personal``, with a label, used until it expires)."""
 
     __tablename__ = "account_tokens"
 
@@ -374,6 +375,7 @@ class AccountToken(Base):
         ForeignKey("coordinators.id", ondelete="CASCADE"), nullable=True, index=True
     )
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    label: Mapped[str | None] = mapped_column(String(80), nullable=True)
     created_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

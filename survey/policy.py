@@ -19,6 +19,7 @@ class Lifetimes:
 
     coordinator_link: timedelta = timedelta(days=30)
     api_token: timedelta = timedelta(days=365)
+    personal_token: timedelta = timedelta(days=90)
     invitation: timedelta = timedelta(hours=72)
     password_reset: timedelta = timedelta(minutes=30)
     # Respondent resume tokens end when the round closes, and at the latest after this.
@@ -67,6 +68,7 @@ def policy_from(settings: Settings) -> CredentialPolicy:
         lifetimes=Lifetimes(
             coordinator_link=timedelta(days=settings.coordinator_link_lifetime_days),
             api_token=timedelta(days=settings.api_token_lifetime_days),
+            personal_token=timedelta(days=settings.personal_token_lifetime_days),
             invitation=timedelta(hours=settings.invitation_lifetime_hours),
             password_reset=timedelta(minutes=settings.password_reset_lifetime_minutes),
             respondent=timedelta(days=settings.respondent_token_lifetime_days),

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     )
     debug: bool = False
     session_max_age: int = Field(default=8 * 3600, description="Login session lifetime (s)")
+    session_idle_timeout: int = Field(
+        default=3600, ge=60, description="A signed-in session ends after this long unused (s)"
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Set the Secure flag on cookies; on by default when BASE_URL is https",
@@ -66,6 +69,9 @@ class Settings(BaseSettings):
     )
     api_token_lifetime_days: int = Field(
         default=365, gt=0, description="Integrity-office API tokens"
+    )
+    personal_token_lifetime_days: int = Field(
+        default=90, gt=0, description="Coordinators' personal API tokens"
     )
     invitation_lifetime_hours: int = Field(
         default=72, gt=0, description="Invitations of further coordinators (one-time)"

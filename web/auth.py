@@ -1,21 +1,28 @@
 """Who is asking: coordinators, respondents and the integrity office (docs/web-contract.md).
 
 * ``/api/*`` accepts only ``Authorization: Bearer <token>``, never a cookie, so it
-  needs no CSRF protection; the session middleware does not even run there.
+  needs no CSRF protection; the session middleware does not even run there. A
+  coordinator's bearer token is a personal API token or the organisation's dashboard
+  link token (until the first account claims it).
 * Browser pages use a server-side session (cookie ``smb_session``) in the shared
-  store, with the keys ``organisation_id``, ``user_id`` and ``response_id``, and the
+  store, with the keys ``coordinator_id`` (a signed-in coordinator account),
+  ``organisation_id`` with ``_link`` (a dashboard-link session, valid while that link
+  is live: claiming the first account uses it up), ``user_id`` and ``response_id``, and the
   respondent's ``smb_resume`` cookie holding the respondent token. Over https both
   names carry the ``__Host-`` prefix (``web.security.cookie_name``).
 * A link with a token (``/c/{token}``, ``/r/{token}``) is exchanged on first use for a
   session or resume cookie and a 303 redirect to a URL without the token.
 * A session rotates (new id, old data deleted) at every login and lives at most
-  ``settings.session_max_age`` seconds from then; logout deletes it.
+  ``settings.session_max_age`` seconds from then; logout deletes it. A coordinator's
+  session ends too when the account's password changes after the session began.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from anyio.to_thread import run_sync
@@ -30,8 +37,8 @@ from litestar.middleware.session.server_side import (
 from litestar.types import Guard, Message, ScopeSession
 from sqlalchemy.orm import Session
 
-from survey.models import ApiToken, Organisation, Response, User
-from survey.services import organisations, responses, users
+from survey.models import ApiToken, Coordinator, Organisation, Response, User
+from survey.services import coordinators, organisations, personal_tokens, responses, users
 from survey.settings import Settings
 from web.security import cookie_name
 from web.state import app_state
@@ -41,9 +48,16 @@ SESSION_COOKIE = "smb_session"
 RESUME_COOKIE = "smb_resume"
 RESUME_MAX_AGE = 365 * 86400
 ORGANISATION_KEY = "organisation_id"
+COORDINATOR_KEY = "coordinator_id"
+# The dashboard link of a link session, kept server-side so that the first account can
+# be claimed with it after the browser has left the URL that carried it.
+LINK_KEY = "_link"
 USER_KEY = "user_id"
 RESPONSE_KEY = "response_id"
 LOGIN_AT_KEY = "_login_at"
+SEEN_AT_KEY = "_seen_at"
+# A signed-in session's last-seen time is written at most this often (seconds).
+SEEN_AT_GRANULARITY = 60
 MAX_TOKEN_LENGTH = 200
 API_PREFIX = "/api"
 DASHBOARD_PATH = "/c/{token}"
@@ -52,6 +66,11 @@ INVITE_PATH = "/i/{invite_code}"
 
 _ROTATE = "smb.rotate_session"
 _LOADED = "smb.loaded_session"
+
+
+def clock() -> float:
+    """Seconds since the epoch: the time the session rules go by."""
+    return time.time()
 
 
 # --- credentials -----------------------------------------------------------------
@@ -85,9 +104,39 @@ def _session(connection: ASGIConnection) -> dict[str, Any]:
 def coordinator_for(connection: ASGIConnection, db: Session) -> Organisation | None:
     token = bearer_token(connection)
     if token is not None:
+        if (owner := personal_tokens.coordinator_for_token(db, token)) is not None:
+            return db.get(Organisation, owner.organisation_id)
         return organisations.organisation_for_token(db, token)
-    organisation_id = _session(connection).get(ORGANISATION_KEY)
-    return db.get(Organisation, organisation_id) if isinstance(organisation_id, str) else None
+    if (account := coordinator_account(connection, db)) is not None:
+        return db.get(Organisation, account.organisation_id)
+    return link_organisation(connection, db)
+
+
+def coordinator_account(connection: ASGIConnection, db: Session) -> Coordinator | None:
+    """The signed-in coordinator account of a browser session whose password has not
+    changed since it began."""
+    data = _session(connection)
+    found = db.get(Coordinator, _str_or_none(data.get(COORDINATOR_KEY)) or "")
+    login_at = data.get(LOGIN_AT_KEY)
+    if found is None or not isinstance(login_at, int | float):
+        return None
+    began = datetime.fromtimestamp(login_at, UTC)
+    return found if coordinators.session_still_valid(found, began) else None
+
+
+def link_organisation(connection: ASGIConnection, db: Session) -> Organisation | None:
+    """The organisation of a dashboard-link session, while the link is live (claiming the
+    first account, or a rotation, revokes the link and so ends its sessions)."""
+    data = _session(connection)
+    organisation = organisations.organisation_for_token(db, _str_or_none(data.get(LINK_KEY)))
+    if organisation is None or organisation.id != data.get(ORGANISATION_KEY):
+        return None
+    return organisation
+
+
+def session_link_token(connection: ASGIConnection) -> str | None:
+    """The dashboard link token of a link session (to claim the first account)."""
+    return _str_or_none(_session(connection).get(LINK_KEY))
 
 
 def respondent_for(connection: ASGIConnection, db: Session) -> Response | None:
@@ -176,14 +225,39 @@ def _scope(connection: ASGIConnection) -> dict[str, Any]:
     return cast("dict[str, Any]", connection.scope)
 
 
-def _rotate(connection: ASGIConnection, key: str, value: str) -> None:
+def _rotate(connection: ASGIConnection, key: str, value: str, **extra: str) -> None:
     _scope(connection)[_ROTATE] = True
-    connection.set_session({key: value, LOGIN_AT_KEY: int(time.time())})
+    connection.set_session({key: value, LOGIN_AT_KEY: clock(), **extra})
 
 
-def login_coordinator(connection: ASGIConnection, organisation: Organisation) -> None:
-    """Start a fresh coordinator session (a new session id; the old one is deleted)."""
-    _rotate(connection, ORGANISATION_KEY, organisation.id)
+def login_coordinator(
+    connection: ASGIConnection, organisation: Organisation, link_token: str
+) -> None:
+    """Start a fresh dashboard-link session (a new session id; the old one is deleted)."""
+    _rotate(connection, ORGANISATION_KEY, organisation.id, **{LINK_KEY: link_token})
+
+
+def login_coordinator_account(connection: ASGIConnection, coordinator: Coordinator) -> None:
+    """Start a fresh session of a coordinator account (a new session id)."""
+    _rotate(connection, COORDINATOR_KEY, coordinator.id)
+
+
+def remember(connection: ASGIConnection, key: str, value: str) -> None:
+    """Keep ``value`` in the browser's server-side session (for a one-time link's token,
+    after the browser has left the URL that carried it)."""
+    data = dict(_session(connection))
+    data[key] = value
+    connection.set_session(data)
+
+
+def recalled(connection: ASGIConnection, key: str) -> str | None:
+    return _str_or_none(_session(connection).get(key))
+
+
+def signed_in(connection: ASGIConnection) -> bool:
+    """Whether the browser's session belongs to someone who signed in (for the header)."""
+    data = _session(connection)
+    return any(data.get(key) for key in (COORDINATOR_KEY, ORGANISATION_KEY, USER_KEY))
 
 
 def login_user(connection: ASGIConnection, user: User) -> None:
@@ -242,15 +316,27 @@ class SessionBackend(ServerSideSessionBackend):
       the request logged someone in or when the browser's id is unknown to the store
       (so nobody can plant a session id).
     * An empty session is never stored and sets no cookie.
-    * Data older than ``max_age`` seconds since login is dropped, whatever the store says.
+    * Data older than ``max_age`` seconds since login is dropped, whatever the store says,
+      and so is a signed-in session not used for ``idle_timeout`` seconds (its last use
+      is written at most once a minute).
     """
+
+    config: SessionConfig
 
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         data = await super().load_from_connection(connection)
+        now = clock()
         login_at = data.get(LOGIN_AT_KEY)
-        if isinstance(login_at, int) and time.time() - login_at > self.config.max_age:
+        seen_at = data.get(SEEN_AT_KEY, login_at)
+        if isinstance(login_at, int | float) and (
+            now - login_at > self.config.max_age
+            or not isinstance(seen_at, int | float)
+            or now - seen_at > self.config.idle_timeout
+        ):
             data = {}
         _scope(connection)[_LOADED] = dict(data)
+        if data and now - data.get(SEEN_AT_KEY, 0) > SEEN_AT_GRANULARITY:
+            data[SEEN_AT_KEY] = now
         return data
 
     async def store_in_message(
@@ -290,7 +376,9 @@ class SessionBackend(ServerSideSessionBackend):
         ).to_header(header="")
 
 
+@dataclass
 class SessionConfig(ServerSideSessionConfig):
+    idle_timeout: int = 3600
     _backend_class = SessionBackend
 
 
@@ -299,6 +387,7 @@ def session_config(settings: Settings) -> SessionConfig:
         key=cookie_name(SESSION_COOKIE, settings),
         path="/",
         max_age=settings.session_max_age,
+        idle_timeout=settings.session_idle_timeout,
         secure=settings.secure_cookies,
         httponly=True,
         samesite="lax",

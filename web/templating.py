@@ -16,7 +16,7 @@ from litestar.static_files.config import StaticFilesConfig
 from litestar.template.config import TemplateConfig
 
 from survey.settings import Settings
-from web import i18n
+from web import auth, i18n
 
 WEB_DIR = Path(__file__).parent
 TEMPLATE_DIR = WEB_DIR / "templates"
@@ -76,6 +76,12 @@ def _datetime(context: Mapping[str, Any], value: datetime | None) -> str:
 
 
 @pass_context
+def _signed_in(context: Mapping[str, Any]) -> bool:
+    request = context.get("request")
+    return request is not None and auth.signed_in(request)
+
+
+@pass_context
 def _language_links(context: Mapping[str, Any]) -> list[dict[str, Any]]:
     request = context["request"]
     current = _lang(context)
@@ -130,6 +136,7 @@ def environment(*, auto_reload: bool = False) -> Environment:
     env.filters.update(number=_number, percent=_percent, date=_date, datetime=_datetime)
     env.globals.update(
         language_links=_language_links,
+        signed_in=_signed_in,
         current_lang=_current_lang,
         static_url=_static_url,
         error_title=_error_title,

@@ -145,6 +145,11 @@ def events(
     return list(session.scalars(query.offset(offset)))
 
 
+def latest(session: Session, count: int) -> list[AuditEvent]:
+    """The ``count`` newest events, newest first."""
+    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(count)))
+
+
 def _rows(rows: Iterable[AuditEvent]) -> Iterator[dict[str, object]]:
     for row in rows:
         values: dict[str, object] = {c: getattr(row, c) for c in COLUMNS}

@@ -346,6 +346,11 @@ def _issue(
     return IssuedToken(token, row)
 
 
+def pending(session: Session, kind: str, token: str | None) -> AccountToken:
+    """The live invitation or reset token (NotFound otherwise), to show its form."""
+    return _live_token(session, kind, token, None)
+
+
 def _live_token(
     session: Session, kind: str, token: str | None, now: datetime | None
 ) -> AccountToken:

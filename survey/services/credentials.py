@@ -5,6 +5,7 @@ Kinds and their ids (as ``kind:id``, the form `survey admin` prints and takes):
 * ``link:<organisation id>``: a coordinator dashboard link (claims the first account);
 * ``api:<id>``: an integrity-office API token;
 * ``invitation:<id>`` and ``reset:<id>``: one-time coordinator tokens;
+* ``personal:<id>``: a coordinator's personal API token;
 * ``respondent:<response id>``: a respondent's resume token (listed only on request:
   there are many).
 
@@ -27,8 +28,10 @@ from survey.policy import DEFAULT_POLICY, CredentialPolicy
 from survey.services import audit
 from survey.tokens import hash_token, new_token
 
-KINDS = ("link", "api", "invitation", "reset", "respondent")
-LISTED_BY_DEFAULT = ("link", "api", "invitation", "reset")
+ACCOUNT_KINDS = ("invitation", "reset", "personal")
+KINDS = ("link", "api", *ACCOUNT_KINDS, "respondent")
+LISTED_BY_DEFAULT = ("link", "api", *ACCOUNT_KINDS)
+LIFETIMES = {"invitation": "invitation", "reset": "password_reset", "personal": "personal_token"}
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ def _account_info(row: AccountToken, now: datetime) -> CredentialInfo:
     return CredentialInfo(
         f"{row.kind}:{row.id}",
         row.kind,
-        f"{row.kind} for {row.email or 'coordinator ' + str(row.coordinator_id)}",
+        f"{row.kind}{f' {row.label!r}' if row.label else ''} for "
+        f"{row.email or 'coordinator ' + str(row.coordinator_id)}",
         row.organisation_id,
         row.created_at,
         row.expires_at,
@@ -127,7 +131,7 @@ def list_credentials(
         found += [_link_info(org, now) for org in session.scalars(orgs)]
     if "api" in kinds and not organisation_id:
         found += [_api_info(token, now) for token in session.scalars(select(ApiToken))]
-    account_kinds = [k for k in ("invitation", "reset") if k in kinds]
+    account_kinds = [k for k in ACCOUNT_KINDS if k in kinds]
     if account_kinds:
         rows = select(AccountToken).where(AccountToken.kind.in_(account_kinds))
         if organisation_id:
@@ -212,8 +216,7 @@ def rotate(
             raise Conflict("This one-time token has been used; issue a new one instead.")
         row.token_hash = hash_token(token)
         row.created_at = now
-        lifetime = "invitation" if row.kind == "invitation" else "password_reset"
-        row.expires_at = policy.expiry(lifetime, now)
+        row.expires_at = policy.expiry(LIFETIMES[row.kind], now)
         row.revoked_at = None
     else:
         row.token_hash = hash_token(token)
@@ -242,7 +245,7 @@ def _find(
         api = session.get(ApiToken, ident)
         if api is not None:
             return api, None
-    elif kind in ("invitation", "reset"):
+    elif kind in ACCOUNT_KINDS:
         token = session.get(AccountToken, ident)
         if token is not None and token.kind == kind:
             return token, token.organisation_id

@@ -14,8 +14,8 @@ from litestar.datastructures import State
 from litestar.testing import TestClient
 from litestar.utils.scope.state import ScopeState
 
-from survey.models import Organisation, Response, User
-from survey.services import users
+from survey.models import Response, User
+from survey.services import organisations, users
 from tests.integration.conftest import Api
 from web import auth
 from web.state import app_state
@@ -24,11 +24,11 @@ from web.state import app_state
 class Probe(Controller):
     path = "/probe"
 
-    @post("/login/{org_id:str}", sync_to_thread=True)
-    def login(self, request: Request, state: State, org_id: str) -> str:
+    @post("/login/{token:str}", sync_to_thread=True)
+    def login(self, request: Request, state: State, token: str) -> str:
         with app_state(state).database.session() as db:
-            organisation = db.get(Organisation, org_id)
-            auth.login_coordinator(request, organisation)
+            organisation = organisations.organisation_for_token(db, token)
+            auth.login_coordinator(request, organisation, token)
         return "in"
 
     @post("/login-user/{user_id:str}", sync_to_thread=True)
@@ -98,8 +98,8 @@ def _csrf(client: TestClient) -> dict[str, str]:
     return {"x-csrftoken": client.get("/probe/csrf").text}
 
 
-def _login(client: TestClient, org_id: str):
-    response = client.post(f"/probe/login/{org_id}", headers=_csrf(client))
+def _login(client: TestClient, org_token: str):
+    response = client.post(f"/probe/login/{org_token}", headers=_csrf(client))
     assert response.status_code == 201, response.text
     return response
 
@@ -110,15 +110,18 @@ def _whoami(client: TestClient) -> dict:
 
 def test_forms_need_the_csrf_token_but_the_api_does_not(browser):
     org = Api(browser).register()  # a POST to /api without any CSRF token
-    assert browser.post(f"/probe/login/{org.id}").status_code == 403
+    assert browser.post(f"/probe/login/{org.token}").status_code == 403
     assert (
-        browser.post(f"/probe/login/{org.id}", headers={"x-csrftoken": "forged"}).status_code == 403
+        browser.post(f"/probe/login/{org.token}", headers={"x-csrftoken": "forged"}).status_code
+        == 403
     )
     token = browser.get("/probe/csrf").text
     cookie = browser.cookies.get("smb_csrf")
     assert cookie and token and token != cookie
-    assert browser.post(f"/probe/login/{org.id}", data={"_csrf_token": cookie}).status_code == 403
-    response = browser.post(f"/probe/login/{org.id}", data={"_csrf_token": token})
+    assert (
+        browser.post(f"/probe/login/{org.token}", data={"_csrf_token": cookie}).status_code == 403
+    )
+    response = browser.post(f"/probe/login/{org.token}", data={"_csrf_token": token})
     assert response.status_code == 201
 
 
@@ -134,7 +137,7 @@ def test_login_sets_a_session_cookie_that_identifies_the_coordinator(browser):
     org = Api(browser).register()
     assert _whoami(browser)["organisation"] is None
     assert browser.get("/probe/coordinator-only").status_code == 401
-    response = _login(browser, org.id)
+    response = _login(browser, org.token)
     cookie = next(
         c for c in response.headers.get_list("set-cookie") if c.startswith("smb_session=")
     )
@@ -150,7 +153,7 @@ def test_login_sets_a_session_cookie_that_identifies_the_coordinator(browser):
 def test_secure_cookies_when_configured(make_app):
     with _client(make_app, secure_cookies=True) as client:
         org = Api(client).register()
-        response = _login(client, org.id)
+        response = _login(client, org.token)
         cookie = next(
             c
             for c in response.headers.get_list("set-cookie")
@@ -172,9 +175,9 @@ def test_anonymous_requests_store_no_session(browser, tmp_path):
 def test_session_rotates_at_login(browser):
     api = Api(browser)
     first, second = api.register("First"), api.register("Second")
-    _login(browser, first.id)
+    _login(browser, first.token)
     old = browser.cookies.get("smb_session")
-    _login(browser, second.id)
+    _login(browser, second.token)
     new = browser.cookies.get("smb_session")
     assert new and new != old
     assert _whoami(browser)["organisation"] == second.id
@@ -187,14 +190,14 @@ def test_a_planted_session_id_is_never_adopted(browser):
     org = Api(browser).register()
     planted = "a" * 64
     _set_cookie(browser, "smb_session", planted)
-    _login(browser, org.id)
+    _login(browser, org.token)
     assert browser.cookies.get("smb_session") != planted
     assert _whoami(browser)["organisation"] == org.id
 
 
 def test_logout_ends_the_session(browser):
     org = Api(browser).register()
-    _login(browser, org.id)
+    _login(browser, org.token)
     session_id = browser.cookies.get("smb_session")
     response = browser.post("/probe/logout", headers=_csrf(browser))
     assert response.status_code == 201
@@ -207,7 +210,7 @@ def test_logout_ends_the_session(browser):
 def test_session_expires_after_max_age(make_app, monkeypatch):
     with _client(make_app, session_max_age=60) as client:
         org = Api(client).register()
-        _login(client, org.id)
+        _login(client, org.token)
         assert _whoami(client)["organisation"] == org.id
         later = time.time() + 61
         monkeypatch.setattr(auth.time, "time", lambda: later)
@@ -217,7 +220,7 @@ def test_session_expires_after_max_age(make_app, monkeypatch):
 def test_session_expires_in_the_store(make_app, store_backend):
     with _client(make_app, session_max_age=1, **store_backend) as client:
         org = Api(client).register()
-        _login(client, org.id)
+        _login(client, org.token)
         assert _whoami(client)["organisation"] == org.id
         time.sleep(2.1)
         assert _whoami(client)["organisation"] is None
@@ -229,7 +232,7 @@ def test_workers_share_sessions(make_app, store_backend):
         _client(make_app, **store_backend) as two,
     ):
         org = Api(one).register()
-        _login(one, org.id)
+        _login(one, org.token)
         _set_cookie(two, "smb_session", one.cookies.get("smb_session"))
         assert _whoami(two)["organisation"] == org.id
 
@@ -237,7 +240,7 @@ def test_workers_share_sessions(make_app, store_backend):
 def test_the_api_ignores_session_cookies(browser):
     api = Api(browser)
     org = api.register()
-    _login(browser, org.id)
+    _login(browser, org.token)
     assert browser.get(f"/api/organisations/{org.id}").status_code == 401
     assert browser.get(f"/api/organisations/{org.id}", headers=org.auth).status_code == 200
 
@@ -290,13 +293,13 @@ def test_an_attackers_own_csrf_cookie_and_token_do_not_work_with_a_victims_sessi
     with the attacker's matching token next to the victim's session cookie."""
     with _client(make_app) as victim, _client(make_app) as attacker:
         org = Api(victim).register()
-        _login(victim, org.id)
+        _login(victim, org.token)
         victim_session = victim.cookies.get("smb_session")
         assert victim_session
 
         attacker_tokens = [attacker.get("/probe/csrf").text]  # signed out
         own = Api(attacker).register(name="Attacker")
-        _login(attacker, own.id)
+        _login(attacker, own.token)
         attacker_tokens.append(attacker.get("/probe/csrf").text)  # signed in as itself
         attacker_cookie = attacker.cookies.get("smb_csrf")
 
@@ -314,7 +317,7 @@ def test_an_attackers_own_csrf_cookie_and_token_do_not_work_with_a_victims_sessi
 def test_a_token_shown_before_login_does_not_work_after_it(browser):
     org = Api(browser).register()
     before = browser.get("/probe/csrf").text
-    _login(browser, org.id)
+    _login(browser, org.token)
     assert browser.post("/probe/logout", headers={"x-csrftoken": before}).status_code == 403
     after = browser.get("/probe/csrf").text
     assert after != before
@@ -347,6 +350,6 @@ def test_https_base_url_means_secure_cookies_and_hsts_by_default(make_app, base_
         cookie = client.get("/probe/csrf").headers["set-cookie"].lower()
         assert ("; secure" in cookie) == secure
         org = Api(client).register()
-        session_cookie = _login(client, org.id).headers["set-cookie"].lower()
+        session_cookie = _login(client, org.token).headers["set-cookie"].lower()
         assert "smb_session=" in session_cookie
         assert ("; secure" in session_cookie) == secure

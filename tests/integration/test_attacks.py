@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 import secrets
 import time
@@ -37,8 +38,9 @@ from sqlalchemy import func, select
 from analytics import benchmark
 from survey.db import Database
 from survey.disclosure.roles import MIN_ROLE_GROUP
-from survey.models import Answer, Response, Round
-from survey.services import users
+from survey.models import AccountToken, Answer, Coordinator, Response, Round
+from survey.passwords import hash_password
+from survey.services import personal_tokens, users
 from tests.integration.conftest import ANSWERS_FULL, Api, bearer
 from web import stores
 
@@ -307,9 +309,15 @@ class Side:
     invite_code: str
     response_id: str
     response_token: str
+    coordinator_id: str = ""
+    token_id: str = ""
+    personal_token: str = ""
 
     def secrets(self) -> list[str]:
-        return [self.name, self.label, self.invite_code, self.org_token, self.response_token]
+        return [
+            self.name, self.label, self.invite_code, self.org_token, self.response_token,
+            *([self.personal_token] if self.personal_token else []),
+        ]  # fmt: skip
 
 
 def _side(api: Api, name: str) -> Side:
@@ -336,6 +344,8 @@ ID_PARAMETERS = {
     "organisation_id": "org_id",
     "round_id": "round_id",
     "response_id": "response_id",
+    "coordinator_id": "coordinator_id",
+    "token_id": "token_id",
 }
 PUBLIC_IDS = {"instrument_id"}
 
@@ -354,6 +364,8 @@ def _targets(app, victim: Side) -> list[tuple[str, str]]:
                 "org_id": victim.org_id,
                 "round_id": round_id,
                 "response_id": victim.response_id,
+                "coordinator_id": victim.coordinator_id,
+                "token_id": victim.token_id,
             }
             path = re.sub(
                 r"{(\w+)(?::\w+)?}",
@@ -397,7 +409,19 @@ def _snapshot(db_url: str, side: Side) -> tuple:
             )
         ).all()
         count = s.scalar(select(func.count()).select_from(Response))
-        snapshot = (tuple(rounds), response.status, response.last_page, tuple(answers), count)
+        team = s.execute(
+            select(Coordinator.email, AccountToken.token_hash, AccountToken.revoked_at)
+            .join(AccountToken, AccountToken.coordinator_id == Coordinator.id, isouter=True)
+            .where(Coordinator.organisation_id == side.org_id)
+        ).all()
+        snapshot = (
+            tuple(rounds),
+            response.status,
+            response.last_page,
+            tuple(answers),
+            count,
+            tuple(team),
+        )
     database.dispose()
     return snapshot
 
@@ -409,6 +433,20 @@ def attack_world(client, database):
     with database.session() as s:
         users.create_user(s, "office", PASSWORD)
         office_token = users.create_api_token(s, "office")
+        accounts = [
+            Coordinator(organisation_id=side.org_id, email=f"{kind}@example.org",
+                        password_hash=hash_password(PASSWORD))
+            for kind, side in (("victim", victim), ("attacker", attacker))
+        ]  # fmt: skip
+        s.add_all(accounts)
+        s.flush()
+        issued = [personal_tokens.create(s, account, "script") for account in accounts]
+        victim, attacker = (
+            dataclasses.replace(
+                side, coordinator_id=account.id, token_id=made.row.id, personal_token=made.token
+            )
+            for side, account, made in zip((victim, attacker), accounts, issued, strict=True)
+        )
     return client.app, victim, attacker, office_token
 
 
@@ -428,6 +466,14 @@ def _credentials(browser, attacker: Side, victim: Side, office_token: str) -> di
     )
     assert login.status_code in (302, 303), login.text[:300]
     assert office.get("/office").status_code == 200
+    account = browser()
+    signed_in = account.post(
+        "/coordinators/sign-in",
+        data={"email": "attacker@example.org", "password": PASSWORD, "_csrf_token": _csrf(account)},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303, signed_in.text[:300]
+    assert account.get(f"/organisations/{attacker.org_id}/coordinators").status_code == 200
     respondent = browser()
     assert respondent.get(f"/r/{attacker.response_token}", follow_redirects=False).status_code in (
         302,
@@ -440,9 +486,11 @@ def _credentials(browser, attacker: Side, victim: Side, office_token: str) -> di
     anonymous = browser()
     return {
         "coordinator token": (anonymous, bearer(attacker.org_token)),
+        "personal API token": (anonymous, bearer(attacker.personal_token)),
         "respondent token": (anonymous, bearer(attacker.response_token)),
         "office API token": (anonymous, bearer(office_token)),
         "coordinator session": (coordinator, {}),
+        "coordinator account session": (account, {}),
         "office session": (office, {}),
         "respondent resume cookie": (respondent, {}),
         "victim's session on the API": (own_session, {}),
@@ -479,7 +527,7 @@ def test_no_credential_reaches_another_organisations_objects(attack_world, brows
                 assert not any(i in location for i in (victim.org_id, victim.round_id)), what
             for secret in victim.secrets():
                 assert secret not in response.text, what
-    assert tried >= 7 * len(targets)
+    assert tried >= 9 * len(targets)
     assert _snapshot(db_url, victim) == before
     # the same requests with the victim's own credentials do reach the objects
     owner = browsers()
@@ -490,11 +538,18 @@ def test_no_credential_reaches_another_organisations_objects(attack_world, brows
         f"/rounds/{victim.closed_round_id}/results",
     ):
         assert owner.get(path).status_code == 200, path
+    account = browsers()
+    account.post(
+        "/coordinators/sign-in",
+        data={"email": "victim@example.org", "password": PASSWORD, "_csrf_token": _csrf(account)},
+    )
+    assert account.get(f"/organisations/{victim.org_id}/coordinators").status_code == 200
     for path in (
         f"/api/rounds/{victim.closed_round_id}/scores",
         f"/api/organisations/{victim.org_id}",
     ):
         assert owner.get(path, headers=bearer(victim.org_token)).status_code == 200, path
+        assert owner.get(path, headers=bearer(victim.personal_token)).status_code == 200, path
 
 
 OFFICE_PREFIXES = ("/api/exports", "/api/benchmarks", "/office")

@@ -18,6 +18,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS as CHECKS_REGISTRY
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -155,4 +156,22 @@ def test_no_server_error_and_every_body_conforms_to_the_served_schema(served, mo
 
 def test_every_status_code_is_documented_in_the_served_schema(served):
     failures = _run(served, GenerationMode.NEGATIVE, [status_code_conformance])
+    assert not failures, "\n\n".join(failures)
+
+
+# Every check of ``schemathesis run --checks all`` but one: positive_data_acceptance
+# expects every schema-valid body to be accepted, and the schema does not (yet) say that
+# names and labels need a visible character, that sector, size band, country and
+# instruments come from the vocabulary endpoints, or which item ids a role answers, so
+# it reports the clear 422 answers to those bodies (see docs/asvs.md, V2/V4 notes).
+ALL_CHECKS = [c for c in CHECKS_REGISTRY.get_all() if c.__name__ != "positive_data_acceptance"]
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_every_schemathesis_check_passes_against_the_served_schema(served, mode):
+    """What ``schemathesis run --checks all`` checks, bounded to a few examples each:
+    no server error, declared status codes, content types, headers and bodies,
+    rejection of schema-invalid input, no ignored authentication, no use after free."""
+    assert len(ALL_CHECKS) == len(CHECKS_REGISTRY.get_all()) - 1
+    failures = _run(served, mode, ALL_CHECKS)
     assert not failures, "\n\n".join(failures)

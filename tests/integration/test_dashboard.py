@@ -80,7 +80,7 @@ def test_dashboard_charts_counts_and_tables(client, population, office_user, lan
     assert response.headers["cache-control"] == "no-store"
     page, specs = chart_page(response, lang=lang)
     assert set(specs) == {"heatmap", "distribution", "trend"}
-    form = page.find("form")[0]
+    form = next(f for f in page.find("form") if f.attrs["action"] == "/office/dashboard")
     assert form.attrs["method"] == "get" and form.attrs["action"] == "/office/dashboard"
     names = [e.attrs["name"] for e in page.elements if e.tag == "select"]
     assert names == ["instrument", "sector", "size_band", "country", "year", "data", "dimension"]

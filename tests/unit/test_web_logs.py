@@ -15,6 +15,9 @@ def test_mask_hides_tokens_codes_and_bearer_values_only():
     assert mask(f"https://smb.example.org/i/{TOKEN}") == "https://smb.example.org/i/[masked]"
     assert mask(f"/api/invites/{TOKEN}/responses") == "/api/invites/[masked]/responses"
     assert mask(f"Authorization: bearer {TOKEN}") == "Authorization: bearer [masked]"
+    assert mask(f"GET /coordinators/join/{TOKEN} HTTP") == "GET /coordinators/join/[masked] HTTP"
+    assert mask(f"/password-reset/{TOKEN}?lang=nl") == "/password-reset/[masked]?lang=nl"
+    assert mask("POST /coordinators/join HTTP/1.1") == "POST /coordinators/join HTTP/1.1"
     untouched = "GET /api/rounds/abc/report?format=pdf HTTP/1.1 200"
     assert mask(untouched) == untouched
 

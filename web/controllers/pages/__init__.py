@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from web.controllers.pages.accounts import AccountPages
 from web.controllers.pages.benchmark import BenchmarkPages
 from web.controllers.pages.coordinator import CoordinatorPages
 from web.controllers.pages.dashboard import DashboardPages
 from web.controllers.pages.office import OfficePages
+from web.controllers.pages.office_security import OfficeSecurityPages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
 from web.controllers.pages.respondent import RespondentPages
+from web.controllers.pages.tokens import TokenPages
 
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     PublicPages,
     CoordinatorPages,
+    AccountPages,
+    TokenPages,
     RespondentPages,
     OfficePages,
+    OfficeSecurityPages,
     BenchmarkPages,
     DashboardPages,
     ReportPages,

@@ -39,7 +39,7 @@ from web.controllers.pages.common import (
 )
 from web.i18n import N_
 
-SIGN_IN_AGAIN = N_("Open your dashboard link again to see this page.")
+SIGN_IN_AGAIN = N_("Sign in as a coordinator, or open your dashboard link, to see this page.")
 DEFAULT_PEER_GROUP = "sector"
 PEER_GROUP_NAMES = {
     "all": N_("All organisations"),

@@ -19,7 +19,7 @@ from survey.errors import InvalidInput, NotFound
 from survey.models import Organisation, Round
 from survey.services import organisations, results, rounds
 from survey.tokens import invite_code_for
-from web.auth import coordinator_for, login_coordinator
+from web.auth import coordinator_account, coordinator_for, login_coordinator
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
@@ -38,7 +38,7 @@ from web.security import TOKEN_LIMIT
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-SIGN_IN_AGAIN = N_("Open your dashboard link again to see this page.")
+SIGN_IN_AGAIN = N_("Sign in as a coordinator, or open your dashboard link, to see this page.")
 INVALID_DASHBOARD_LINK = N_("This dashboard link is not valid.")
 OTHER_ROLES = N_("Other roles")
 ROUND_ERRORS = {
@@ -106,7 +106,7 @@ class CoordinatorPages(PageController):
             organisation = organisations.organisation_for_token(session, token)
             if organisation is None:
                 raise NotFound(INVALID_DASHBOARD_LINK)
-            login_coordinator(request, organisation)
+            login_coordinator(request, organisation, token)
             target = request.app.route_reverse("dashboard", organisation_id=organisation.id)
         return redirect(request, target)
 
@@ -124,6 +124,7 @@ class CoordinatorPages(PageController):
                 {"round": round_, "progress": rounds.progress(session, round_)}
                 for round_ in rounds.list_rounds(session, organisation)
             ]
+            has_account = coordinator_account(request, session) is not None
         return render(
             request,
             "coordinator/dashboard.html",
@@ -133,6 +134,7 @@ class CoordinatorPages(PageController):
             size_label=vocab.size_bands.label(organisation.size_band, lang),
             country_label=vocab.countries.label(organisation.country, lang),
             rounds=listed,
+            has_account=has_account,
         )
 
     @get("/organisations/{organisation_id:str}/rounds/new", name="round_new", sync_to_thread=True)

@@ -11,8 +11,10 @@ from litestar.response import Redirect, Template
 
 from instruments import vocabularies
 from survey.models import User
+from survey.policy import policy_from
 from survey.services import overview, users
-from web.auth import login_user, logout, office_for
+from survey.services.login import Outcome
+from web.auth import login_user, logout, office_for, remember
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
@@ -24,12 +26,12 @@ from web.controllers.pages.common import (
     render,
     state_of,
 )
+from web.controllers.pages.office_security import ENROL_KEY, PENDING_KEY, login_message
 from web.i18n import N_
-from web.security import TOKEN_LIMIT
+from web.security import TOKEN_LIMIT, client_address
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-LOGIN_FAILED = N_("The username or password is not right.")
 LOGIN_MISSING = {
     "username": N_("Enter your username."),
     "password": N_("Enter your password."),
@@ -53,11 +55,25 @@ class OfficePages(PageController):
         if errors:
             return self._form(request, username, errors, status_code=422)
         with db_session(request) as session:
-            user = users.authenticate(session, username, password)
-            if user is not None:
-                login_user(request, user)
-        if user is None:
-            return self._form(request, username, {"password": LOGIN_FAILED}, status_code=401)
+            result = users.login(
+                session,
+                username,
+                password,
+                address=client_address(request.scope),
+                policy=policy_from(state_of(request).settings),
+            )
+            if result.ok and result.account is not None:
+                login_user(request, result.account)
+            elif result.account is not None:
+                enrol = result.outcome is Outcome.ENROL_SECOND_FACTOR
+                remember(request, ENROL_KEY if enrol else PENDING_KEY, result.account.id)
+                name = "office_totp" if enrol else "login_code"
+                return redirect(request, request.app.route_reverse(name))
+        if not result.ok:
+            message, status_code = login_message(request, result)
+            return self._form(
+                request, username, {"password": message}, status_code=status_code, translated=True
+            )
         return redirect(request, request.app.route_reverse("office"))
 
     @post("/logout", name="logout", sync_to_thread=False)
@@ -108,6 +124,7 @@ class OfficePages(PageController):
         errors: dict[str, str],
         *,
         status_code: int = 200,
+        translated: bool = False,
     ) -> Template:
         return render(
             request,
@@ -116,5 +133,8 @@ class OfficePages(PageController):
             headers=NO_STORE,
             username=username,
             signed_out=bool(request.query_params.get("signed_out")),
-            errors={field: gettext(request, message) for field, message in errors.items()},
+            errors={
+                field: message if translated else gettext(request, message)
+                for field, message in errors.items()
+            },
         )
