@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from web.controllers.pages.actions import ActionPages
 from web.controllers.pages.benchmark import BenchmarkPages
 from web.controllers.pages.coordinator import CoordinatorPages
 from web.controllers.pages.dashboard import DashboardPages
+from web.controllers.pages.dialogue import DialoguePages
 from web.controllers.pages.office import OfficePages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
@@ -15,6 +17,8 @@ from web.controllers.pages.respondent import RespondentPages
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     PublicPages,
     CoordinatorPages,
+    ActionPages,
+    DialoguePages,
     RespondentPages,
     OfficePages,
     BenchmarkPages,
