@@ -96,7 +96,7 @@ def test_pick_a_finding_agree_in_a_dialogue_edit_and_carry_into_the_next_round(
             "owner_role": "",
             "due": "2026-06-30",
             "note": "Held in May and June.",
-        },  # fmt: skip
+        },
     )
     stored = _actions(database, first)
     assert stored[1] == (
