@@ -3,6 +3,8 @@ a dialogue session, and see them in the next round with the change of their topi
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -196,3 +198,24 @@ def test_unknown_action_is_a_404_page(browser, database, lib, bad_id):
     first = _closed_round(browser, database, lib, dashboard, "2026", LOW)
     browser.get(f"{first}/actions")
     browser.submit(f"{first}/actions/{bad_id}", {"status": "done"}, status=404)
+
+
+def test_action_plan_csv_download(browser, make_client, database, lib):
+    dashboard = sign_in(browser, "nl")
+    first = _closed_round(browser, database, lib, dashboard, "2026", LOW)
+    browser.get(f"{first}/actions?lang=nl")
+    browser.submit(
+        f"{first}/actions",
+        {"dimensions": ["mini/rules", "mini/culture"], "title": "Schrijf de richtlijn",
+         "owner_role": "hr", "owner_name": "Piet", "due": "2026-10-01"},
+        lang="nl",
+    )  # fmt: skip
+    response = browser.client.get(f"{first}/actions.csv?lang=nl")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["cache-control"] == "no-store"
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][:6] == ["Ronde", "Actie", "Onderwerpen", "Eigenaar", "Streefdatum", "Status"]
+    assert rows[1][:6] == ["2026", "Schrijf de richtlijn", "Regels, Cultuur", "HR, Piet",
+                           "2026-10-01", "gepland"]  # fmt: skip
+    assert make_client().get(f"{first}/actions.csv").status_code == 401

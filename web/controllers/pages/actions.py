@@ -6,17 +6,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
+from analytics.report import followup
+from analytics.report.action_export import actions_csv
+from analytics.report.followup import follow_up
+from analytics.report.messages import Messages
+from analytics.report.service import slug
 from instruments import Instrument, vocabularies
 from survey.errors import InvalidInput
 from survey.models import Round
-from survey.services import actions, rounds
+from survey.services import actions, audit, rounds
+from web import downloads
 from web.auth import coordinator_for
 from web.controllers.pages.common import (
     NO_STORE,
@@ -128,6 +134,33 @@ def action_view(action: Any, titles: dict[tuple[str, str], str], lang: str) -> d
 
 
 class ActionPages(PageController):
+    @get("/rounds/{round_id:str}/actions.csv", name="round_actions_csv", sync_to_thread=True)
+    def download(self, request: Request[Any, Any, Any], round_id: FromPath[str]) -> Response[bytes]:
+        """The action plan (this round's actions, then the carried ones) as CSV."""
+        lang = lang_of(request)
+        with db_session(request) as session:
+            round_ = coordinator_round(request, session, round_id)
+            agreed, carried = followup.gather(session, round_, state_of(request).library, lang)
+            t = Messages(lang)
+            content = actions_csv(follow_up([], [], agreed, carried, t), t)
+            downloads.record(
+                session,
+                request,
+                round_.organisation,
+                audit.EXPORT,
+                target=f"round:{round_.id}",
+                detail=f"action plan as csv, {lang}",
+            )
+            name = f"action-plan-{slug(round_.organisation.name)}-{slug(round_.label, 40)}-{lang}"
+        return Response(
+            content,
+            media_type="text/csv",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}.csv"',
+                **NO_STORE,
+            },
+        )
+
     @get("/rounds/{round_id:str}/actions", name="round_actions", sync_to_thread=True)
     def plan(self, request: Request[Any, Any, Any], round_id: FromPath[str]) -> Template:
         with db_session(request) as session:
