@@ -200,6 +200,8 @@ class DimensionResult(Base):
     ungated_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
     left_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     fragile: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    turnover_error: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """The score's standard error from respondent turnover (never published)."""
 
     __table_args__ = (
         Index("ix_dimension_results_instrument", "instrument_id", "instrument_version"),

@@ -28,6 +28,8 @@ class TopicChange:
     previous_score: float | None
     score: float | None
     change: float | None
+    verdict: str = ""
+    """Whether the change exceeds what respondent turnover explains, in words."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ def follow_up(
                         d["previous_score"],
                         d["score"],
                         d["change"],
+                        t(f"followup.beyond.{d.get('beyond_turnover')}".lower()),
                     )
                     for d in entry["dimensions"]
                 ],

@@ -667,6 +667,20 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "te vergelijken.",
     },
     "followup.previous": {"en": "Previous round", "nl": "Vorige ronde"},
+    "followup.beyond": {"en": "Real change?", "nl": "Echte verandering?"},
+    "followup.beyond.true": {"en": "yes", "nl": "ja"},
+    "followup.beyond.false": {
+        "en": "no, within turnover",
+        "nl": "nee, binnen de wisseling",
+    },
+    "followup.beyond.none": {"en": "not known", "nl": "niet bekend"},
+    "followup.beyond_note": {
+        "en": "A change is real when it is larger than a different set of respondents alone "
+        "could cause: 1.96 × √(se₁² + se₂²), a 95% interval (see the methodology).",
+        "nl": "Een verandering is echt als ze groter is dan een andere groep respondenten "
+        "alleen kan veroorzaken: 1,96 × √(se₁² + se₂²), een interval van 95% (zie de "
+        "methodologie).",
+    },
     "followup.this_round": {"en": "This round", "nl": "Deze ronde"},
     "followup.change": {"en": "Change", "nl": "Verandering"},
     "followup.carried": {

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
+import math
 
 import pytest
 from openpyxl import load_workbook
 
 from analytics.report import service
 from analytics.report.action_export import signed
-from survey.models import Organisation, Round
+from survey.models import DimensionResult, Organisation, Round
 from survey.services import actions, results
 from tests import factories
 from tests.integration.test_report_service import Respondent, closed_round, pdf_text, plain
@@ -123,3 +125,44 @@ def test_versions_differ_so_no_comparison(database, library, two_rounds):
     with database.session() as s:
         (entry,) = results.round_scores(s, s.get(Round, second), library, "en")["previous"]
     assert (entry["comparable"], entry["reason"]) == (False, "other_version")
+
+
+def test_the_previous_block_publishes_the_verdict_not_the_error(database, library, two_rounds):
+    first, second, _ = two_rounds
+    with database.session() as s:
+        shown = results.round_scores(s, s.get(Round, second), library, "en")
+        errors = {
+            round_id: {
+                r.dimension_id: r.turnover_error
+                for r in s.query(DimensionResult).filter_by(round_id=round_id)
+            }
+            for round_id in (first, second)
+        }
+    (entry,) = shown["previous"]
+    verdicts = []
+    for row in entry["dimensions"]:
+        before, after = errors[first][row["dimension"]], errors[second][row["dimension"]]
+        assert before is not None and after is not None and before > 0
+        expected = abs(row["change"]) > 1.96 * math.sqrt(before**2 + after**2)
+        assert row["beyond_turnover"] is expected
+        verdicts.append(expected)
+    assert any(verdicts)  # 40 points up with 6 respondents a round: real
+    assert "turnover_error" not in json.dumps(shown)
+    for error in errors[second].values():
+        assert f"{error}" not in json.dumps(shown)
+    html = plain(_report(database, library, second, "html").content.decode())
+    assert "Real change?" in html and "yes" in html
+
+
+def test_the_same_answers_twice_are_no_real_change(database, library):
+    org = factories.organisation(database, "Gemeente Stilstand").organisation
+    ids = [
+        closed_round(
+            database, library, FIRST, organisation=org, label=label, instruments=["sm-maturity"]
+        )
+        for label in ("One", "Two")
+    ]
+    with database.session() as s:
+        (entry,) = results.round_scores(s, s.get(Round, ids[1]), library, "en")["previous"]
+    assert {row["change"] for row in entry["dimensions"]} == {0.0}
+    assert {row["beyond_turnover"] for row in entry["dimensions"]} == {False}

@@ -1,4 +1,6 @@
-"""improvement actions agreed after a round
+"""improvement actions agreed after a round; the turnover error of dimension results
+
+Rounds closed before this revision have no turnover error: their changes get no verdict.
 
 Revision ID: 0005
 Revises: 0003
@@ -16,6 +18,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("dimension_results", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("turnover_error", sa.Float(), nullable=True))
     op.create_table(
         "actions",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -59,3 +63,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_actions_round_id"))
         batch_op.drop_index(batch_op.f("ix_actions_organisation_id"))
     op.drop_table("actions")
+    with op.batch_alter_table("dimension_results", schema=None) as batch_op:
+        batch_op.drop_column("turnover_error")
