@@ -642,6 +642,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "organisaties.",
     },
     # --- follow-up: the previous round and the agreed actions ---------------------
+    "dialogue.part": {"en": "Part", "nl": "Onderdeel"},
+    "dialogue.what": {"en": "What happens", "nl": "Wat er gebeurt"},
     "followup.title": {"en": "Since the previous round", "nl": "Sinds de vorige ronde"},
     "followup.intro": {
         "en": "Each topic's score against the organisation's previous round on the same "
