@@ -111,9 +111,7 @@ def test_actions_agreed_in_a_dialogue_come_back_with_their_change(live_server, n
         database.dispose()
     titles = {d.id: d.title.get("en") for d in library.get("sm-maturity").dimensions}
     (entry,) = previous
-    change = next(
-        row["change"] for row in entry["dimensions"] if titles[row["dimension"]] == topic
-    )
+    change = next(row["change"] for row in entry["dimensions"] if titles[row["dimension"]] == topic)
     assert change > 0
 
     page.goto(live_server.url(f"/rounds/{second}/actions"))
