@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 from analytics import benchmark
 from survey.db import Database
 from survey.disclosure.roles import MIN_ROLE_GROUP
-from survey.models import Answer, Response, Round
+from survey.models import Action, Answer, Response, Round
 from survey.services import users
 from tests.integration.conftest import ANSWERS_FULL, Api, bearer
 from web import stores
@@ -307,14 +307,29 @@ class Side:
     invite_code: str
     response_id: str
     response_token: str
+    action_id: str
 
     def secrets(self) -> list[str]:
-        return [self.name, self.label, self.invite_code, self.org_token, self.response_token]
+        return [
+            self.name,
+            self.label,
+            self.invite_code,
+            self.org_token,
+            self.response_token,
+            f"{self.name}: agreed action",
+        ]
 
 
 def _side(api: Api, name: str) -> Side:
     org = api.register(name)
     closed = _closed_round(api, org, {"staff": [ANSWERS_FULL] * 3}, f"{name} closed")
+    action = api.client.post(
+        f"/api/rounds/{closed.id}/actions",
+        json={"instrument": "mini", "dimensions": ["rules"], "title": f"{name}: agreed action",
+              "owner_role": "hr"},
+        headers=org.auth,
+    )  # fmt: skip
+    assert action.status_code == 201, action.text
     round_ = api.open_round(org, f"{name} open")
     respondent = api.start(round_)
     api.answer(respondent, {"rules.guideline": "most"})
@@ -328,6 +343,7 @@ def _side(api: Api, name: str) -> Side:
         round_.invite_code,
         respondent.id,
         respondent.token,
+        action.json()["id"],
     )
 
 
@@ -336,6 +352,7 @@ ID_PARAMETERS = {
     "organisation_id": "org_id",
     "round_id": "round_id",
     "response_id": "response_id",
+    "action_id": "action_id",
 }
 PUBLIC_IDS = {"instrument_id"}
 
@@ -354,6 +371,7 @@ def _targets(app, victim: Side) -> list[tuple[str, str]]:
                 "org_id": victim.org_id,
                 "round_id": round_id,
                 "response_id": victim.response_id,
+                "action_id": victim.action_id,
             }
             path = re.sub(
                 r"{(\w+)(?::\w+)?}",
@@ -397,7 +415,19 @@ def _snapshot(db_url: str, side: Side) -> tuple:
             )
         ).all()
         count = s.scalar(select(func.count()).select_from(Response))
-        snapshot = (tuple(rounds), response.status, response.last_page, tuple(answers), count)
+        actions = s.execute(
+            select(Action.id, Action.title, Action.status, Action.updated_at)
+            .where(Action.organisation_id == side.org_id)
+            .order_by(Action.id)
+        ).all()
+        snapshot = (
+            tuple(rounds),
+            response.status,
+            response.last_page,
+            tuple(answers),
+            count,
+            tuple(actions),
+        )
     database.dispose()
     return snapshot
 
@@ -465,9 +495,13 @@ def test_no_credential_reaches_another_organisations_objects(attack_world, brows
                 continue
             if api:
                 kwargs = {"json": {"answers": {"rules.guideline": "none"}, "label": "x",
-                                   "instruments": ["mini"]}}  # fmt: skip
+                                   "instruments": ["mini"], "instrument": "mini",
+                                   "dimensions": ["rules"], "title": "x",
+                                   "owner_role": "hr"}}  # fmt: skip
             else:
-                kwargs = {"data": {"_csrf_token": csrf, "label": "x", "instruments": "mini"}}
+                kwargs = {"data": {"_csrf_token": csrf, "label": "x", "instruments": "mini",
+                                   "dimensions": "mini/rules", "title": "x", "owner_role": "hr",
+                                   "status": "dropped"}}  # fmt: skip
             response = client.request(
                 method, path, headers=headers, follow_redirects=False, **kwargs
             )
