@@ -30,6 +30,7 @@ class TopicChange:
     change: float | None
     verdict: str = ""
     """Whether the change exceeds what respondent turnover explains, in words."""
+    real: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,21 @@ class FollowUp:
     @property
     def any_comparison(self) -> bool:
         return any(c.rows for c in self.comparisons)
+
+    def tally(self) -> dict[str, Any] | None:
+        """For the board summary: the previous round's label and how many topics rose or
+        fell beyond what turnover explains, or stayed within it (None without a
+        comparison)."""
+        compared = [c for c in self.comparisons if c.rows]
+        if not compared:
+            return None
+        rows = [r for c in compared for r in c.rows if r.change is not None]
+        return {
+            "label": compared[0].previous_label,
+            "up": sum(1 for r in rows if r.real and (r.change or 0) > 0),
+            "down": sum(1 for r in rows if r.real and (r.change or 0) < 0),
+            "steady": sum(1 for r in rows if r.real is False),
+        }
 
 
 # --- gathering (database) ------------------------------------------------------------
@@ -194,6 +210,7 @@ def follow_up(
                         d["score"],
                         d["change"],
                         t(f"followup.beyond.{d.get('beyond_turnover')}".lower()),
+                        d.get("beyond_turnover"),
                     )
                     for d in entry["dimensions"]
                 ],

@@ -644,6 +644,45 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     # --- follow-up: the previous round and the agreed actions ---------------------
     "dialogue.part": {"en": "Part", "nl": "Onderdeel"},
     "dialogue.what": {"en": "What happens", "nl": "Wat er gebeurt"},
+    "summary.title": {"en": "What now", "nl": "Wat nu"},
+    "summary.intro": {
+        "en": "The board's summary: page 1 says where the organisation stands and against "
+        "whom; this page says what to do next. Everything after this page is the annex.",
+        "nl": "De samenvatting voor het bestuur: pagina 1 zegt waar de organisatie staat en "
+        "ten opzichte van wie; deze pagina zegt wat er nu moet gebeuren. Alles na deze "
+        "pagina is de bijlage.",
+    },
+    "summary.start": {"en": "Where to start", "nl": "Waar te beginnen"},
+    "summary.change": {
+        "en": "Since “{label}”: {up} topic(s) improved and {down} declined by more than a "
+        "change of respondents explains; {steady} stayed within it.",
+        "nl": "Sinds “{label}”: {up} onderwerp(en) verbeterd en {down} achteruitgegaan, meer "
+        "dan een andere groep respondenten verklaart; {steady} bleven daarbinnen.",
+    },
+    "summary.actions": {"en": "Agreed actions", "nl": "Afgesproken acties"},
+    "summary.more_actions": {
+        "en": "and {count} more in the annex",
+        "nl": "en nog {count} in de bijlage",
+    },
+    "summary.next": {"en": "Next steps", "nl": "Volgende stappen"},
+    "summary.next.dialogue": {
+        "en": "Discuss these findings in a 90-minute dialogue session with the people named "
+        "in the annex, and agree who does what.",
+        "nl": "Bespreek deze bevindingen in een dialoogsessie van 90 minuten met de mensen die "
+        "de bijlage noemt, en spreek af wie wat doet.",
+    },
+    "summary.next.plan": {
+        "en": "Record each agreed action in the app with an owner, a due date and a status.",
+        "nl": "Leg elke afgesproken actie in de app vast met een trekker, een streefdatum en "
+        "een status.",
+    },
+    "summary.next.remeasure": {
+        "en": "Measure again on the same questionnaire version in about a year: the next "
+        "report shows what changed and which actions it followed.",
+        "nl": "Meet over ongeveer een jaar opnieuw met dezelfde versie van de vragenlijst: "
+        "het volgende rapport laat zien wat er veranderde en na welke acties.",
+    },
+    "annex.title": {"en": "Annex", "nl": "Bijlage"},
     "followup.title": {"en": "Since the previous round", "nl": "Sinds de vorige ronde"},
     "followup.intro": {
         "en": "Each topic's score against the organisation's previous round on the same "

@@ -8,6 +8,7 @@ import math
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from analytics.report import service
 from analytics.report.action_export import signed
@@ -166,3 +167,41 @@ def test_the_same_answers_twice_are_no_real_change(database, library):
         (entry,) = results.round_scores(s, s.get(Round, ids[1]), library, "en")["previous"]
     assert {row["change"] for row in entry["dimensions"]} == {0.0}
     assert {row["beyond_turnover"] for row in entry["dimensions"]} == {False}
+
+
+@pytest.mark.parametrize(
+    ("lang", "cover", "what_now", "change", "annex"),
+    [
+        ("en", "Improvement report", "What now", "Since “Round one”:", "ANNEX"),
+        ("nl", "Verbeterrapport", "Wat nu", "Sinds “Round one”:", "BIJLAGE"),
+    ],
+)
+def test_the_board_summary_is_two_pages(
+    database, library, two_rounds, lang, cover, what_now, change, annex
+):
+    """Page 1: where we stand and against whom; page 2: what now (the change since the
+    previous round, where to start, the agreed actions, next steps); the annex from
+    page 3, even with more agreed actions than the summary lists."""
+    _, second, _ = two_rounds
+    with database.session() as s:
+        round_ = s.get(Round, second)
+        for n in range(7):
+            actions.create_action(
+                s,
+                round_,
+                actions.Draft(
+                    instrument="sm-maturity",
+                    dimensions=["guideline"],
+                    title=f"Agreed step {n + 1}: publish the guideline on the intranet",
+                    owner_role="communications",
+                    owner_name="Team lead",
+                ),
+                library,
+            )
+    pages = PdfReader(io.BytesIO(_report(database, library, second, "pdf", lang).content)).pages
+    text = [" ".join(page.extract_text().split()) for page in pages]
+    assert cover in text[0]
+    assert text[1].startswith(what_now)
+    assert change in text[1] and "Agreed step 5" in text[1] and "Agreed step 6" not in text[1]
+    assert text[2].startswith(annex)
+    assert all(not page.startswith(annex) for page in text[:2])
