@@ -21,6 +21,7 @@ from survey import scoring
 from survey.disclosure.roles import anonymise_scores
 from survey.errors import Conflict
 from survey.models import (
+    Action,
     DimensionResult,
     InstrumentResult,
     ItemResult,
@@ -198,7 +199,8 @@ def previous_comparison(
     closed round that used it: per dimension the change when both rounds used the same
     instrument version (shown scores only: a figure hidden in either round has no
     change) and ``beyond_turnover``, whether the change exceeds what respondent turnover
-    alone could explain (`survey.scoring.turnover`; None when not known); otherwise ``comparable`` false with the reason, ``other_version`` (scores
+    alone could explain (`survey.scoring.turnover`; None when not known), with the
+    actions agreed after the previous round that target the dimension; otherwise ``comparable`` false with the reason, ``other_version`` (scores
     of different versions are never compared) or ``first_round`` (no earlier round)."""
     found = []
     for inst in instruments:
@@ -234,6 +236,11 @@ def previous_comparison(
             }
             errors_then = turnover_errors(session, earlier, inst.id)
             errors_now = turnover_errors(session, round_, inst.id)
+            agreed = session.scalars(
+                select(Action)
+                .where(Action.round_id == earlier.id, Action.instrument_id == inst.id)
+                .order_by(Action.created_at, Action.id)
+            ).all()
             for dimension in inst.dimensions:
                 now = dims.get((inst.id, dimension.id), {}).get("score")
                 then = before.get(dimension.id)
@@ -247,6 +254,11 @@ def previous_comparison(
                         "beyond_turnover": beyond_turnover(
                             change, errors_then.get(dimension.id), errors_now.get(dimension.id)
                         ),
+                        "actions": [
+                            {"id": a.id, "title": a.title, "status": a.status}
+                            for a in agreed
+                            if dimension.id in a.dimension_ids
+                        ],
                     }
                 )
         found.append(entry)

@@ -148,6 +148,14 @@ def test_the_previous_block_publishes_the_verdict_not_the_error(database, librar
         assert row["beyond_turnover"] is expected
         verdicts.append(expected)
     assert any(verdicts)  # 40 points up with 6 respondents a round: real
+    behind = {row["dimension"]: row["actions"] for row in entry["dimensions"]}
+    (action_id,) = {a["id"] for rows in behind.values() for a in rows}
+    assert (
+        behind["awareness"]
+        == behind["dialogue"]
+        == [{"id": action_id, "title": "Train every team on the guideline", "status": "done"}]
+    )
+    assert all(not rows for key, rows in behind.items() if key not in ("awareness", "dialogue"))
     assert "turnover_error" not in json.dumps(shown)
     for error in errors[second].values():
         assert f"{error}" not in json.dumps(shown)
