@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from instruments import Instrument, InstrumentLibrary, vocabularies
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Action, Round, utcnow
-from survey.services.results import shown_scores
+from survey.scoring.turnover import beyond_turnover
+from survey.services.results import shown_scores, turnover_errors
 from survey.services.rounds import round_instruments
 
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -55,6 +56,8 @@ class DimensionChange:
     previous_score: float | None
     score: float | None
     change: float | None
+    beyond_turnover: bool | None = None
+    """Whether the change exceeds what respondent turnover explains (methodology 15)."""
 
 
 @dataclass(frozen=True)
@@ -200,14 +203,20 @@ def dimension_changes(
     dimensions: Sequence[str],
     before: Mapping[str, float | None],
     after: Mapping[str, float | None],
+    errors_before: Mapping[str, float | None] | None = None,
+    errors_after: Mapping[str, float | None] | None = None,
 ) -> list[DimensionChange]:
-    """Per dimension the shown score before and after and the change (None when either
-    score is hidden or missing)."""
+    """Per dimension the shown score before and after, the change (None when either
+    score is hidden or missing) and whether it exceeds what turnover explains (None
+    without both turnover errors)."""
     changes = []
     for dimension in dimensions:
         then, now = before.get(dimension), after.get(dimension)
         change = None if then is None or now is None else now - then
-        changes.append(DimensionChange(dimension, then, now, change))
+        verdict = beyond_turnover(
+            change, (errors_before or {}).get(dimension), (errors_after or {}).get(dimension)
+        )
+        changes.append(DimensionChange(dimension, then, now, change, verdict))
     return changes
 
 
@@ -260,6 +269,8 @@ def carried_actions(session: Session, round_: Round) -> list[CarriedAction]:
                 action.dimension_ids,
                 {d: before.get((action.instrument_id, d)) for d in action.dimension_ids},
                 {d: after.get((action.instrument_id, d)) for d in action.dimension_ids},
+                turnover_errors(session, then_round, action.instrument_id),
+                turnover_errors(session, round_, action.instrument_id),
             )
         found.append(CarriedAction(action, then_round, changes, reason))
     return found

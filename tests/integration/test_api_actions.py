@@ -162,6 +162,11 @@ def test_the_next_round_carries_the_actions_with_the_change_of_their_dimensions(
     assert changes["culture"]["score"] == pytest.approx(200 / 3)
     assert changes["culture"]["change"] == pytest.approx(200 / 3)
     assert changes["rules"]["change"] == pytest.approx(0.0)
+    # Everyone answered alike in each round: no turnover error, so any change is real.
+    assert (changes["culture"]["beyond_turnover"], changes["rules"]["beyond_turnover"]) == (
+        True,
+        False,
+    )
     # The first round does not carry the later round's actions.
     assert client.get(f"/api/rounds/{first.id}/actions", headers=org.auth).json()["carried"] == []
 

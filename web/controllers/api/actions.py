@@ -80,6 +80,8 @@ class ChangeOut(msgspec.Struct):
     previous_score: float | None
     score: float | None
     change: float | None
+    beyond_turnover: bool | None
+    """Whether the change exceeds what respondent turnover alone could explain."""
 
 
 class RoundRef(msgspec.Struct):
@@ -126,7 +128,8 @@ def carried_out(carried: actions.CarriedAction) -> CarriedOut:
         action=action_out(carried.action),
         round=RoundRef(id=carried.round.id, label=carried.round.label),
         changes=[
-            ChangeOut(c.dimension, c.previous_score, c.score, c.change) for c in carried.changes
+            ChangeOut(c.dimension, c.previous_score, c.score, c.change, c.beyond_turnover)
+            for c in carried.changes
         ],
         reason=carried.reason,
     )

@@ -242,6 +242,7 @@ class ActionPages(PageController):
                             "previous_score": c.previous_score,
                             "score": c.score,
                             "change": c.change,
+                            "beyond_turnover": c.beyond_turnover,
                         }
                         for c in entry.changes
                     ],
