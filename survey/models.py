@@ -1,14 +1,16 @@
 """SQLAlchemy models: organisations, rounds, responses, answers and stored results;
-accounts, one-time tokens, login throttling and the append-only audit log."""
+accounts, one-time tokens, login throttling, the append-only audit log, and actions."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -198,6 +200,8 @@ class DimensionResult(Base):
     ungated_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
     left_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     fragile: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    turnover_error: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """The score's standard error from respondent turnover (never published)."""
 
     __table_args__ = (
         Index("ix_dimension_results_instrument", "instrument_id", "instrument_version"),
@@ -441,3 +445,31 @@ def _no_bulk_changes_to_audit_rows(state: ORMExecuteState) -> None:
         mapper.class_ is AuditEvent for mapper in state.all_mappers
     ):
         raise AppendOnly("audit events cannot be changed or deleted")
+
+
+class Action(Base):
+    """An improvement action the coordinators agreed on after a round: what, who, by when.
+
+    It targets one or more dimensions of one instrument of the round, may come from a
+    finding (an item and the kind of finding) and is carried into the organisation's
+    later rounds, which show the change of the dimensions it targets."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    instrument_id: Mapped[str] = mapped_column(String(60))
+    dimension_ids: Mapped[list[str]] = mapped_column(JSON)
+    title: Mapped[str] = mapped_column(String(200))
+    owner_role: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    owner_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+    note: Mapped[str] = mapped_column(String(2000), default="")
+    origin_item: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    origin_finding: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

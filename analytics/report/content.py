@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from analytics.report.dialogue import AGENDA, invite_roles
+from analytics.report.followup import follow_up
 from analytics.report.messages import Messages
 from analytics.report.model import (
     ActionRow,
@@ -790,4 +791,7 @@ def improvement_report(data: ReportInput) -> ImprovementReport:
         actions=_actions(priorities),
         notes=_notes(data, t, snapshots),
         scores=_score_rows(data),
+        followup=follow_up(
+            data.results.get("previous", []), data.instruments, data.agreed, data.carried, t
+        ),
     )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from analytics import benchmark, data
 from analytics.benchmark import RESULTS_SCHEMA
+from analytics.report import followup
 from analytics.report.content import INSTRUMENT_SCOPE
 from analytics.report.model import OrganisationProfile, ReportInput
 from instruments import InstrumentLibrary
@@ -115,6 +116,7 @@ def improvement_input(
         round_.id,
         peer_group,
     )
+    agreed, carried = followup.gather(session, round_, library, lang)
     return ReportInput(
         organisation=OrganisationProfile(
             name=organisation.name,
@@ -132,4 +134,6 @@ def improvement_input(
         lang=lang,
         generated_on=today or datetime.now(UTC).date(),
         base_url=base_url,
+        agreed=agreed,
+        carried=carried,
     )

@@ -641,6 +641,126 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "wordt getoond: elk cijfer is een band van een groep van minstens {minimum} "
         "organisaties.",
     },
+    # --- follow-up: the previous round and the agreed actions ---------------------
+    "dialogue.part": {"en": "Part", "nl": "Onderdeel"},
+    "dialogue.what": {"en": "What happens", "nl": "Wat er gebeurt"},
+    "summary.title": {"en": "What now", "nl": "Wat nu"},
+    "summary.intro": {
+        "en": "The board's summary: page 1 says where the organisation stands and against "
+        "whom; this page says what to do next. Everything after this page is the annex.",
+        "nl": "De samenvatting voor het bestuur: pagina 1 zegt waar de organisatie staat en "
+        "ten opzichte van wie; deze pagina zegt wat er nu moet gebeuren. Alles na deze "
+        "pagina is de bijlage.",
+    },
+    "summary.start": {"en": "Where to start", "nl": "Waar te beginnen"},
+    "summary.change": {
+        "en": "Since “{label}”: {up} topic(s) improved and {down} declined by more than a "
+        "change of respondents explains; {steady} stayed within it.",
+        "nl": "Sinds “{label}”: {up} onderwerp(en) verbeterd en {down} achteruitgegaan, meer "
+        "dan een andere groep respondenten verklaart; {steady} bleven daarbinnen.",
+    },
+    "summary.actions": {"en": "Agreed actions", "nl": "Afgesproken acties"},
+    "summary.more_actions": {
+        "en": "and {count} more in the annex",
+        "nl": "en nog {count} in de bijlage",
+    },
+    "summary.next": {"en": "Next steps", "nl": "Volgende stappen"},
+    "summary.next.dialogue": {
+        "en": "Discuss these findings in a 90-minute dialogue session with the people named "
+        "in the annex, and agree who does what.",
+        "nl": "Bespreek deze bevindingen in een dialoogsessie van 90 minuten met de mensen die "
+        "de bijlage noemt, en spreek af wie wat doet.",
+    },
+    "summary.next.plan": {
+        "en": "Record each agreed action in the app with an owner, a due date and a status.",
+        "nl": "Leg elke afgesproken actie in de app vast met een trekker, een streefdatum en "
+        "een status.",
+    },
+    "summary.next.remeasure": {
+        "en": "Measure again on the same questionnaire version in about a year: the next "
+        "report shows what changed and which actions it followed.",
+        "nl": "Meet over ongeveer een jaar opnieuw met dezelfde versie van de vragenlijst: "
+        "het volgende rapport laat zien wat er veranderde en na welke acties.",
+    },
+    "annex.title": {"en": "Annex", "nl": "Bijlage"},
+    "followup.title": {"en": "Since the previous round", "nl": "Sinds de vorige ronde"},
+    "followup.intro": {
+        "en": "Each topic's score against the organisation's previous round on the same "
+        "version of the questionnaire, and what became of the actions agreed then.",
+        "nl": "De score van elk onderwerp naast die van de vorige ronde van de organisatie "
+        "met dezelfde versie van de vragenlijst, en wat er werd van de acties die toen zijn "
+        "afgesproken.",
+    },
+    "followup.compared_with": {
+        "en": "{instrument}: compared with “{label}”",
+        "nl": "{instrument}: vergeleken met “{label}”",
+    },
+    "followup.other_version": {
+        "en": "Not compared: the previous round used version {old} and this round version "
+        "{new}; scores of different versions are not comparable.",
+        "nl": "Niet vergeleken: de vorige ronde gebruikte versie {old} en deze ronde versie "
+        "{new}; scores van verschillende versies zijn niet vergelijkbaar.",
+    },
+    "followup.first_round": {
+        "en": "This is the first closed round with this questionnaire: there is nothing to "
+        "compare with yet.",
+        "nl": "Dit is de eerste afgesloten ronde met deze vragenlijst: er is nog niets om mee "
+        "te vergelijken.",
+    },
+    "followup.previous": {"en": "Previous round", "nl": "Vorige ronde"},
+    "followup.beyond": {"en": "Real change?", "nl": "Echte verandering?"},
+    "followup.beyond.true": {"en": "yes", "nl": "ja"},
+    "followup.beyond.false": {
+        "en": "no, within turnover",
+        "nl": "nee, binnen de wisseling",
+    },
+    "followup.beyond.none": {"en": "not known", "nl": "niet bekend"},
+    "followup.beyond_note": {
+        "en": "A change is real when it is larger than a different set of respondents alone "
+        "could cause: 1.96 × √(se₁² + se₂²), a 95% interval (see the methodology).",
+        "nl": "Een verandering is echt als ze groter is dan een andere groep respondenten "
+        "alleen kan veroorzaken: 1,96 × √(se₁² + se₂²), een interval van 95% (zie de "
+        "methodologie).",
+    },
+    "followup.this_round": {"en": "This round", "nl": "Deze ronde"},
+    "followup.change": {"en": "Change", "nl": "Verandering"},
+    "followup.carried": {
+        "en": "Actions agreed in earlier rounds",
+        "nl": "Acties uit eerdere rondes",
+    },
+    "followup.agreed": {"en": "Agreed actions", "nl": "Afgesproken acties"},
+    "followup.agreed_intro": {
+        "en": "What the coordinators recorded in the action plan after this round.",
+        "nl": "Wat de coördinatoren na deze ronde in het actieplan hebben vastgelegd.",
+    },
+    "followup.none_agreed": {
+        "en": "No actions have been recorded for this round yet; the plan below lists the "
+        "recommendations to choose from.",
+        "nl": "Voor deze ronde zijn nog geen acties vastgelegd; het plan hieronder noemt de "
+        "aanbevelingen om uit te kiezen.",
+    },
+    "followup.round": {"en": "Round", "nl": "Ronde"},
+    "followup.action": {"en": "Action", "nl": "Actie"},
+    "followup.topics": {"en": "Topics", "nl": "Onderwerpen"},
+    "followup.due": {"en": "Due date", "nl": "Streefdatum"},
+    "followup.note": {"en": "Note", "nl": "Notitie"},
+    "followup.action_id": {"en": "Action id", "nl": "Actie-id"},
+    "followup.why.open": {
+        "en": "The change shows once this round is closed.",
+        "nl": "De verandering is te zien zodra deze ronde is afgesloten.",
+    },
+    "followup.why.other_version": {
+        "en": "Not compared: another version of the questionnaire.",
+        "nl": "Niet vergeleken: een andere versie van de vragenlijst.",
+    },
+    "followup.why.not_in_round": {
+        "en": "Not compared: this round does not use that questionnaire.",
+        "nl": "Niet vergeleken: deze ronde gebruikt die vragenlijst niet.",
+    },
+    "action_status.planned": {"en": "planned", "nl": "gepland"},
+    "action_status.in_progress": {"en": "in progress", "nl": "bezig"},
+    "action_status.done": {"en": "done", "nl": "klaar"},
+    "action_status.dropped": {"en": "dropped", "nl": "vervallen"},
 }
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from instruments import Instrument
+
+if TYPE_CHECKING:
+    from analytics.report.followup import FollowUp
 
 # --- input --------------------------------------------------------------------------
 
@@ -38,6 +41,10 @@ class ReportInput:
     lang: str
     generated_on: date
     base_url: str | None = None
+    agreed: Sequence[Mapping[str, Any]] = ()
+    """The round's agreed actions (:func:`analytics.report.followup.gather`)."""
+    carried: Sequence[Mapping[str, Any]] = ()
+    """The organisation's actions of earlier rounds, with the change of their topics."""
 
 
 # --- the model ------------------------------------------------------------------------
@@ -337,3 +344,4 @@ class ImprovementReport:
     actions: list[ActionRow]
     notes: Notes
     scores: list[ScoreRow] = field(default_factory=list)
+    followup: FollowUp | None = None

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from analytics.report.action_export import signed, write_sheet
 from analytics.report.content import rate_text, score_text
 from analytics.report.messages import Messages
 from analytics.report.model import ImprovementReport
@@ -65,6 +66,7 @@ def environment() -> Environment:
     )
     env.filters["score"] = score_text
     env.filters["rate"] = rate_text
+    env.filters["signed"] = signed
     env.filters["clock"] = lambda minutes: f"{minutes // 60}:{minutes % 60:02d}"
     return env
 
@@ -286,6 +288,7 @@ def action_plan_xlsx(report: ImprovementReport) -> bytes:
     )
     plan.freeze_panes(1, 0)
     plan.autofilter(0, 0, max(len(report.actions), 1), len(headers) - 1)
+    write_sheet(book, report.followup, t, bold, wrap)
 
     scores = book.add_worksheet(t("xlsx.scores")[:31])
     score_headers = _score_headings(t)

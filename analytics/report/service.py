@@ -25,7 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from analytics.benchmark import PEER_GROUPS
-from analytics.report import charts, render, sector
+from analytics.report import charts, followup, render, sector
 from analytics.report.content import improvement_report
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
 from analytics.report.inputs import DEFAULT_PEER_GROUP, improvement_input, pinned_versions
@@ -46,7 +46,7 @@ from survey.settings import Settings
 
 # Bump whenever the content, wording, templates or rendering change what a report says
 # or looks like: every cached report is rendered again.
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"
 
 
 class Report(NamedTuple):
@@ -216,6 +216,7 @@ def round_fingerprint(
         instrument = library.get(instrument_id, version)
         digest.feed(instrument_id, version, instrument_hash(instrument) if instrument else None)
     _round_rows(session, round_, digest)
+    digest.rows(followup.fingerprint_rows(session, round_))
     _population_rows(session, versions, bool(organisation.synthetic), digest)
     return digest.hexdigest()
 

@@ -27,6 +27,7 @@ from survey.disclosure.roles import (
 from survey.disclosure.rules import HIDDEN_PART, MIN_RESPONDENTS, explanations
 from survey.errors import Conflict
 from survey.models import (
+    Action,
     DimensionResult,
     InstrumentResult,
     ItemResult,
@@ -38,6 +39,7 @@ from survey.models import (
     ViewResult,
 )
 from survey.scoring.derive import coherence_and_priorities
+from survey.scoring.turnover import beyond_turnover
 from survey.services.rounds import role_counts, round_instruments
 
 
@@ -179,6 +181,20 @@ def _previous_round(session: Session, round_: Round, instrument_id: str) -> Roun
     ).first()
 
 
+def turnover_errors(session: Session, round_: Round, instrument_id: str) -> dict[str, float | None]:
+    """The stored turnover errors of a round's dimensions (for verdicts only, never shown)."""
+    return {
+        dimension: error
+        for dimension, error in session.execute(
+            select(DimensionResult.dimension_id, DimensionResult.turnover_error).where(
+                DimensionResult.round_id == round_.id,
+                DimensionResult.instrument_id == instrument_id,
+                DimensionResult.turnover_error.is_not(None),
+            )
+        ).tuples()
+    }
+
+
 def previous_comparison(
     session: Session,
     round_: Round,
@@ -188,7 +204,9 @@ def previous_comparison(
     """Per instrument of the round, the comparison with the organisation's previous
     closed round that used it: per dimension the change when both rounds used the same
     instrument version (shown scores only: a figure hidden in either round has no
-    change); otherwise ``comparable`` false with the reason, ``other_version`` (scores
+    change) and ``beyond_turnover``, whether the change exceeds what respondent turnover
+    alone could explain (`survey.scoring.turnover`; None when not known), with the
+    actions agreed after the previous round that target the dimension; otherwise ``comparable`` false with the reason, ``other_version`` (scores
     of different versions are never compared) or ``first_round`` (no earlier round)."""
     found = []
     for inst in instruments:
@@ -222,15 +240,31 @@ def previous_comparison(
                 for r in shown_scores(session, earlier).dimensions.iter_rows(named=True)
                 if r["instrument_id"] == inst.id
             }
+            errors_then = turnover_errors(session, earlier, inst.id)
+            errors_now = turnover_errors(session, round_, inst.id)
+            agreed = session.scalars(
+                select(Action)
+                .where(Action.round_id == earlier.id, Action.instrument_id == inst.id)
+                .order_by(Action.created_at, Action.id)
+            ).all()
             for dimension in inst.dimensions:
                 now = dims.get((inst.id, dimension.id), {}).get("score")
                 then = before.get(dimension.id)
+                change = None if now is None or then is None else now - then
                 entry["dimensions"].append(
                     {
                         "dimension": dimension.id,
                         "score": now,
                         "previous_score": then,
-                        "change": None if now is None or then is None else now - then,
+                        "change": change,
+                        "beyond_turnover": beyond_turnover(
+                            change, errors_then.get(dimension.id), errors_now.get(dimension.id)
+                        ),
+                        "actions": [
+                            {"id": a.id, "title": a.title, "status": a.status}
+                            for a in agreed
+                            if dimension.id in a.dimension_ids
+                        ],
                     }
                 )
         found.append(entry)

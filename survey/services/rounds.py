@@ -27,6 +27,7 @@ from survey.models import (
     ViewResult,
     utcnow,
 )
+from survey.scoring.turnover import turnover_errors
 from survey.tokens import hash_token, invite_code_for
 
 MATURITY_INSTRUMENT = "sm-maturity"
@@ -327,6 +328,12 @@ def _dimension_results(round_, instruments, scores, versions, closed_at):  # typ
         (row["instrument_id"], row["dimension_id"]): row
         for row in scores.dimensions.iter_rows(named=True)
     }
+    errors = {
+        (row["instrument_id"], row["dimension_id"]): row["turnover_error"]
+        for row in turnover_errors(
+            scores.respondent_dimensions, scores.role_dimensions, round_.scheme
+        ).iter_rows(named=True)
+    }
     for inst in instruments:
         for dimension in inst.dimensions:
             row = by_key.get((inst.id, dimension.id), {})
@@ -347,6 +354,7 @@ def _dimension_results(round_, instruments, scores, versions, closed_at):  # typ
                 ungated_level=row.get("ungated_level"),
                 left_out=int(row.get("left_out") or 0),
                 fragile=row.get("fragile"),
+                turnover_error=errors.get((inst.id, dimension.id)),
             )
 
 

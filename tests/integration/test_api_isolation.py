@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.db import Database
-from survey.models import Answer, Response, Round
+from survey.models import Action, Answer, Response, Round
 from survey.services import users
 from tests.integration.conftest import bearer
 
@@ -31,10 +31,23 @@ class Side:
     invite_code: str
     response_id: str
     response_token: str
+    closed_round_id: str
+    action_id: str
+    action_title: str
 
 
 def _side(api, name: str, label: str) -> Side:
     org = api.register(name)
+    closed = api.open_round(org, f"{label} closed")
+    api.respond(closed, {"rules.guideline": "most"})
+    api.close(closed)
+    title = f"{name}: write the guideline"
+    action = api.client.post(
+        f"/api/rounds/{closed.id}/actions",
+        json={"instrument": "mini", "dimensions": ["rules"], "title": title, "owner_role": "hr"},
+        headers=org.auth,
+    )
+    assert action.status_code == 201, action.text
     round_ = api.open_round(org, label)
     respondent = api.start(round_)
     api.answer(respondent, {"rules.guideline": "most"})
@@ -47,6 +60,9 @@ def _side(api, name: str, label: str) -> Side:
         round_.invite_code,
         respondent.id,
         respondent.token,
+        closed.id,
+        action.json()["id"],
+        title,
     )
 
 
@@ -75,6 +91,19 @@ def _endpoints(side: Side) -> list[tuple[str, str, dict | None, str]]:
         ("GET", f"/api/rounds/{side.round_id}", None, "coordinator"),
         ("GET", f"/api/rounds/{side.round_id}/scores", None, "coordinator"),
         ("POST", f"/api/rounds/{side.round_id}/close", None, "coordinator"),
+        ("GET", f"/api/rounds/{side.closed_round_id}/actions", None, "coordinator"),
+        (
+            "POST",
+            f"/api/rounds/{side.closed_round_id}/actions",
+            {"instrument": "mini", "dimensions": ["rules"], "title": "Injected", "owner_name": "X"},
+            "coordinator",
+        ),
+        (
+            "PATCH",
+            f"/api/rounds/{side.closed_round_id}/actions/{side.action_id}",
+            {"status": "dropped", "title": "Injected"},
+            "coordinator",
+        ),
         ("GET", f"/api/responses/{side.response_id}", None, "respondent"),
         (
             "PUT",
@@ -102,7 +131,14 @@ def _credentials(a: Side, b: Side, office_token: str) -> dict[str, tuple[dict, s
 
 
 def _secrets(side: Side) -> list[str]:
-    return [side.name, side.label, side.invite_code, side.response_token, side.org_token]
+    return [
+        side.name,
+        side.label,
+        side.invite_code,
+        side.response_token,
+        side.org_token,
+        side.action_title,
+    ]
 
 
 def _expected(kind: str, owner: str, credential_of: str | None) -> set[int]:
@@ -128,7 +164,12 @@ def _snapshot(db_url: str, side: Side) -> tuple:
             )
         ).all()
         count = s.scalar(select(func.count()).select_from(Response))
-        snapshot = (tuple(rounds), response.status, tuple(answers), count)
+        actions = s.execute(
+            select(Action.id, Action.title, Action.status, Action.round_id)
+            .where(Action.organisation_id == side.org_id)
+            .order_by(Action.id)
+        ).all()
+        snapshot = (tuple(rounds), response.status, tuple(answers), count, tuple(actions))
     database.dispose()
     return snapshot
 
@@ -153,14 +194,14 @@ def test_isolation_matrix(client, world, db_url):
                 if response.status_code == 401:
                     assert response.headers["www-authenticate"] == "Bearer"
                 checked += 1
-    assert checked == 2 * 9 * 8
+    assert checked == 2 * 12 * 8
     # Nobody but the owner changed anything.
     assert {"A": _snapshot(db_url, a), "B": _snapshot(db_url, b)} == before
     # The owners reach their own objects.
     for method, path, body, headers, side in owner_calls:
         response = client.request(method, path, json=body, headers=headers)
         assert response.status_code in {200, 201, 409}, (method, path, response.text)
-    assert len(owner_calls) == 2 * 9
+    assert len(owner_calls) == 2 * 12
 
 
 def test_invitation_code_reveals_nothing_of_the_organisation(client, world):
@@ -187,7 +228,7 @@ def test_invitation_code_reveals_nothing_of_the_organisation(client, world):
 def test_ids_that_match_nothing_are_404_never_500(client, world, bad_id):
     a, _, _ = world
     for method, path, body, kind in _endpoints(
-        Side(bad_id, "", "", bad_id, "", bad_id, bad_id, "")
+        Side(bad_id, "", "", bad_id, "", bad_id, bad_id, "", bad_id, bad_id, "")
     ):
         headers = bearer(a.org_token if kind == "coordinator" else a.response_token)
         response = client.request(method, path, json=body, headers=headers)

@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from analytics import benchmark
 from survey.db import Database
 from survey.disclosure.roles import MIN_ROLE_GROUP
-from survey.models import AccountToken, Answer, Coordinator, Response, Round
+from survey.models import AccountToken, Action, Answer, Coordinator, Response, Round
 from survey.passwords import hash_password
 from survey.services import personal_tokens, users
 from tests.integration.conftest import ANSWERS_FULL, Api, bearer
@@ -309,6 +309,7 @@ class Side:
     invite_code: str
     response_id: str
     response_token: str
+    action_id: str
     coordinator_id: str = ""
     token_id: str = ""
     personal_token: str = ""
@@ -316,6 +317,7 @@ class Side:
     def secrets(self) -> list[str]:
         return [
             self.name, self.label, self.invite_code, self.org_token, self.response_token,
+            f"{self.name}: agreed action",
             *([self.personal_token] if self.personal_token else []),
         ]  # fmt: skip
 
@@ -323,6 +325,13 @@ class Side:
 def _side(api: Api, name: str) -> Side:
     org = api.register(name)
     closed = _closed_round(api, org, {"staff": [ANSWERS_FULL] * 3}, f"{name} closed")
+    action = api.client.post(
+        f"/api/rounds/{closed.id}/actions",
+        json={"instrument": "mini", "dimensions": ["rules"], "title": f"{name}: agreed action",
+              "owner_role": "hr"},
+        headers=org.auth,
+    )  # fmt: skip
+    assert action.status_code == 201, action.text
     round_ = api.open_round(org, f"{name} open")
     respondent = api.start(round_)
     api.answer(respondent, {"rules.guideline": "most"})
@@ -336,6 +345,7 @@ def _side(api: Api, name: str) -> Side:
         round_.invite_code,
         respondent.id,
         respondent.token,
+        action.json()["id"],
     )
 
 
@@ -346,6 +356,7 @@ ID_PARAMETERS = {
     "response_id": "response_id",
     "coordinator_id": "coordinator_id",
     "token_id": "token_id",
+    "action_id": "action_id",
 }
 PUBLIC_IDS = {"instrument_id"}
 
@@ -366,6 +377,7 @@ def _targets(app, victim: Side) -> list[tuple[str, str]]:
                 "response_id": victim.response_id,
                 "coordinator_id": victim.coordinator_id,
                 "token_id": victim.token_id,
+                "action_id": victim.action_id,
             }
             path = re.sub(
                 r"{(\w+)(?::\w+)?}",
@@ -414,6 +426,11 @@ def _snapshot(db_url: str, side: Side) -> tuple:
             .join(AccountToken, AccountToken.coordinator_id == Coordinator.id, isouter=True)
             .where(Coordinator.organisation_id == side.org_id)
         ).all()
+        actions = s.execute(
+            select(Action.id, Action.title, Action.status, Action.updated_at)
+            .where(Action.organisation_id == side.org_id)
+            .order_by(Action.id)
+        ).all()
         snapshot = (
             tuple(rounds),
             response.status,
@@ -421,6 +438,7 @@ def _snapshot(db_url: str, side: Side) -> tuple:
             tuple(answers),
             count,
             tuple(team),
+            tuple(actions),
         )
     database.dispose()
     return snapshot
@@ -513,9 +531,13 @@ def test_no_credential_reaches_another_organisations_objects(attack_world, brows
                 continue
             if api:
                 kwargs = {"json": {"answers": {"rules.guideline": "none"}, "label": "x",
-                                   "instruments": ["mini"]}}  # fmt: skip
+                                   "instruments": ["mini"], "instrument": "mini",
+                                   "dimensions": ["rules"], "title": "x",
+                                   "owner_role": "hr"}}  # fmt: skip
             else:
-                kwargs = {"data": {"_csrf_token": csrf, "label": "x", "instruments": "mini"}}
+                kwargs = {"data": {"_csrf_token": csrf, "label": "x", "instruments": "mini",
+                                   "dimensions": "mini/rules", "title": "x", "owner_role": "hr",
+                                   "status": "dropped"}}  # fmt: skip
             response = client.request(
                 method, path, headers=headers, follow_redirects=False, **kwargs
             )

@@ -107,7 +107,7 @@ def _with_real_ids(case, ids: dict[str, str]) -> str:
     """Put real ids into the path; return the token that the operation takes."""
     path_parameters = dict(case.path_parameters or {})
     for name in path_parameters:
-        if name == "round_id" and case.path.endswith("/scores"):
+        if name == "round_id" and (case.path.endswith("/scores") or "/actions" in case.path):
             path_parameters[name] = ids["closed_round_id"]
         elif name in ids:
             path_parameters[name] = ids[name]

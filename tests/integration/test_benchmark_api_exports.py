@@ -60,9 +60,9 @@ def population(database):
     return found
 
 
-def export(client, token: str, export_format: str, status: int = 200):
+def export(client, token: str, export_format: str, status: int = 200, **filters):
     response = client.get(
-        "/api/exports/scores", params={"format": export_format}, headers=bearer(token)
+        "/api/exports/scores", params={"format": export_format, **filters}, headers=bearer(token)
     )
     assert response.status_code == status, response.text
     return response
@@ -96,15 +96,13 @@ def test_csv_export_obeys_the_anonymity_rules(client, population, office_token):
         "Gemeente Open",
         "Gemeente Klein",
         "'=HYPERLINK(1)",
-        "Demo 0",
-    }
-    assert named.height == 4 * 2  # two dimensions each
+    }  # demo data only when asked for (below)
+    assert named.height == 3 * 2  # two dimensions each
     few = named.filter(pl.col("organisation_name") == "Gemeente Klein")
     assert few["score"].null_count() == 2 and few["score_suppressed"].all()
     shared = named.filter(pl.col("organisation_name") == "Gemeente Open").sort("dimension_id")
     assert shared["score"].to_list() == [20.0, 10.0]
-    assert named.filter(pl.col("organisation_name") == "Demo 0")["synthetic"].all()
-    assert not named.filter(pl.col("organisation_name") == "Gemeente Open")["synthetic"].any()
+    assert not frame["synthetic"].any()
 
     groups = frame.filter(pl.col("record") == "group")
     assert groups["organisation_name"].null_count() == groups.height
@@ -132,8 +130,14 @@ def test_csv_export_obeys_the_anonymity_rules(client, population, office_token):
     # bands of 0 5 10 10 15 30 50 60 61 62: 0 1 2 2 3 6 10 12 12 12, the 5th is 3
     assert (everyone["median_low"], everyone["median_high"]) == (15.0, 20.0)
     assert everyone["q1_low"] is None and everyone["top_decile_low"] is None
-    demo = groups.filter((pl.col("peer_group") == "all") & pl.col("synthetic"))
-    assert demo["peer_count"].to_list() == [6, 6]
+    demo = pl.read_csv(
+        io.StringIO(export(client, office_token, "csv", demo="true").text),
+        infer_schema_length=None,
+    )
+    assert demo["synthetic"].all()
+    assert set(demo["organisation_name"].drop_nulls()) == {"Demo 0"}
+    everyone = demo.filter((pl.col("record") == "group") & (pl.col("peer_group") == "all"))
+    assert everyone["peer_count"].to_list() == [6, 6]
 
 
 def test_xlsx_and_parquet_hold_the_same_rows(client, population, office_token):
@@ -171,7 +175,7 @@ def test_export_names_only_sharers_and_counts_them_known(client, population, off
     )
     named = frame.filter(pl.col("record") == "organisation")
     assert set(named["organisation_id"]) == {
-        population[key].organisation_id for key in ("shared", "few", "formula", "demo0")
+        population[key].organisation_id for key in ("shared", "few", "formula")
     }
     municipalities = frame.filter(
         (pl.col("record") == "group")
@@ -190,3 +194,24 @@ def test_export_names_only_sharers_and_counts_them_known(client, population, off
         assert row["explanation_en"] == rules.explain("few_unknown", "en")
         assert row["explanation_nl"] == rules.explain("few_unknown", "nl")
         assert all(row[c] is None for c in BAND_COLUMNS)
+
+
+def test_export_honours_the_dashboard_filters(client, population, office_token):
+    def rows(**filters) -> pl.DataFrame:
+        text = export(client, office_token, "csv", **filters).text
+        return pl.read_csv(io.StringIO(text), infer_schema_length=None)
+
+    everything = rows()
+    police = rows(sector="police")
+    assert police.height > 0 and set(police["sector"]) == {"police"}
+    assert set(police["peer_group"]) <= {"sector", "sector,size_band", "sector,country"}
+    assert police.filter(pl.col("record") == "organisation").height == 0  # none shares
+    municipalities = rows(sector="municipalities")
+    assert set(municipalities["sector"]) == {"municipalities"}
+    assert "Gemeente Open" in set(municipalities["organisation_name"].drop_nulls())
+    assert municipalities.height + police.height < everything.height  # "all" etc. left out
+    assert rows(instrument="mini", version="0.0").height == 0
+    assert rows(instrument="mini").height == everything.height
+    assert rows(year=2000).filter(pl.col("record") == "organisation").height == 0
+    response = export(client, office_token, "csv", status=422, sector="nowhere")
+    assert response.json()["field"] == "sector"

@@ -153,6 +153,22 @@ def test_dashboard_export_download(client, population, office_user):
     assert set(named["organisation_name"]) == {"Gemeente 0"}
     assert "P1" not in response.text and "Gemeente 3" not in response.text
     assert client.get("/office/dashboard/export?format=pdf").status_code == 404
+    assert not frame["synthetic"].any()
+    # The links carry the dashboard's filters, and the file honours them.
+    page, _ = chart_page(client.get("/office/dashboard?sector=police&data=real"))
+    (police_csv,) = [
+        a.attrs["href"]
+        for a in page.find("a")
+        if "/office/dashboard/export" in a.attrs.get("href", "") and "format=csv" in a.attrs["href"]
+    ]
+    assert "sector=police" in police_csv
+    police = pl.read_csv(io.StringIO(client.get(police_csv).text), infer_schema_length=None)
+    assert police.height > 0 and set(police["sector"]) == {"police"}
+    demo = pl.read_csv(
+        io.StringIO(client.get("/office/dashboard/export?format=csv&data=demo").text),
+        infer_schema_length=None,
+    )
+    assert demo.height > 0 and demo["synthetic"].all()
     # the API takes a token, never the browser's session cookie
     assert client.get("/api/exports/scores").status_code == 401
 

@@ -444,8 +444,9 @@ def test_xlsx_action_plan_and_scores(database, library, main_round, settings):
     assert media_type.startswith("application/vnd.openxmlformats")
     assert filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(content))
-    plan, scores = book.worksheets
+    plan, agreed, scores = book.worksheets
     assert plan.title == "Action plan" and scores.title == "Scores"
+    assert agreed.title == "Agreed actions" and agreed.max_row == 1  # headings only
     header = [c.value for c in plan[1]]
     assert header == [
         "#",

@@ -128,6 +128,8 @@ def test_a_round_compares_with_the_previous_round_on_the_same_version(database, 
     page = browser.get(f"/rounds/{ids[1]}/results")
     table = next(t for t in page.find("table") if "Compared with the previous round" in t.text)
     assert "“2025”" in table.text
+    assert "More than turnover explains?" in table.text and "Yes: a real change" in table.text
+    assert all(row["beyond_turnover"] is True for row in entry["dimensions"])
     for row in entry["dimensions"]:
         assert f"+{round(row['change'])}" in table.text
     first_page = browser.get(f"/rounds/{ids[0]}/results?lang=nl", lang="nl")

@@ -15,7 +15,8 @@ from survey.scoring import QUADRANTS
 
 TEMPLATES = Path(content.__file__).parent / "templates" / "report"
 SOURCES = [
-    Path(content.__file__).parent / name for name in ("content.py", "sector.py", "render.py")
+    Path(content.__file__).parent / name
+    for name in ("content.py", "sector.py", "render.py", "followup.py", "action_export.py")
 ]
 
 
@@ -76,6 +77,9 @@ DYNAMIC = (
     "status.",
     "agenda.",
     "snapshot.position.",
+    "action_status.",
+    "followup.beyond.",
+    "followup.why.",
 )
 INDIRECT = {  # keys chosen in code or templates by a condition, not written as t("...")
     "overview.strongest",
@@ -104,6 +108,14 @@ def test_keys_built_from_values_exist():
         assert f"sector.by.{grouping}" in MESSAGES
     for status in ("open", "in_progress", "done"):
         assert f"status.{status}" in MESSAGES
+    from survey.services.actions import STATUSES
+
+    for status in STATUSES:
+        assert f"action_status.{status}" in MESSAGES
+    for verdict in ("true", "false", "none"):
+        assert f"followup.beyond.{verdict}" in MESSAGES
+    for reason in ("open", "other_version", "not_in_round"):
+        assert f"followup.why.{reason}" in MESSAGES
     for position in ("below", "in", "above"):
         assert f"snapshot.position.{position}" in MESSAGES
     from analytics.report.dialogue import AGENDA

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from web.controllers.api.actions import ActionController
 from web.controllers.api.instruments import InstrumentController
 from web.controllers.api.invites import InviteController
 from web.controllers.api.organisations import OrganisationController
@@ -15,6 +16,7 @@ API_CONTROLLERS = [
     VocabularyController,
     OrganisationController,
     RoundController,
+    ActionController,
     InviteController,
     ResponseController,
     RoundReportController,

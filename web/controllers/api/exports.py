@@ -18,12 +18,12 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from analytics import service
+from analytics import export_filters, service
 from survey.services import audit
 from web import downloads
 from web.auth import current_office, require_office
 from web.controllers.api.openapi import DATABASE, LIMITED, documented_as, errors
-from web.controllers.api.schemas import BEARER
+from web.controllers.api.schemas import BEARER, Text
 from web.security import TOKEN_LIMIT
 from web.state import app_state
 
@@ -120,11 +120,13 @@ class ExportController(Controller):
         description="One row per peer group × instrument version × dimension with its "
         "statistics (a suppressed group carries its count only), and one row per "
         "dimension for each organisation that chose to share its named results (scores "
-        "resting on too few respondents left out). Demo data is labelled (synthetic). "
-        "The file is CSV, XLSX or Parquet (`format`), as an attachment.",
+        "resting on too few respondents left out). The filters narrow it as the office "
+        "dashboard does (analytics/export_filters.py); demo (synthetic) rows only with "
+        "`demo=true`, and then only they. The file is CSV, XLSX or Parquet (`format`), "
+        "as an attachment.",
         media_type=MEDIA_TYPES["csv"],
         operation_class=documented_as(list(MEDIA_TYPES.values())),
-        responses=errors(401, LIMITED, DATABASE),
+        responses=errors(401, 422, LIMITED, DATABASE),
         sync_to_thread=True,
     )
     def scores(
@@ -132,10 +134,22 @@ class ExportController(Controller):
         request: Request,
         state: State,
         format: Annotated[ExportFormat, Parameter(description="File format")] = "csv",
+        instrument: Annotated[Text | None, Parameter(description="Instrument id")] = None,
+        version: Annotated[Text | None, Parameter(description="Instrument version")] = None,
+        sector: Annotated[Text | None, Parameter(description="Sector id")] = None,
+        size_band: Annotated[Text | None, Parameter(description="Size band id")] = None,
+        country: Annotated[Text | None, Parameter(description="Country code")] = None,
+        year: Annotated[int | None, Parameter(description="Year of closing", ge=2000)] = None,
+        demo: Annotated[bool, Parameter(description="Demo data instead of real")] = False,
     ) -> Response[bytes]:
+        filters = export_filters.checked(
+            export_filters.ExportFilters(
+                instrument, version, sector, size_band, country, year, demo
+            )
+        )
         with app_state(state).database.session() as db:
             caller = current_office(request, db)
-            frame = service.export_scores(db)
+            frame = export_filters.apply(service.export_scores(db), filters)
             downloads.record(
                 db, request, caller, audit.EXPORT, target="scores", detail=detail(frame, format)
             )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from web.controllers.pages.accounts import AccountPages
+from web.controllers.pages.actions import ActionPages
 from web.controllers.pages.benchmark import BenchmarkPages
 from web.controllers.pages.coordinator import CoordinatorPages
 from web.controllers.pages.dashboard import DashboardPages
+from web.controllers.pages.dialogue import DialoguePages
 from web.controllers.pages.office import OfficePages
 from web.controllers.pages.office_security import OfficeSecurityPages
 from web.controllers.pages.public import PublicPages
@@ -20,6 +22,8 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     CoordinatorPages,
     AccountPages,
     TokenPages,
+    ActionPages,
+    DialoguePages,
     RespondentPages,
     OfficePages,
     OfficeSecurityPages,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import polars as pl
 from litestar import Request, Response, get
@@ -18,7 +19,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
-from analytics import charts, item_report, service
+from analytics import charts, export_filters, item_report, service
 from instruments import Instrument, vocabularies
 from survey.disclosure import rules
 from survey.errors import InvalidInput
@@ -65,6 +66,19 @@ class Filters:
     @property
     def key(self) -> str:
         return f"{self.instrument.id}@{self.instrument.version}"
+
+
+def _export_filters(filters: Filters) -> export_filters.ExportFilters:
+    """The dashboard's filters as the export's."""
+    return export_filters.ExportFilters(
+        instrument_id=filters.instrument.id,
+        instrument_version=filters.instrument.version,
+        sector=filters.sector,
+        size_band=filters.size_band,
+        country=filters.country,
+        year=filters.year,
+        demo=filters.demo,
+    )
 
 
 def _choice(value: str | None, allowed: list[str]) -> str | None:
@@ -352,7 +366,9 @@ class DashboardPages(PageController):
             exports=[
                 {
                     "format": f,
-                    "url": request.app.route_reverse("office_export") + f"?format={f}",
+                    "url": request.app.route_reverse("office_export")
+                    + "?"
+                    + urlencode({**dict(request.query_params), "format": f}),
                 }
                 for f in FORMATS
             ],
@@ -373,7 +389,8 @@ class DashboardPages(PageController):
             user = office_for(request, session)
             if not isinstance(user, User):
                 return redirect(request, request.app.route_reverse("login"))
-            frame = service.export_scores(session)
+            filters, *_ = _filters(request, session)
+            frame = export_filters.apply(service.export_scores(session), _export_filters(filters))
             downloads.record(
                 session,
                 request,

@@ -1,0 +1,290 @@
+"""The action plan pages: a round's actions (add, edit) and those carried from earlier
+rounds with the change of the topics they target."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy.orm import Session
+
+from analytics.report import followup
+from analytics.report.action_export import actions_csv
+from analytics.report.followup import follow_up
+from analytics.report.messages import Messages
+from analytics.report.service import slug
+from instruments import Instrument, vocabularies
+from survey.errors import InvalidInput
+from survey.models import Round
+from survey.services import actions, audit, rounds
+from web import downloads
+from web.auth import coordinator_for
+from web.controllers.pages.common import (
+    NO_STORE,
+    PageController,
+    db_session,
+    form_value,
+    form_values,
+    gettext,
+    lang_of,
+    redirect,
+    render,
+    state_of,
+)
+from web.i18n import N_
+
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+SIGN_IN_AGAIN = N_("Open your dashboard link again to see this page.")
+TOPICS = N_("Choose at least one topic of one questionnaire.")
+OWNER = N_("Say who owns the action: a role, a name, or both.")
+ACTION_ERRORS = {
+    "instrument": TOPICS,
+    "dimensions": TOPICS,
+    "origin_item": TOPICS,
+    "origin_finding": TOPICS,
+    "title": N_("Describe the action in 1 to 200 characters."),
+    "owner_role": OWNER,
+    "owner_name": OWNER,
+    "due": N_("Give the due date as a date, for example 2026-09-30."),
+    "status": N_("Choose a status."),
+    "note": N_("The note may be at most 2,000 characters."),
+}
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
+
+
+def coordinator_round(request: Request[Any, Any, Any], session: Session, round_id: str) -> Round:
+    """The round, if the signed-in coordinator's organisation owns it (else 404)."""
+    organisation = coordinator_for(request, session)
+    if organisation is None:
+        raise NotAuthorizedException(detail=SIGN_IN_AGAIN)
+    return rounds.get_round(session, round_id, of=organisation)
+
+
+def _due(value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput("Not a date.", "due") from None
+
+
+def draft_from_form(data: dict[str, Any]) -> actions.Draft:
+    """A draft from the form: topics as ``instrument/dimension``, origin as
+    ``instrument/item/finding``."""
+    picked = [value.split("/", 1) for value in form_values(data, "dimensions") if "/" in value]
+    instruments = {instrument for instrument, _ in picked}
+    if len(instruments) != 1:
+        raise InvalidInput("Topics of one questionnaire.", "dimensions")
+    origin = form_value(data, "origin").split("/")
+    item, finding = (origin[1], origin[2]) if len(origin) == 3 else (None, None)
+    return actions.Draft(
+        instrument=instruments.pop(),
+        dimensions=[dimension for _, dimension in picked],
+        title=form_value(data, "title"),
+        owner_role=form_value(data, "owner_role") or None,
+        owner_name=form_value(data, "owner_name") or None,
+        due=_due(form_value(data, "due")),
+        status=form_value(data, "status") or "planned",
+        note=form_value(data, "note"),
+        origin_item=item,
+        origin_finding=finding,
+    )
+
+
+def topic_titles(instruments: list[Instrument], lang: str) -> dict[tuple[str, str], str]:
+    return {(i.id, d.id): str(d.title.get(lang)) for i in instruments for d in i.dimensions}
+
+
+def role_options(lang: str) -> list[dict[str, str]]:
+    return [{"id": e.id, "label": e.label.get(lang)} for e in vocabularies().roles.entries]
+
+
+def action_view(action: Any, titles: dict[tuple[str, str], str], lang: str) -> dict[str, Any]:
+    roles = vocabularies().roles
+    return {
+        "id": action.id,
+        "title": action.title,
+        "topics": [titles.get((action.instrument_id, d), d) for d in action.dimension_ids],
+        "owner_role": action.owner_role,
+        "owner": ", ".join(
+            part
+            for part in (
+                roles.label(action.owner_role, lang) if action.owner_role else None,
+                action.owner_name,
+            )
+            if part
+        ),
+        "owner_name": action.owner_name or "",
+        "due": action.due,
+        "status": action.status,
+        "note": action.note,
+    }
+
+
+class ActionPages(PageController):
+    @get("/rounds/{round_id:str}/actions.csv", name="round_actions_csv", sync_to_thread=True)
+    def download(self, request: Request[Any, Any, Any], round_id: FromPath[str]) -> Response[bytes]:
+        """The action plan (this round's actions, then the carried ones) as CSV."""
+        lang = lang_of(request)
+        with db_session(request) as session:
+            round_ = coordinator_round(request, session, round_id)
+            agreed, carried = followup.gather(session, round_, state_of(request).library, lang)
+            t = Messages(lang)
+            content = actions_csv(follow_up([], [], agreed, carried, t), t)
+            downloads.record(
+                session,
+                request,
+                round_.organisation,
+                audit.EXPORT,
+                target=f"round:{round_.id}",
+                detail=f"action plan as csv, {lang}",
+            )
+            name = f"action-plan-{slug(round_.organisation.name)}-{slug(round_.label, 40)}-{lang}"
+        return Response(
+            content,
+            media_type="text/csv",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}.csv"',
+                **NO_STORE,
+            },
+        )
+
+    @get("/rounds/{round_id:str}/actions", name="round_actions", sync_to_thread=True)
+    def plan(self, request: Request[Any, Any, Any], round_id: FromPath[str]) -> Template:
+        with db_session(request) as session:
+            round_ = coordinator_round(request, session, round_id)
+            return self._page(request, session, round_, {}, {})
+
+    @post("/rounds/{round_id:str}/actions", name="round_action_create", sync_to_thread=True)
+    def create(
+        self, request: Request[Any, Any, Any], round_id: FromPath[str], data: FormData
+    ) -> Template | Redirect:
+        with db_session(request) as session:
+            round_ = coordinator_round(request, session, round_id)
+            try:
+                action = actions.create_action(
+                    session, round_, draft_from_form(data), state_of(request).library
+                )
+            except InvalidInput as exc:
+                field = exc.field if exc.field in ACTION_ERRORS else "title"
+                return self._page(request, session, round_, {field: ACTION_ERRORS[field]}, data)
+            back = form_value(data, "back")
+            if back.startswith("dialogue-"):
+                target = request.app.route_reverse("round_dialogue", round_id=round_.id)
+                return redirect(request, f"{target}?agreed={action.id}#{back}")
+        target = request.app.route_reverse("round_actions", round_id=round_id)
+        return redirect(request, f"{target}#action-{action.id}")
+
+    @post(
+        "/rounds/{round_id:str}/actions/{action_id:str}",
+        name="round_action_update",
+        sync_to_thread=True,
+    )
+    def update(
+        self,
+        request: Request[Any, Any, Any],
+        round_id: FromPath[str],
+        action_id: FromPath[str],
+        data: FormData,
+    ) -> Template | Redirect:
+        with db_session(request) as session:
+            round_ = coordinator_round(request, session, round_id)
+            action = actions.get_action(session, round_, action_id)
+            try:
+                changes = {
+                    "status": form_value(data, "status"),
+                    "owner_role": form_value(data, "owner_role") or None,
+                    "owner_name": form_value(data, "owner_name") or None,
+                    "due": _due(form_value(data, "due")),
+                    "note": form_value(data, "note"),
+                }
+                actions.update_action(session, round_, action, changes, state_of(request).library)
+            except InvalidInput as exc:
+                field = exc.field if exc.field in ACTION_ERRORS else "status"
+                return self._page(request, session, round_, {field: ACTION_ERRORS[field]}, {})
+        target = request.app.route_reverse("round_actions", round_id=round_id)
+        return redirect(request, f"{target}#action-{action_id}")
+
+    def _page(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        round_: Round,
+        errors: dict[str, str],
+        data: dict[str, Any],
+    ) -> Template:
+        lang = lang_of(request)
+        instruments = rounds.round_instruments(round_, state_of(request).library)
+        titles = topic_titles(instruments, lang)
+        carried = []
+        for entry in actions.carried_actions(session, round_):
+            earlier = rounds.round_instruments(entry.round, state_of(request).library)
+            carried.append(
+                {
+                    **action_view(entry.action, topic_titles(earlier, lang), lang),
+                    "round": entry.round,
+                    "reason": entry.reason,
+                    "changes": [
+                        {
+                            "topic": titles.get((entry.action.instrument_id, c.dimension)),
+                            "previous_score": c.previous_score,
+                            "score": c.score,
+                            "change": c.change,
+                            "beyond_turnover": c.beyond_turnover,
+                        }
+                        for c in entry.changes
+                    ],
+                }
+            )
+        picked = set(form_values(data, "dimensions")) or {form_value(request.query_params, "topic")}
+        return render(
+            request,
+            "coordinator/actions.html",
+            status_code=422 if errors else 200,
+            headers=NO_STORE,
+            organisation=round_.organisation,
+            round=round_,
+            plan=[action_view(a, titles, lang) for a in actions.list_actions(session, round_)],
+            carried=carried,
+            instruments=[
+                {
+                    "title": inst.title.get(lang),
+                    "topics": [
+                        {
+                            "value": f"{inst.id}/{d.id}",
+                            "title": d.title.get(lang),
+                            "checked": f"{inst.id}/{d.id}" in picked,
+                        }
+                        for d in inst.dimensions
+                    ],
+                }
+                for inst in instruments
+            ],
+            roles=role_options(lang),
+            statuses=[
+                {"id": key, "label": gettext(request, label)}
+                for key, label in STATUS_LABELS.items()
+            ],
+            status_labels={key: gettext(request, label) for key, label in STATUS_LABELS.items()},
+            form={
+                "title": form_value(data, "title") or form_value(request.query_params, "title"),
+                "origin": form_value(data, "origin") or form_value(request.query_params, "origin"),
+                "owner_role": form_value(data, "owner_role"),
+                "owner_name": form_value(data, "owner_name"),
+                "due": form_value(data, "due"),
+                "note": form_value(data, "note"),
+            },
+            errors={field: gettext(request, message) for field, message in errors.items()},
+        )
