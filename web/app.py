@@ -11,6 +11,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from instruments import InstrumentLibrary, default_library
 from survey import passwords
 from survey.db import Database
+from survey.mail.task import MailWorkerTask
 from survey.settings import Settings, get_settings
 from web.auth import SESSION_COOKIE, session_config
 from web.controllers.api import API_CONTROLLERS
@@ -76,8 +77,10 @@ def create_app(
     database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     passwords.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
     state = AppState(settings=settings, database=database, library=library)
+    mail_worker = MailWorkerTask(database, settings, library)
 
     async def shut_down() -> None:
+        await mail_worker.stop()
         database.dispose()
         await stores.close()
 
@@ -112,7 +115,7 @@ def create_app(
         template_config=template_config(settings),
         static_files_config=[static_files_config()],
         openapi_config=openapi_config(),
-        on_startup=[stores.clean_up],
+        on_startup=[stores.clean_up, mail_worker.start],
         on_shutdown=[shut_down],
         debug=settings.debug,
     )

@@ -1,6 +1,7 @@
 """No credential in any log line: tokens in paths and headers are masked as records are made.
 
-The dashboard link ``/c/{token}``, the resume link ``/r/{token}``, invitation codes in
+The dashboard link ``/c/{token}``, the resume link ``/r/{token}``, personal invitation
+links ``/p/{token}``, invitation codes in
 ``/i/{code}`` and ``/api/invites/{code}`` and ``Bearer`` values become ``[masked]`` in
 every record this process creates (uvicorn's access log, Litestar's and the app's own
 loggers, any handler), in its message, its arguments and its traceback. Masking at the
@@ -17,7 +18,7 @@ from typing import Any
 
 MASK = "[masked]"
 SECRET_IN_TEXT = re.compile(
-    r"(?P<lead>/(?:c|r|i)/|/api/invites/|\bBearer\s+)[^/?#\s\"'<>]+", re.IGNORECASE
+    r"(?P<lead>/(?:c|r|i|p)/|/api/invites/|\bBearer\s+)[^/?#\s\"'<>]+", re.IGNORECASE
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from web.controllers.api.instruments import InstrumentController
+from web.controllers.api.invitations import InvitationController
 from web.controllers.api.invites import InviteController
 from web.controllers.api.organisations import OrganisationController
 from web.controllers.api.reports import RoundReportController, SectorReportController
@@ -16,6 +17,7 @@ API_CONTROLLERS = [
     OrganisationController,
     RoundController,
     InviteController,
+    InvitationController,
     ResponseController,
     RoundReportController,
     SectorReportController,

@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from web.controllers.pages.benchmark import BenchmarkPages
 from web.controllers.pages.coordinator import CoordinatorPages
 from web.controllers.pages.dashboard import DashboardPages
+from web.controllers.pages.invitations import InvitationPages
 from web.controllers.pages.office import OfficePages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
@@ -16,6 +17,7 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     PublicPages,
     CoordinatorPages,
     RespondentPages,
+    InvitationPages,
     OfficePages,
     BenchmarkPages,
     DashboardPages,
