@@ -46,13 +46,17 @@ def read_upload(data: bytes, filename: str) -> list[list[str]]:
 
 
 def read_text(text: str) -> list[list[str]]:
-    """Rows of pasted or uploaded text, separated by commas, semicolons or tabs."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        return []
-    sample = "\n".join(lines[:20])
-    delimiter = max(",;\t", key=sample.count)
-    return [[cell.strip() for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
+    """Rows of pasted or uploaded text; each line separated by tabs, semicolons or commas
+    (the first of these it contains), so lines pasted from different sources may mix."""
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        delimiter = next((d for d in "\t;," if d in line), ",")
+        rows.extend(
+            [cell.strip() for cell in row] for row in csv.reader([line], delimiter=delimiter)
+        )
+    return rows
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:

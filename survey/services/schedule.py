@@ -4,7 +4,7 @@ those who have not submitted on the chosen days."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from instruments import InstrumentLibrary, vocabularies
+from survey.disclosure.counts import OTHER_ROLES, progress_lines
+from survey.disclosure.rules import MIN_RESPONDENTS
 from survey.errors import InvalidInput
 from survey.mail import enqueue_message
 from survey.mail.texts import closed_mail, reminder_mail
@@ -182,3 +184,40 @@ def close_overdue_rounds(
             )
             enqueue_message(session, to=email, lang="en", content=content)
     return closed
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """Progress of a role (or ``other``) against its target; ``submitted`` is None for
+    "fewer than 3" (the anonymity threshold), exactly as the published counts."""
+
+    role: str
+    submitted: int | None
+    target: int | None
+
+
+def participation(
+    by_role: Mapping[str, Mapping[str, int]], targets: Mapping[str, int]
+) -> list[TargetLine]:
+    """Submitted responses against the targets, published by the counts rule (P5): a
+    role appears on its own from 3 submitted responses; every other role, with or
+    without responses, is counted in ``other`` together with its target."""
+    lines = []
+    shown = set()
+    for line in progress_lines(by_role):
+        if line.role == OTHER_ROLES:
+            continue
+        shown.add(line.role)
+        lines.append(TargetLine(line.role, line.submitted, targets.get(line.role)))
+    rest = {role for role in {*by_role, *targets} if role not in shown}
+    if rest:
+        pooled = sum(by_role.get(role, {}).get("submitted", 0) for role in rest)
+        target = sum(targets.get(role, 0) for role in rest)
+        lines.append(
+            TargetLine(
+                OTHER_ROLES,
+                pooled if pooled >= MIN_RESPONDENTS else None,
+                target or None,
+            )
+        )
+    return lines

@@ -12,12 +12,14 @@ from web.controllers.pages.office import OfficePages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
 from web.controllers.pages.respondent import RespondentPages
+from web.controllers.pages.round_settings import RoundSettingsPages
 
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     PublicPages,
     CoordinatorPages,
     RespondentPages,
     InvitationPages,
+    RoundSettingsPages,
     OfficePages,
     BenchmarkPages,
     DashboardPages,
