@@ -48,7 +48,7 @@ def read_upload(data: bytes, filename: str) -> list[list[str]]:
 def read_text(text: str) -> list[list[str]]:
     """Rows of pasted or uploaded text; each line separated by tabs, semicolons or commas
     (the first of these it contains), so lines pasted from different sources may mix."""
-    rows = []
+    rows: list[list[str]] = []
     for line in text.splitlines():
         if not line.strip():
             continue
