@@ -123,6 +123,10 @@ class RespondentPages(PageController):
             if not round_.is_open:
                 return self._closed(request, None)
             organisation_name = round_.organisation.name
+            existing = respondent_for(request, session)
+            if existing is not None and existing.round_id == round_.id:
+                # One response per browser: a second start resumes the first.
+                return redirect(request, self._continue_path(request, session, existing))
             if not errors:
                 try:
                     started = responses.start_response(
