@@ -18,6 +18,7 @@ from web.controllers.api import API_CONTROLLERS
 from web.controllers.api.benchmarks import BenchmarkController, RoundBenchmarkController
 from web.controllers.api.exports import ExportController
 from web.controllers.assets import AssetController
+from web.controllers.favicon import favicon
 from web.controllers.health import HealthController
 from web.controllers.pages import PAGE_CONTROLLERS
 from web.errors import exception_handlers
@@ -92,6 +93,7 @@ def create_app(
             BenchmarkController,
             ExportController,
             AssetController,
+            favicon,
             *PAGE_CONTROLLERS,
         ],
         state=state.as_litestar_state(),
