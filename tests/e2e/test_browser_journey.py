@@ -17,6 +17,7 @@ from instruments import default_library
 from survey.db import Database
 from survey.services import organisations, responses, rounds
 from tests.e2e.conftest import DESKTOP, PHONE
+from web.controllers.pages.respondent import round_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -24,12 +25,9 @@ MATURITY = next(i for i in default_library().latest_versions() if i.id == "sm-ma
 
 
 def pages_of(role: str) -> list[int]:
-    """The question count of each page a respondent in ``role`` sees: one page per
-    dimension of the maturity test, without the dimensions that ask the role nothing."""
-    counts = [
-        len([i for i in MATURITY.items_of(d.id) if i.asked_of(role)]) for d in MATURITY.dimensions
-    ]
-    return [c for c in counts if c]
+    """The question count of each page a respondent in ``role`` sees in a round of the
+    maturity test: the items asked of the role, at most 8 per page."""
+    return [len(page.items) for page in round_pages([MATURITY], role)]
 
 
 STAFF_PAGES = pages_of("staff")
