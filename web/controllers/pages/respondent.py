@@ -361,10 +361,10 @@ class RespondentPages(PageController):
     ) -> Template:
         lang = lang_of(request)
         current = pages[number - 1]
-        items = []
+        items: list[dict[str, Any]] = []
         sections = []
         for section in current.sections:
-            shown = []
+            shown: list[dict[str, Any]] = []
             for item in section.items:
                 key = answer_key(current.instrument, item)
                 shown.append(
