@@ -52,7 +52,8 @@ class InvitationStatus:
     """``not mailed`` (no mail server: the link was shown to copy), ``queued``, ``sent`` or
     ``failed``."""
     response: str
-    """``not started``, ``started`` or ``submitted``."""
+    """``not started``, ``started`` or ``submitted``; ``erased`` once the round is closed
+    (which response a link started is forgotten then)."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,12 @@ def statuses(session: Session, round_: Round) -> list[InvitationStatus]:
             delivery = "queued"
         else:
             delivery = "not mailed"
-        response = {None: "not started", "submitted": "submitted"}.get(response_status, "started")
+        if not round_.is_open:
+            response = "erased"
+        else:
+            response = {None: "not started", "submitted": "submitted"}.get(
+                response_status, "started"
+            )
         found.append(
             InvitationStatus(
                 invitation.id,

@@ -170,6 +170,7 @@ def test_invite_mail_start_resume_remind_close(make_app, make_settings, lib, db_
             api.close(round_)
             after = client.get(f"/api/rounds/{round_.id}/invitations", headers=org.auth).json()
             assert [s["email"] for s in after] == [None] * 5
+            assert {s["response"] for s in after} == {"erased"}
             with database.session() as s:
                 assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
                 assert s.scalars(select(Invitation.response_id)).all() == [None] * 5

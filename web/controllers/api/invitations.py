@@ -106,7 +106,7 @@ class InvitationController(Controller):
         summary="Delivery and response status of each invitation (coordinator)",
         description="Whether each mail went out and whether each person has started or "
         "submitted; never what anybody answered. Addresses are erased when the round "
-        "closes (then `email` is null).",
+        "closes (then `email` is null and `response` is `erased`).",
         responses=errors(*GUARDED),
         sync_to_thread=True,
     )
