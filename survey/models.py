@@ -500,3 +500,14 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class RoundArchive(Base):
+    """A closed round the coordinator archived: listed apart, its results unchanged."""
+
+    __tablename__ = "round_archive"
+
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    archived_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,5 +1,6 @@
-"""Renaming a round, and deleting one opened by mistake while no answer is saved;
-both are written to the audit log."""
+"""Renaming a round, deleting one opened by mistake while no answer is saved, and
+archiving a closed one (listed apart; its results and benchmark role unchanged); each
+is written to the audit log."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from survey.errors import Conflict, InvalidInput
-from survey.models import Answer, Response, Round
+from survey.models import Answer, Response, Round, RoundArchive
 from survey.services import audit
 
 ROUND_RENAMED = "round.renamed"
 ROUND_DELETED = "round.deleted"
+ROUND_ARCHIVED = "round.archived"
+ROUND_RESTORED = "round.restored"
 MAX_LABEL = 200
 
 
@@ -70,4 +73,40 @@ def delete_round(
         organisation_id=locked.organisation_id,
     )
     session.delete(locked)
+    session.flush()
+
+
+def archived_ids(session: Session, round_ids: list[str]) -> set[str]:
+    return set(
+        session.scalars(select(RoundArchive.round_id).where(RoundArchive.round_id.in_(round_ids)))
+    )
+
+
+def set_archived(
+    session: Session,
+    round_: Round,
+    archived: bool,
+    actor: audit.Actor,
+    *,
+    address: str | None,
+) -> None:
+    """Archive a closed round, or bring it back to the list; an open round is a Conflict."""
+    if round_.is_open:
+        raise Conflict("Only a closed round can be archived.")
+    row = session.get(RoundArchive, round_.id)
+    if archived == (row is not None):
+        return
+    if archived:
+        session.add(RoundArchive(round_id=round_.id))
+    else:
+        session.delete(row)
+    audit.record(
+        session,
+        ROUND_ARCHIVED if archived else ROUND_RESTORED,
+        actor,
+        address=address,
+        target=round_.id,
+        detail=round_.label,
+        organisation_id=round_.organisation_id,
+    )
     session.flush()

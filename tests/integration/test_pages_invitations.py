@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from survey.models import AuditEvent, Invitation, Response, Round, utcnow
 from tests.integration.pages import Browser, csrf_token
-from tests.integration.test_pages_coordinator import open_round, sign_in
+from tests.integration.test_pages_coordinator import close, open_round, sign_in
 
 EMPTY_FILE = {"file": ("", b"", "application/octet-stream")}
 
@@ -145,6 +145,26 @@ def test_delete_while_no_answer_is_saved_then_refused(browser, database):
         )
 
 
+def test_a_closed_round_is_archived_and_brought_back(browser, database):
+    dashboard = sign_in(browser)
+    round_path = open_round(browser, dashboard, label="Stray round")
+    browser.get(f"{round_path}/settings")
+    page = browser.submit(f"{round_path}/archive", {"archived": "yes"}, status=409)
+    assert "Only a closed round can be archived." in page.text
+    close(browser, round_path)
+    browser.get(f"{round_path}/settings")
+    page = browser.submit(f"{round_path}/archive", {"archived": "yes"})
+    assert browser.path == dashboard
+    assert page.by_id("rounds-caption") is None and "Archived rounds" in page.text
+    assert "Stray round" in page.text
+    browser.get(f"{round_path}/settings")
+    page = browser.submit(f"{round_path}/archive", {"archived": "no"})
+    assert page.by_id("rounds-caption") is not None and "Archived rounds" not in page.text
+    with database.session() as s:
+        events = s.scalars(select(AuditEvent.event).order_by(AuditEvent.id)).all()
+    assert events[-2:] == ["round.archived", "round.restored"]
+
+
 def test_pages_of_another_organisation_are_404(client, make_client, database):
     owner = Browser(client)
     round_path = open_round(owner, sign_in(owner))
@@ -158,6 +178,7 @@ def test_pages_of_another_organisation_are_404(client, make_client, database):
     token = csrf_token(other.get("/register") and other.last.text)
     other.submit(f"{round_path}/settings", {"label": "Taken over"}, status=404, token=token)
     other.submit(f"{round_path}/delete", {}, status=404, token=token)
+    other.submit(f"{round_path}/archive", {"archived": "yes"}, status=404, token=token)
     response = other.client.post(
         f"{round_path}/invitations",
         data={"_csrf_token": token, "people": "x@example.org, staff"},

@@ -1,4 +1,5 @@
-"""personal invitations, round schedules (deadline, reminders, targets), mail outbox
+"""personal invitations, round schedules (deadline, reminders, targets), mail outbox,
+archived rounds
 
 An invitation keeps its address and the response it started only while the round is
 open; closing the round erases both.
@@ -103,9 +104,22 @@ def upgrade() -> None:
             batch_op.f("ix_mail_outbox_next_attempt_at"), ["next_attempt_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_mail_outbox_sent_at"), ["sent_at"], unique=False)
+    op.create_table(
+        "round_archive",
+        sa.Column("round_id", sa.String(length=36), nullable=False),
+        sa.Column("archived_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["rounds.id"],
+            name=op.f("fk_round_archive_round_id_rounds"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("round_id", name=op.f("pk_round_archive")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("round_archive")
     with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mail_outbox_sent_at"))
         batch_op.drop_index(batch_op.f("ix_mail_outbox_next_attempt_at"))

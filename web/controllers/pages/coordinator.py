@@ -17,7 +17,7 @@ from survey.disclosure import rules
 from survey.disclosure.counts import progress_lines
 from survey.errors import InvalidInput, NotFound
 from survey.models import Organisation, Round
-from survey.services import organisations, results, rounds
+from survey.services import organisations, results, round_changes, rounds
 from survey.tokens import invite_code_for
 from web.auth import coordinator_for, login_coordinator
 from web.controllers.pages.common import (
@@ -120,10 +120,14 @@ class CoordinatorPages(PageController):
             organisation = organisations.get_organisation(
                 session, organisation_id, of=_coordinator(request, session)
             )
+            every = rounds.list_rounds(session, organisation)
+            archived_ids = round_changes.archived_ids(session, [r.id for r in every])
             listed = [
                 {"round": round_, "progress": rounds.progress(session, round_)}
-                for round_ in rounds.list_rounds(session, organisation)
+                for round_ in every
+                if round_.id not in archived_ids
             ]
+            archived = [r for r in every if r.id in archived_ids]
         return render(
             request,
             "coordinator/dashboard.html",
@@ -133,6 +137,7 @@ class CoordinatorPages(PageController):
             size_label=vocab.size_bands.label(organisation.size_band, lang),
             country_label=vocab.countries.label(organisation.country, lang),
             rounds=listed,
+            archived=archived,
         )
 
     @get("/organisations/{organisation_id:str}/rounds/new", name="round_new", sync_to_thread=True)

@@ -42,6 +42,7 @@ SETTINGS_ERRORS = {
     "targets": N_("A target is a whole number from 0 to 100000."),
 }
 CANNOT_DELETE = N_("This round has saved answers, so it can no longer be deleted.")
+ONLY_CLOSED = N_("Only a closed round can be archived.")
 
 
 def _actor(round_: Round) -> audit.Actor:
@@ -131,6 +132,31 @@ class RoundSettingsPages(PageController):
             request, request.app.route_reverse("dashboard", organisation_id=organisation_id)
         )
 
+    @post("/rounds/{round_id:str}/archive", name="round_archive", sync_to_thread=True)
+    def archive(
+        self, request: Request[Any, Any, Any], round_id: FromPath[str], data: FormData
+    ) -> Template | Redirect:
+        with db_session(request) as session:
+            round_ = coordinator_round(request, session, round_id)
+            organisation_id = round_.organisation_id
+            try:
+                round_changes.set_archived(
+                    session,
+                    round_,
+                    form_value(data, "archived") == "yes",
+                    _actor(round_),
+                    address=client_address(request.scope),
+                )
+            except Conflict:
+                refused = True
+            else:
+                refused = False
+        if refused:
+            return self._page(request, round_id, None, {"archive": ONLY_CLOSED}, status=409)
+        return redirect(
+            request, request.app.route_reverse("dashboard", organisation_id=organisation_id)
+        )
+
     def _page(
         self,
         request: Request[Any, Any, Any],
@@ -147,6 +173,7 @@ class RoundSettingsPages(PageController):
             current = schedule.schedule_of(session, round_)
             progress = rounds.progress(session, round_)
             deletable = not round_changes.has_answers(session, round_)
+            archived = bool(round_changes.archived_ids(session, [round_.id]))
             organisation = round_.organisation
         if form is None:
             form = {"label": round_.label}
@@ -177,4 +204,5 @@ class RoundSettingsPages(PageController):
             participation=lines,
             schedule=current,
             deletable=deletable,
+            archived=archived,
         )
