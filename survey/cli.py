@@ -54,10 +54,59 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Create the database or bring it up to date."""
-    from survey.migrate import upgrade
+    from survey.migrate import current_revision, upgrade
 
-    upgrade(get_settings().database_url, revision)
-    click.echo("database is up to date")
+    url = get_settings().database_url
+    before = current_revision(url)
+    upgrade(url, revision)
+    after = current_revision(url)
+    if before is None:
+        click.echo(f"created the database schema (revision {after})")
+    elif before != after:
+        click.echo(f"upgraded the database from revision {before} to {after}")
+    else:
+        click.echo(f"database is up to date (revision {after})")
+
+
+@main.group()
+def mail() -> None:
+    """Send queued mail; close rounds at their deadline and send due reminders."""
+
+
+@mail.command("send")
+@click.option("--loop", is_flag=True, help="Keep going every MAIL_POLL_SECONDS until stopped")
+def mail_send(loop: bool) -> None:
+    """One pass of the mail and deadline worker (or a loop: run with MAIL_WORKER=false
+    in the app so that only this process sends)."""
+    import time
+
+    from instruments import default_library
+    from survey.db import Database
+    from survey.mail.smtp import MailConfigError
+    from survey.mail.worker import run_once
+
+    settings = get_settings()
+    if settings.smtp_url is None:
+        click.echo("note: SMTP_URL is not set, so no mail is sent (deadlines still close)")
+    database = Database(settings.database_url)
+    library = default_library()
+    while True:
+        try:
+            report = run_once(database, settings, library)
+        except MailConfigError as exc:
+            _fail(str(exc))
+        delivery = report.delivery
+        click.echo(
+            f"closed {report.closed} round(s), queued {report.reminders} reminder(s)"
+            + (
+                f", sent {delivery.sent}, to retry {delivery.retried}, failed {delivery.failed}"
+                if delivery
+                else ""
+            )
+        )
+        if not loop:
+            return
+        time.sleep(settings.mail_poll_seconds)
 
 
 @main.command("demo")

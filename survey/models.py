@@ -473,3 +473,75 @@ class Action(Base):
     origin_finding: Mapped[str | None] = mapped_column(String(20), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RoundSchedule(Base):
+    """A round's optional deadline, reminder days and response targets per role."""
+
+    __tablename__ = "round_schedules"
+
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    reminder_days: Mapped[str] = mapped_column(String(200), default="")
+    """Days after the round opened on which reminders go out, comma separated."""
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    """How many of ``reminder_days`` have been sent (in order)."""
+    targets: Mapped[str] = mapped_column(String(500), default="")
+    """Response targets as ``role=count`` pairs, comma separated."""
+
+
+class Invitation(Base):
+    """A personal invitation: the address is kept only while the round is open."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    role: Mapped[str] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(5))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    response_id: Mapped[str | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="SET NULL"), nullable=True, unique=True
+    )
+    """The response this link started; erased with the address when the round closes."""
+
+
+class OutboxMessage(Base):
+    """A mail waiting to be sent, claimed by one worker at a time, retried with back-off."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    recipient: Mapped[str] = mapped_column(String(254))
+    lang: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(String(20_000))
+    body_html: Mapped[str] = mapped_column(String(40_000))
+    invitation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class RoundArchive(Base):
+    """A closed round the coordinator archived: listed apart, its results unchanged."""
+
+    __tablename__ = "round_archive"
+
+    round_id: Mapped[str] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    archived_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -107,6 +107,27 @@ class Settings(BaseSettings):
         default=False, description="Integrity-office users must sign in with a TOTP code"
     )
     sqlite_busy_timeout_ms: int = 30_000
+    smtp_url: str | None = Field(
+        default=None,
+        description=(
+            "Mail server: smtp://host:port, smtp+starttls://user:password@host:587 or "
+            "smtps://...; without it no mail is sent and the links are shown to copy"
+        ),
+    )
+    mail_from: str = Field(
+        default="smbench@localhost", description="The sender address of every mail"
+    )
+    mail_worker: bool = Field(
+        default=True,
+        description="Send queued mail, close rounds at their deadline and send reminders "
+        "from within the app (turn off when `survey mail send --loop` runs instead)",
+    )
+    mail_poll_seconds: float = Field(
+        default=30.0, gt=0, description="How often the worker looks for mail and deadlines"
+    )
+    mail_max_attempts: int = Field(
+        default=8, gt=0, description="Attempts to send one mail before it counts as failed"
+    )
 
     @model_validator(mode="before")
     @classmethod

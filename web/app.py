@@ -11,12 +11,14 @@ from litestar.openapi.spec import Components, SecurityScheme
 from instruments import InstrumentLibrary, default_library
 from survey import passwords
 from survey.db import Database
+from survey.mail.task import MailWorkerTask
 from survey.settings import Settings, get_settings
 from web.auth import SESSION_COOKIE, session_config
 from web.controllers.api import API_CONTROLLERS
 from web.controllers.api.benchmarks import BenchmarkController, RoundBenchmarkController
 from web.controllers.api.exports import ExportController
 from web.controllers.assets import AssetController
+from web.controllers.favicon import favicon
 from web.controllers.health import HealthController
 from web.controllers.pages import PAGE_CONTROLLERS
 from web.errors import exception_handlers
@@ -76,8 +78,10 @@ def create_app(
     database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     passwords.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
     state = AppState(settings=settings, database=database, library=library)
+    mail_worker = MailWorkerTask(database, settings, library)
 
     async def shut_down() -> None:
+        await mail_worker.stop()
         database.dispose()
         await stores.close()
 
@@ -89,6 +93,7 @@ def create_app(
             BenchmarkController,
             ExportController,
             AssetController,
+            favicon,
             *PAGE_CONTROLLERS,
         ],
         state=state.as_litestar_state(),
@@ -112,7 +117,7 @@ def create_app(
         template_config=template_config(settings),
         static_files_config=[static_files_config()],
         openapi_config=openapi_config(),
-        on_startup=[stores.clean_up],
+        on_startup=[stores.clean_up, mail_worker.start],
         on_shutdown=[shut_down],
         debug=settings.debug,
     )

@@ -10,7 +10,7 @@
   is live: claiming the first account uses it up), ``user_id`` and ``response_id``, and the
   respondent's ``smb_resume`` cookie holding the respondent token. Over https both
   names carry the ``__Host-`` prefix (``web.security.cookie_name``).
-* A link with a token (``/c/{token}``, ``/r/{token}``) is exchanged on first use for a
+* A link with a token (``/c/{token}``, ``/r/{token}``, ``/p/{token}``) is exchanged on first use for a
   session or resume cookie and a 303 redirect to a URL without the token.
 * A session rotates (new id, old data deleted) at every login and lives at most
   ``settings.session_max_age`` seconds from then; logout deletes it. A coordinator's
@@ -37,6 +37,7 @@ from litestar.middleware.session.server_side import (
 from litestar.types import Guard, Message, ScopeSession
 from sqlalchemy.orm import Session
 
+from survey.mail.worker import PERSONAL_LINK
 from survey.models import ApiToken, Coordinator, Organisation, Response, User
 from survey.services import coordinators, organisations, personal_tokens, responses, users
 from survey.settings import Settings
@@ -289,6 +290,11 @@ def dashboard_url(connection: ASGIConnection, settings: Settings, token: str) ->
 def resume_url(connection: ASGIConnection, settings: Settings, token: str) -> str:
     """The respondent's personal resume link ``/r/{token}``."""
     return public_url(connection, settings, RESUME_PATH.format(token=token))
+
+
+def personal_url(connection: ASGIConnection, settings: Settings, token: str) -> str:
+    """A person's own invitation link ``/p/{token}``."""
+    return public_url(connection, settings, PERSONAL_LINK.format(token=token))
 
 
 def invite_url(connection: ASGIConnection, settings: Settings, invite_code: str) -> str:

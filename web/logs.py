@@ -1,9 +1,9 @@
 """No credential in any log line: tokens in paths and headers are masked as records are made.
 
-The dashboard link ``/c/{token}``, the resume link ``/r/{token}``, invitation codes in
-``/i/{code}`` and ``/api/invites/{code}``, the coordinator invitation and password reset
-links ``/coordinators/join/{token}`` and ``/password-reset/{token}``, and ``Bearer``
-values become ``[masked]`` in
+The dashboard link ``/c/{token}``, the resume link ``/r/{token}``, personal invitation
+links ``/p/{token}``, invitation codes in ``/i/{code}`` and ``/api/invites/{code}``, the
+coordinator invitation and password reset links ``/coordinators/join/{token}`` and
+``/password-reset/{token}``, and ``Bearer`` values become ``[masked]`` in
 every record this process creates (uvicorn's access log, Litestar's and the app's own
 loggers, any handler), in its message, its arguments and its traceback. Masking at the
 record factory, rather than in one handler's formatter, also covers handlers that
@@ -19,7 +19,7 @@ from typing import Any
 
 MASK = "[masked]"
 SECRET_IN_TEXT = re.compile(
-    r"(?P<lead>/(?:c|r|i)/|/api/invites/|/coordinators/join/|/password-reset/|\bBearer\s+)"
+    r"(?P<lead>/(?:c|r|i|p)/|/api/invites/|/coordinators/join/|/password-reset/|\bBearer\s+)"
     r"[^/?#\s\"'<>]+",
     re.IGNORECASE,
 )

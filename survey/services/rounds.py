@@ -28,6 +28,7 @@ from survey.models import (
     utcnow,
 )
 from survey.scoring.turnover import turnover_errors
+from survey.services.invitations import erase_personal_data
 from survey.tokens import hash_token, invite_code_for
 
 MATURITY_INSTRUMENT = "sm-maturity"
@@ -165,6 +166,7 @@ def close_round(session: Session, round_: Round, library: InstrumentLibrary) -> 
         return locked
     closed_at = utcnow()
     store_results(session, locked, library, closed_at=closed_at)
+    erase_personal_data(session, locked.id)
     locked.status = "closed"
     locked.closed_at = closed_at
     session.flush()

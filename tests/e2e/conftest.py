@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -66,7 +67,15 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+def server_overrides() -> dict[str, Any]:
+    """More settings of the served app; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def live_server(
+    db_url: str, tmp_path: Path, server_overrides: dict[str, Any]
+) -> Iterator[LiveServer]:
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     settings = Settings(
@@ -74,6 +83,7 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         data_dir=tmp_path / "data",
         secret_key=f"e2e-{uuid.uuid4().hex}",
         base_url=origin,
+        **server_overrides,
     )
     app = create_app(settings, stores=build_stores(settings, namespace=f"e2e{uuid.uuid4().hex}"))
     server = uvicorn.Server(

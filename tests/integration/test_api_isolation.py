@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.db import Database
-from survey.models import Action, Answer, Response, Round
+from survey.models import Action, Answer, Invitation, Response, Round
 from survey.services import users
 from tests.integration.conftest import bearer
 
@@ -90,6 +90,13 @@ def _endpoints(side: Side) -> list[tuple[str, str, dict | None, str]]:
         ),
         ("GET", f"/api/rounds/{side.round_id}", None, "coordinator"),
         ("GET", f"/api/rounds/{side.round_id}/scores", None, "coordinator"),
+        ("GET", f"/api/rounds/{side.round_id}/invitations", None, "coordinator"),
+        (
+            "POST",
+            f"/api/rounds/{side.round_id}/invitations",
+            {"invitations": [{"email": "injected@example.org", "role": "staff"}]},
+            "coordinator",
+        ),
         ("POST", f"/api/rounds/{side.round_id}/close", None, "coordinator"),
         ("GET", f"/api/rounds/{side.closed_round_id}/actions", None, "coordinator"),
         (
@@ -169,7 +176,10 @@ def _snapshot(db_url: str, side: Side) -> tuple:
             .where(Action.organisation_id == side.org_id)
             .order_by(Action.id)
         ).all()
-        snapshot = (tuple(rounds), response.status, tuple(answers), count, tuple(actions))
+        invited = s.scalar(
+            select(func.count()).select_from(Invitation).where(Invitation.round_id == side.round_id)
+        )
+        snapshot = (tuple(rounds), response.status, tuple(answers), count, tuple(actions), invited)
     database.dispose()
     return snapshot
 
@@ -194,14 +204,14 @@ def test_isolation_matrix(client, world, db_url):
                 if response.status_code == 401:
                     assert response.headers["www-authenticate"] == "Bearer"
                 checked += 1
-    assert checked == 2 * 12 * 8
+    assert checked == 2 * 14 * 8
     # Nobody but the owner changed anything.
     assert {"A": _snapshot(db_url, a), "B": _snapshot(db_url, b)} == before
     # The owners reach their own objects.
     for method, path, body, headers, side in owner_calls:
         response = client.request(method, path, json=body, headers=headers)
         assert response.status_code in {200, 201, 409}, (method, path, response.text)
-    assert len(owner_calls) == 2 * 12
+    assert len(owner_calls) == 2 * 14
 
 
 def test_invitation_code_reveals_nothing_of_the_organisation(client, world):

@@ -295,3 +295,15 @@ def test_starting_again_in_the_same_browser_offers_to_continue(client, invite):
     assert link.text.strip() == "Continue where you left off"
     browser.get("/respond")
     assert browser.path == "/respond/2"
+
+
+def test_starting_again_from_the_shared_link_resumes_the_first_response(client, invite, database):
+    browser = Browser(client)
+    start(browser, invite)
+    browser.get("/respond/1")
+    browser.submit("/respond/1", {"action": "next", "answer:mini/rules.guideline": "full"})
+    browser.get(f"/i/{invite}")
+    browser.submit(f"/i/{invite}", {"lang": "en", "role": "hr"})
+    assert browser.path == "/respond/2"
+    with database.session() as s:
+        assert [r.role for r in s.query(Response).all()] == ["staff"]

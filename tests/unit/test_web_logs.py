@@ -14,6 +14,7 @@ def test_mask_hides_tokens_codes_and_bearer_values_only():
     assert mask(f"/r/{TOKEN}?lang=nl") == "/r/[masked]?lang=nl"
     assert mask(f"https://smb.example.org/i/{TOKEN}") == "https://smb.example.org/i/[masked]"
     assert mask(f"/api/invites/{TOKEN}/responses") == "/api/invites/[masked]/responses"
+    assert mask(f"GET /p/{TOKEN} HTTP/1.1") == "GET /p/[masked] HTTP/1.1"
     assert mask(f"Authorization: bearer {TOKEN}") == "Authorization: bearer [masked]"
     assert mask(f"GET /coordinators/join/{TOKEN} HTTP") == "GET /coordinators/join/[masked] HTTP"
     assert mask(f"/password-reset/{TOKEN}?lang=nl") == "/password-reset/[masked]?lang=nl"

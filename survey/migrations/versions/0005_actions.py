@@ -3,7 +3,7 @@
 Rounds closed before this revision have no turnover error: their changes get no verdict.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from collections.abc import Sequence

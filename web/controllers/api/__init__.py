@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from web.controllers.api.actions import ActionController
 from web.controllers.api.instruments import InstrumentController
+from web.controllers.api.invitations import InvitationController
 from web.controllers.api.invites import InviteController
 from web.controllers.api.organisations import OrganisationController
 from web.controllers.api.reports import RoundReportController, SectorReportController
@@ -18,6 +19,7 @@ API_CONTROLLERS = [
     RoundController,
     ActionController,
     InviteController,
+    InvitationController,
     ResponseController,
     RoundReportController,
     SectorReportController,

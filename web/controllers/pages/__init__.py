@@ -10,11 +10,13 @@ from web.controllers.pages.benchmark import BenchmarkPages
 from web.controllers.pages.coordinator import CoordinatorPages
 from web.controllers.pages.dashboard import DashboardPages
 from web.controllers.pages.dialogue import DialoguePages
+from web.controllers.pages.invitations import InvitationPages
 from web.controllers.pages.office import OfficePages
 from web.controllers.pages.office_security import OfficeSecurityPages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
 from web.controllers.pages.respondent import RespondentPages
+from web.controllers.pages.round_settings import RoundSettingsPages
 from web.controllers.pages.tokens import TokenPages
 
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
@@ -25,6 +27,8 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     ActionPages,
     DialoguePages,
     RespondentPages,
+    InvitationPages,
+    RoundSettingsPages,
     OfficePages,
     OfficeSecurityPages,
     BenchmarkPages,

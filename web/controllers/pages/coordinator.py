@@ -17,7 +17,7 @@ from survey.disclosure import rules
 from survey.disclosure.counts import progress_lines
 from survey.errors import InvalidInput, NotFound
 from survey.models import Organisation, Round
-from survey.services import organisations, results, rounds
+from survey.services import organisations, results, round_changes, rounds
 from survey.tokens import invite_code_for
 from web.auth import coordinator_account, coordinator_for, login_coordinator
 from web.controllers.pages.common import (
@@ -120,11 +120,15 @@ class CoordinatorPages(PageController):
             organisation = organisations.get_organisation(
                 session, organisation_id, of=_coordinator(request, session)
             )
+            every = rounds.list_rounds(session, organisation)
+            archived_ids = round_changes.archived_ids(session, [r.id for r in every])
             listed = [
                 {"round": round_, "progress": rounds.progress(session, round_)}
-                for round_ in rounds.list_rounds(session, organisation)
+                for round_ in every
+                if round_.id not in archived_ids
             ]
             has_account = coordinator_account(request, session) is not None
+            archived = [r for r in every if r.id in archived_ids]
         return render(
             request,
             "coordinator/dashboard.html",
@@ -135,6 +139,7 @@ class CoordinatorPages(PageController):
             country_label=vocab.countries.label(organisation.country, lang),
             rounds=listed,
             has_account=has_account,
+            archived=archived,
         )
 
     @get("/organisations/{organisation_id:str}/rounds/new", name="round_new", sync_to_thread=True)

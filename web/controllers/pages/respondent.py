@@ -1,7 +1,8 @@
-"""The respondent's pages: invitation, one page per dimension, review, submit, thanks.
+"""The respondent's pages: invitation, pages of questions, review, submit, thanks.
 
-Pages are numbered from 1, one per dimension of the round's instruments in their
-order; the review page comes after the last. ``Response.last_page`` holds the page
+Pages are numbered from 1, in the order of the round's instruments and dimensions, at
+most ``MAX_ITEMS_PER_PAGE`` questions each (`round_pages`); the review page comes
+after the last. ``Response.last_page`` holds the page
 where the respondent continues: every "next" or "previous" saves the answers of the
 page and moves it, so a closed tab, the resume link or the cookie lead back there.
 
@@ -57,12 +58,23 @@ START_ERRORS = {
 }
 
 
+MAX_ITEMS_PER_PAGE = 8
+
+
+@dataclass(frozen=True)
+class Section:
+    dimension: Dimension
+    items: tuple[Item, ...]
+
+
 @dataclass(frozen=True)
 class Page:
     number: int
     instrument: Instrument
     dimension: Dimension
+    """The page's first dimension (its title when it has one section)."""
     items: tuple[Item, ...]
+    sections: tuple[Section, ...] = ()
 
 
 def answer_key(instrument: Instrument, item: Item) -> str:
@@ -70,17 +82,45 @@ def answer_key(instrument: Instrument, item: Item) -> str:
     return f"{instrument.id}/{item.id}"
 
 
+def _chunks(items: tuple[Item, ...], size: int) -> list[tuple[Item, ...]]:
+    """``items`` in as few pieces of at most ``size`` as possible, of near-equal length."""
+    pieces = -(-len(items) // size)
+    cut = [round(n * len(items) / pieces) for n in range(pieces + 1)]
+    return [items[cut[n] : cut[n + 1]] for n in range(pieces)]
+
+
 def round_pages(instruments: list[Instrument], role: str | None = None) -> list[Page]:
-    """One page per dimension; with ``role``, only the items asked of it (routing)."""
-    pages: list[Page] = []
+    """The pages of a respondent in ``role`` (routing: only the items asked of it).
+
+    Each dimension is a section; a section of more than ``MAX_ITEMS_PER_PAGE`` items is
+    split. Schema-2 instruments, whose routing leaves most roles one to four items per
+    dimension, put consecutive sections of an instrument on one page up to that many
+    items; schema-1 instruments keep one dimension per page."""
+    groups: list[tuple[Instrument, list[Section]]] = []
     for instrument in instruments:
+        current: list[Section] = []
         for dimension in instrument.dimensions:
             items = tuple(
                 i for i in instrument.items_of(dimension.id) if role is None or i.asked_of(role)
             )
-            if items:
-                pages.append(Page(len(pages) + 1, instrument, dimension, items))
-    return pages
+            for piece in _chunks(items, MAX_ITEMS_PER_PAGE) if items else []:
+                held = sum(len(s.items) for s in current)
+                if current and (instrument.scheme == 1 or held + len(piece) > MAX_ITEMS_PER_PAGE):
+                    groups.append((instrument, current))
+                    current = []
+                current.append(Section(dimension, piece))
+        if current:
+            groups.append((instrument, current))
+    return [
+        Page(
+            number,
+            instrument,
+            sections[0].dimension,
+            tuple(item for s in sections for item in s.items),
+            tuple(sections),
+        )
+        for number, (instrument, sections) in enumerate(groups, start=1)
+    ]
 
 
 def _respondent(request: Request[Any, Any, Any], session: Session) -> Response:
@@ -123,6 +163,10 @@ class RespondentPages(PageController):
             if not round_.is_open:
                 return self._closed(request, None)
             organisation_name = round_.organisation.name
+            existing = respondent_for(request, session)
+            if existing is not None and existing.round_id == round_.id:
+                # One response per browser: a second start resumes the first.
+                return redirect(request, self._continue_path(request, session, existing))
             if not errors:
                 try:
                     started = responses.start_response(
@@ -248,7 +292,7 @@ class RespondentPages(PageController):
         unanswered = [
             {
                 "page": p.number,
-                "title": p.dimension.title.get(lang),
+                "title": " · ".join(dict.fromkeys(s.dimension.title.get(lang) for s in p.sections)),
                 "questions": [
                     {"id": f"q-{p.instrument.id}-{item.id}", "text": item.text.get(lang)}
                     for item in p.items
@@ -317,21 +361,32 @@ class RespondentPages(PageController):
     ) -> Template:
         lang = lang_of(request)
         current = pages[number - 1]
-        items = []
-        for position, item in enumerate(current.items, start=1):
-            key = answer_key(current.instrument, item)
-            items.append(
+        items: list[dict[str, Any]] = []
+        sections = []
+        for section in current.sections:
+            shown: list[dict[str, Any]] = []
+            for item in section.items:
+                key = answer_key(current.instrument, item)
+                shown.append(
+                    {
+                        "id": f"q-{current.instrument.id}-{item.id}",
+                        "name": ANSWER_PREFIX + key,
+                        "number": len(items) + len(shown) + 1,
+                        "text": item.text.get(lang),
+                        "value": values.get(key, ""),
+                        "error": errors.get(key),
+                        "options": [
+                            {"value": o.value, "label": o.label.get(lang), "kind": o.kind.value}
+                            for o in item.options
+                        ],
+                    }
+                )
+            items.extend(shown)
+            sections.append(
                 {
-                    "id": f"q-{current.instrument.id}-{item.id}",
-                    "name": ANSWER_PREFIX + key,
-                    "number": position,
-                    "text": item.text.get(lang),
-                    "value": values.get(key, ""),
-                    "error": errors.get(key),
-                    "options": [
-                        {"value": o.value, "label": o.label.get(lang), "kind": o.kind.value}
-                        for o in item.options
-                    ],
+                    "title": section.dimension.title.get(lang),
+                    "description": section.dimension.description.get(lang),
+                    "questions": shown,
                 }
             )
         total = sum(len(p.items) for p in pages)
@@ -346,6 +401,8 @@ class RespondentPages(PageController):
             dimension_title=current.dimension.title.get(lang),
             dimension_description=current.dimension.description.get(lang),
             items=items,
+            sections=sections,
+            single=len(sections) == 1,
             answered=answered,
             total=total,
             errors=errors,

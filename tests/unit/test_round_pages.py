@@ -1,0 +1,46 @@
+"""How a respondent's questions are laid out on pages (`round_pages`)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from instruments import default_library, vocabularies
+from tests import factories
+from web.controllers.pages.respondent import MAX_ITEMS_PER_PAGE, _chunks, round_pages
+
+LATEST = default_library().latest_versions()
+SCHEMA_2 = [i for i in LATEST if i.scheme == 2]
+
+
+@pytest.mark.parametrize("role", vocabularies().roles.ids())
+def test_every_asked_item_once_in_order_on_pages_of_at_most_8(role):
+    pages = round_pages(SCHEMA_2, role)
+    asked = [(i.id, item.id) for i in SCHEMA_2 for item in i.items_for(role)]
+    shown = [(p.instrument.id, item.id) for p in pages for item in p.items]
+    assert shown == asked
+    assert all(1 <= len(p.items) <= MAX_ITEMS_PER_PAGE for p in pages)
+    assert [p.number for p in pages] == list(range(1, len(pages) + 1))
+    for page in pages:
+        assert page.items == tuple(item for s in page.sections for item in s.items)
+        assert all(item.dimension == s.dimension.id for s in page.sections for item in s.items)
+    # Packing: two neighbouring pages of one instrument could not have shared a page.
+    for before, after in itertools.pairwise(pages):
+        if before.instrument.id == after.instrument.id:
+            assert len(before.items) + len(after.sections[0].items) > MAX_ITEMS_PER_PAGE
+
+
+def test_schema_1_keeps_one_dimension_per_page():
+    mini = factories.mini_library().instruments
+    pages = round_pages(list(mini), "staff")
+    assert [len(p.sections) for p in pages] == [1, 1]
+    assert [p.dimension.id for p in pages] == ["rules", "culture"]
+
+
+@pytest.mark.parametrize(("count", "sizes"), [(8, [8]), (9, [4, 5]), (17, [6, 5, 6]), (1, [1])])
+def test_a_long_section_is_split_into_near_equal_pieces(count, sizes):
+    items = tuple(range(count))
+    pieces = _chunks(items, MAX_ITEMS_PER_PAGE)
+    assert [len(p) for p in pieces] == sizes
+    assert tuple(x for p in pieces for x in p) == items
