@@ -126,6 +126,15 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "nl": "De balans wordt niet getoond: te weinig deelnemers beantwoordden de stellingen "
         "die beheersing of stimulering meten.",
     },
+    "quadrant.near_line": {"en": "Near the line", "nl": "Dicht bij de lijn"},
+    "quadrant.near_line.meaning": {
+        "en": "Control or enablement lies within its margin of the line at 50, so the "
+        "organisation is placed in no quadrant: control {control} ± {control_margin}, "
+        "enablement {enablement} ± {enablement_margin}.",
+        "nl": "Beheersing of stimulering ligt binnen de marge rond de lijn bij 50, dus de "
+        "organisatie staat in geen enkel kwadrant: beheersing {control} ± {control_margin}, "
+        "stimulering {enablement} ± {enablement_margin}.",
+    },
     "coherence.yes": {"en": "Coherent", "nl": "Samenhangend"},
     "coherence.no": {"en": "Not yet coherent", "nl": "Nog niet samenhangend"},
     "coherence.unknown": {"en": "Cannot be judged", "nl": "Niet te beoordelen"},
