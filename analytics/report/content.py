@@ -76,6 +76,22 @@ INSTRUMENT_SCOPE = "__instrument__"
 # --- formatting -------------------------------------------------------------------
 
 
+def _balance_verdict(balance: Mapping[str, Any], t: Messages) -> tuple[str, str]:
+    """The balance's label and meaning: its quadrant; near a line, the margins; hidden,
+    the rule that hid it (the scores' ``quadrant_reason``), never a wrong reason."""
+    quadrant = balance.get("quadrant")
+    if quadrant is not None:
+        return t(f"quadrant.{quadrant}"), t(f"quadrant.{quadrant}.meaning")
+    if balance.get("near_line"):
+        figures = {
+            name: score_text(balance.get(name))
+            for name in ("control", "control_margin", "enablement", "enablement_margin")
+        }
+        return t("quadrant.near_line"), t("quadrant.near_line.meaning", **figures)
+    reason = (balance.get("quadrant_reason") or {}).get("reason_text")
+    return t("quadrant.none"), reason or t("quadrant.none.meaning")
+
+
 def score_text(value: float | None) -> str:
     """A 0–100 figure as the report prints it: a whole number, halves rounded up."""
     if value is None:
@@ -247,13 +263,15 @@ def _overview(data: ReportInput, t: Messages, group_label: str) -> Overview:
         )
         for line in published
     ]
+    label, meaning = _balance_verdict(balance, t)
+    placed = quadrant is not None or bool(balance.get("near_line"))
     return Overview(
         instruments=instruments,
         quadrant=quadrant,
-        quadrant_label=t(f"quadrant.{quadrant or 'none'}"),
-        quadrant_meaning=t(f"quadrant.{quadrant or 'none'}.meaning"),
-        control=balance.get("control") if quadrant else None,
-        enablement=balance.get("enablement") if quadrant else None,
+        quadrant_label=label,
+        quadrant_meaning=meaning,
+        control=balance.get("control") if placed else None,
+        enablement=balance.get("enablement") if placed else None,
         coherent=coherent,
         coherence_label=t(f"coherence.{coherence_key}"),
         coherence_meaning=t(f"coherence.{coherence_key}.meaning"),

@@ -126,6 +126,15 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "nl": "De balans wordt niet getoond: te weinig deelnemers beantwoordden de stellingen "
         "die beheersing of stimulering meten.",
     },
+    "quadrant.near_line": {"en": "Near the line", "nl": "Dicht bij de lijn"},
+    "quadrant.near_line.meaning": {
+        "en": "Control or enablement lies within its margin of the line at 50, so the "
+        "organisation is placed in no quadrant: control {control} ± {control_margin}, "
+        "enablement {enablement} ± {enablement_margin}.",
+        "nl": "Beheersing of stimulering ligt binnen de marge rond de lijn bij 50, dus de "
+        "organisatie staat in geen enkel kwadrant: beheersing {control} ± {control_margin}, "
+        "stimulering {enablement} ± {enablement_margin}.",
+    },
     "coherence.yes": {"en": "Coherent", "nl": "Samenhangend"},
     "coherence.no": {"en": "Not yet coherent", "nl": "Nog niet samenhangend"},
     "coherence.unknown": {"en": "Cannot be judged", "nl": "Niet te beoordelen"},
@@ -630,6 +639,50 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "sector.weak_share": {"en": "Weak in", "nl": "Zwak bij"},
     "sector.weak_of": {"en": "{weak} of {count}", "nl": "{weak} van {count}"},
     "sector.all_sectors": {"en": "All sectors", "nl": "Alle sectoren"},
+    # --- item statistics (sector report) ----------------------------------------
+    "items.title": {"en": "How well the questions measure", "nl": "Hoe goed de vragen meten"},
+    "items.intro": {
+        "en": "Across the organisations: how consistently the questions of a dimension "
+        "measure it (alpha), how much colleagues of one organisation agree (ICC(1)), how "
+        "each question goes with the rest of its dimension, and how often each role answers "
+        '"don\'t know". In brackets the number of organisations behind each figure; with '
+        "fewer than {minimum} it is not shown.",
+        "nl": "Over de organisaties: hoe consequent de vragen van een dimensie die meten "
+        "(alfa), hoeveel collega's van één organisatie het eens zijn (ICC(1)), hoe elke vraag "
+        'samengaat met de rest van haar dimensie, en hoe vaak elke rol "weet ik niet" '
+        "antwoordt. Tussen haakjes het aantal organisaties achter elk cijfer; met minder dan "
+        "{minimum} staat het er niet.",
+    },
+    "items.respondents": {"en": "Respondents", "nl": "Respondenten"},
+    "items.alpha": {"en": "Alpha, complete answers", "nl": "Alfa, volledige antwoorden"},
+    "items.alpha_pairwise": {"en": "Alpha, pairwise", "nl": "Alfa, per paar"},
+    "items.no_complete": {"en": "no complete answers", "nl": "geen volledige antwoorden"},
+    "items.pairwise_note": {
+        "en": "Questions are routed by role, so few respondents answer every question of a "
+        "dimension; the pairwise alpha uses every pair of questions that 10 or more "
+        "respondents both answered.",
+        "nl": "Vragen gaan per rol, dus weinig respondenten beantwoorden elke vraag van een "
+        "dimensie; de alfa per paar gebruikt elk paar vragen dat 10 of meer respondenten "
+        "allebei beantwoordden.",
+    },
+    "items.item_total": {
+        "en": "Each question against the rest of its dimension (corrected item-total correlation)",
+        "nl": "Elke vraag tegenover de rest van haar dimensie (gecorrigeerde "
+        "item-totaalcorrelatie)",
+    },
+    "items.correlation": {"en": "Correlation", "nl": "Correlatie"},
+    "items.dont_know": {
+        "en": '"Don\'t know" per dimension and role',
+        "nl": '"Weet ik niet" per dimensie en rol',
+    },
+    "items.hidden_note": {
+        "en": "– in a figure's place: fewer than {minimum} organisations stand behind it. "
+        "– in a role's column: the role is not asked this dimension, or none of its "
+        "respondents answered it.",
+        "nl": "– op de plaats van een cijfer: er staan minder dan {minimum} organisaties "
+        "achter. – in de kolom van een rol: de rol krijgt deze dimensie niet, of geen van haar "
+        "respondenten beantwoordde haar.",
+    },
     "sector.no_weak_items": {
         "en": "No group is large enough to list weak statements.",
         "nl": "Geen enkele groep is groot genoeg om zwakke stellingen te noemen.",

@@ -22,7 +22,7 @@ import polars as pl
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from analytics import benchmark, data
+from analytics import benchmark, data, item_report
 from analytics.benchmark import RESULTS_SCHEMA
 from analytics.report.messages import Messages
 from instruments import Instrument, vocabularies
@@ -47,6 +47,8 @@ class SectorInput:
     results: pl.DataFrame
     item_results: pl.DataFrame
     generated_on: date
+    answers: pl.DataFrame | None = None
+    """Submitted answers for the item statistics (None: not loaded, none shown)."""
 
 
 def population_is_synthetic(session: Session, instrument: Instrument) -> bool:
@@ -130,6 +132,7 @@ def sector_input(
         ),
         item_results=item_results(session, instrument, synthetic=synthetic),
         generated_on=today or datetime.now(UTC).date(),
+        answers=item_report.load_answers(session, instrument, synthetic=synthetic),
     )
 
 
@@ -276,6 +279,7 @@ class SectorReport:
     weak_items: list[WeakItemGroup]
     anonymity: list[str]
     sector_statistics: pl.DataFrame  # peer statistics by sector (for the heat map)
+    item_statistics: item_report.ItemStatistics | None = None
 
     @property
     def overall_notes(self) -> list[RuleNote]:
@@ -479,6 +483,9 @@ def sector_report(source: SectorInput) -> SectorReport:
             t("sector.weak_items_intro", threshold=score_threshold()),
         ],
         sector_statistics=by_sector,
+        item_statistics=None
+        if source.answers is None
+        else item_report.item_statistics(source.answers, inst, source.lang),
     )
 
 

@@ -37,6 +37,7 @@ from survey.disclosure.rules import (
     HIDDEN_PART,
     NOT_ASKED,
     NOT_IN_ROUND,
+    ROLE_NOT_ASKED,
 )
 
 if TYPE_CHECKING:
@@ -93,12 +94,12 @@ def role_cell_reason(
     the scoring made no figure for the role). Schema 1: fewer than ``MIN_ROLE_GROUP``
     is ``few_in_view``; a larger group hidden by :func:`visible_role_groups` step 3 is
     ``complementary``. Schema 2 hides no view of 3 or more, so a missing view is
-    ``not_asked`` (routing) or ``few_in_view`` (fewer than 3 of the role have a value
+    ``role_not_asked`` (routing) or ``few_in_view`` (fewer than 3 of the role have a value
     there, or the role is pooled)."""
     if not suppressed:
         return None
     if not asked:
-        return NOT_ASKED
+        return ROLE_NOT_ASKED
     if scheme == 1 and respondents is not None and respondents >= MIN_ROLE_GROUP:
         return COMPLEMENTARY
     return FEW_IN_VIEW

@@ -47,6 +47,7 @@ FEW_RESPONDENTS = "few_respondents"
 NO_SCORE = "no_score"
 FEW_IN_ROLE = "few_in_role"
 NOT_ASKED = "not_asked"
+ROLE_NOT_ASKED = "role_not_asked"
 NOT_IN_ROUND = "not_in_round"
 FEW_IN_VIEW = "few_in_view"
 COMPLEMENTARY = "complementary"
@@ -97,6 +98,11 @@ REASONS: dict[str, Reason] = {
             "None of the role groups that answered is asked these questions (questions are "
             "routed by role).",
             "Geen van de rolgroepen die antwoordden krijgt deze vragen (vragen gaan per rol).",
+        ),
+        Reason(
+            ROLE_NOT_ASKED,
+            "This role group is not asked these questions (questions are routed by role).",
+            "Deze rolgroep krijgt deze vragen niet (vragen gaan per rol).",
         ),
         Reason(
             NOT_IN_ROUND,

@@ -26,8 +26,8 @@ def _table_notes(page: str, heading: str) -> str:
 def test_each_group_table_states_the_rule_behind_what_it_leaves_out(
     database,
     library,
-    population,
-    lang,  # noqa: F811
+    population,  # noqa: F811
+    lang,
 ):
     with database.session() as s:
         content, _, _ = service.build_sector_report(

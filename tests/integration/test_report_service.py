@@ -342,7 +342,7 @@ def test_suppressed_role_group_figures_do_not_appear(database, library, main_rou
     cells = [d for r in shown["roles"] for d in r["dimensions"]]
     assert shown_count == sum(not d["suppressed"] for d in cells)
     assert hidden == sum(d["suppressed"] for d in cells)
-    assert {d["reason"] for d in cells if d["suppressed"]} <= {"not_asked", "few_in_view"}
+    assert {d["reason"] for d in cells if d["suppressed"]} <= {"role_not_asked", "few_in_view"}
     assert all(d["score"] is None for d in cells if d["suppressed"])
     assert shown_count >= 40
     assert "Legal 1" not in text and "Legal " not in text.split("The full story")[0]

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from analytics.report import service
+from analytics.report.messages import Messages
 from instruments import InstrumentLibrary, default_library
 from survey.models import Round
 from survey.services import results
 from tests import factories
 from tests.integration.pages import Browser
 from tests.integration.test_pages_coordinator import close, invite_code, sign_in
+from tests.integration.test_report_service import settings  # noqa: F401
 from tests.scoring_v2 import ARCHETYPES
 
 
@@ -60,3 +63,27 @@ def test_an_organisation_near_the_line_is_told_so_with_its_margins(browser, data
     for use, label in zip(("organizational", "professional", "personal"), labels, strict=True):
         assert (label in use_table.text) == (use in present)
     assert present
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_report_tells_a_near_line_organisation_so(browser, database, lib, lang, settings):  # noqa: F811
+    dashboard = sign_in(browser, lang)
+    browser.get(f"{dashboard}/rounds/new")
+    browser.submit(f"{dashboard}/rounds", {"label": "2026", "instruments": "sm-maturity"})
+    round_path = browser.path
+    instrument = lib.get("sm-maturity")
+    archetype = {a.name: a for a in ARCHETYPES}
+    for role, name in (("management", "prohibiting"), ("staff", "anything goes")):
+        answers = {i.id: archetype[name].choose(i).value for i in instrument.items_for(role)}
+        for _ in range(3):
+            factories.respond(database, invite_code(round_path), lib, answers, role=role)
+    close(browser, round_path)
+    with database.session() as s:
+        round_ = s.get(Round, round_path.rsplit("/", 1)[1])
+        content, _, _ = service.build_report(
+            s, round_, lib, format="html", lang=lang, settings=settings
+        )
+    page = content.decode()
+    near = {"en": "Near the line", "nl": "Dicht bij de lijn"}[lang]
+    assert near in page and "± " in page
+    assert Messages(lang)("quadrant.none.meaning") not in page

@@ -124,7 +124,7 @@ def test_schema_2_cells_tell_routing_from_a_short_view(database, lib_v2):
     )
     roles = {r["role"]: {d["dimension"]: d for d in r["dimensions"]} for r in shown["roles"]}
     assert set(roles) == {"management", "staff", "legal"}
-    assert roles["legal"]["rules"]["reason"] == "not_asked"
+    assert roles["legal"]["rules"]["reason"] == "role_not_asked"
     assert roles["legal"]["culture"]["reason"] is None
     assert roles["legal"]["culture"]["score"] == pytest.approx(50.0)
     assert roles["staff"]["rules"]["reason"] == "few_in_view"
