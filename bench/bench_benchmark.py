@@ -461,7 +461,7 @@ class WholeProcess:
 
 def whole_process(
     organisations: int, seed: int, repeat: int, *, steps: bool = False, profile: Path | None = None
-) -> tuple[WholeProcess, dict[str, float]]:
+) -> tuple[WholeProcess, dict[str, tuple[float, float]]]:
     """``survey analyse`` and the DuckDB reference as whole processes on the same files
     (best of ``repeat`` interleaved runs) and whether their files agree; with ``steps``
     also the seconds of each step of ours (under pyinstrument with ``profile``, whose
@@ -599,9 +599,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{whole.duck.peak_gb:6.2f} GB peak"
     )
     print(f"  {'ratio, whole process (target <= 1.0)':<{width}}{whole.ratio:8.2f}")
-    parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in steps.items())
+    parts = ", ".join(
+        f"{name} {seconds:.2f} s ({gb:.2f} GB)" for name, (seconds, gb) in steps.items()
+    )
     under = " under pyinstrument" if args.profile else ""
-    print(f"  steps of survey analyse{under} ({sum(steps.values()):.2f} s in-process): {parts}")
+    total = sum(seconds for seconds, _gb in steps.values())
+    print(
+        f"  steps of survey analyse{under} ({total:.2f} s in-process; peak resident memory "
+        f"in each step): {parts}"
+    )
     if args.profile:
         print(f"  pyinstrument profile of the steps: {args.profile}")
     print(f"engine only, in this process from the same frames ({engine_load}):")
