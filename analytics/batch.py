@@ -20,17 +20,27 @@ score, exactly like "don't know" and "not applicable", but the file cannot say w
 of the two it was, so ``dont_know_rate`` is reported as null (unknown) rather than
 guessed.
 
-Scoring is the dimension chain of :func:`survey.scoring.score` itself
-(:func:`survey.scoring.dimension_scores`: the batch writes no other analysis), reached
+Scoring is the dimension chain of :func:`survey.scoring.score` itself (the engine's
+``dimensions``: the batch writes no other analysis), reached
 (like the anonymity and benchmark functions) through the adapter :mod:`interop.engine`.
 ``scores.parquet`` holds, per organisation × instrument × dimension, the scores after
 :func:`survey.disclosure.roles.anonymise_dimensions` (score and level null with ``suppressed``
 when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
 :func:`analytics.benchmark.benchmark_all` on the raw organisation scores (instrument
 version ``batch``, one round per organisation), so its publication rules are those of
-the app (5-point bands, forms by the number of unknown organisations). The files carry
-no sharing choice, so no organisation counts as known beyond the reader itself. Any problem with a file raises :class:`BadFile`, naming the
-file and, where there is one, the column.
+the app (5-point bands, forms by the number of unknown organisations); its rows come
+peer group by peer group (in :data:`analytics.benchmark.PEER_GROUPS` order), each in
+the order of organisation, instrument, version and dimension. The files carry no
+sharing choice, so no organisation counts as known beyond the reader itself. Any
+problem with a file raises :class:`BadFile`, naming the file and, where there is one,
+the column.
+
+Memory: a Parquet or UTF-8 CSV answers file is read in one streaming scan with
+organisations, items and kinds as enums of the values the other files allow (one or
+two bytes a row), and the scoring engine holds the only copy of the answers, letting
+go of them once coded; the benchmark is computed and written one peer group at a time.
+Any other file, and any file that fails a check, is read again by the row reader, so
+that problems are named exactly as before.
 """
 
 from __future__ import annotations
