@@ -127,8 +127,13 @@ def answers_frame(
     one respondent in twenty leaves most items unscored, so some of their dimension
     scores are undefined (fewer than half the items scored)."""
     r = pl.col("r")
+    first = (organisations.get_column("n").min() or 0) * respondents  # type: ignore[operator]
     people = (
-        pl.select(pl.int_range(organisations.height * respondents, dtype=pl.Int64).alias("r"))
+        pl.select(
+            pl.int_range(first, first + organisations.height * respondents, dtype=pl.Int64).alias(
+                "r"
+            )
+        )
         .with_columns(
             (r // respondents).alias("n"),
             pl.format("resp{}", r).alias("respondent_id"),
@@ -176,19 +181,30 @@ def answers_frame(
     )
 
 
+CHUNK = 2_000  # organisations generated at a time, so that 50 M answers fit in memory
+
+
 def write_population(folder: Path, organisations: int, seed: int) -> int:
     """The population as the Parquet files of ``survey analyse --items``; the number of
-    answers."""
+    answers. Answers are generated :data:`CHUNK` organisations at a time (the same rows
+    as in one piece) and joined into one file by a streaming sink."""
     items = items_frame()
     population = organisations_frame(organisations)
-    answers = answers_frame(population, items, RESPONDENTS, seed)
     files = process.paths(folder)
-    answers.write_parquet(files["answers"])
+    parts, answers = [], 0
+    for start in range(0, organisations, CHUNK):
+        chunk = answers_frame(population.slice(start, CHUNK), items, RESPONDENTS, seed)
+        parts.append(folder / f"answers-{start}.parquet")
+        chunk.write_parquet(parts[-1])
+        answers += chunk.height
+    pl.scan_parquet(parts).sink_parquet(files["answers"])
+    for part in parts:
+        part.unlink()
     items.drop("offset").write_parquet(files["items"])
     population.select("organisation_id", "sector", "size_band", "country").write_parquet(
         files["organisations"]
     )
-    return answers.height
+    return answers
 
 
 # --- our engine ---------------------------------------------------------------------------
