@@ -50,6 +50,7 @@ import csv
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -450,9 +451,13 @@ def read_answers(path: Path) -> pl.DataFrame:
 def answer_enums(items: pl.DataFrame, organisations: pl.DataFrame) -> dict[str, pl.DataType]:
     """The answers' columns whose every valid value is known before they are read, as
     enums of those values: one or two bytes a row where a category takes four."""
+
+    def members(frame: pl.DataFrame, column: str) -> pl.Series:
+        return frame.get_column(column).drop_nulls().unique(maintain_order=True)
+
     return {
-        "organisation_id": pl.Enum(organisations.get_column("organisation_id")),
-        "item_id": pl.Enum(items.get_column("item_id")),
+        "organisation_id": pl.Enum(members(organisations, "organisation_id")),
+        "item_id": pl.Enum(members(items, "item_id")),
         "kind": pl.Enum(scoring.KINDS),
     }
 
@@ -739,14 +744,18 @@ def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
             os.unlink(temporary)
 
 
+def _load_references() -> None:
+    """Parse the installed instruments and the vocabularies (each once per process)."""
+    default_library()
+    resolvers()
+
+
 def _checked_answers(
-    path: Path, items: pl.DataFrame, organisations: pl.DataFrame, step: Callable[[str], None]
+    path: Path, items: pl.DataFrame, organisations: pl.DataFrame, lean: pl.DataFrame | None
 ) -> CheckedAnswers:
-    """The answers read lean (:func:`read_lean_answers`) and checked; a file that cannot
+    """The answers read lean (:func:`read_lean_answers`), checked; a file that could not
     be read so, or fails a check, is read and checked again with the row reader, so that
     every problem is named as the row reader names it."""
-    lean = read_lean_answers(path, items, organisations)
-    step("checking")
     if lean is not None:
         try:
             return check_answers(lean, path, items, organisations)
@@ -777,9 +786,17 @@ def _scored(
         step("reading")
         raw_items = read_items(items_path)
         raw_organisations = read_organisations(organisations_path)
+        # the installed instruments and vocabularies, which the checks need, are parsed
+        # while the answers are scanned (the scan releases the interpreter)
+        loading = threading.Thread(target=_load_references, daemon=True)
+        loading.start()
+        lean = read_lean_answers(answers_path, raw_items, raw_organisations)
+        loading.join()
+        step("checking")
         items = check_items(raw_items, items_path)
         organisations = check_organisations(raw_organisations, organisations_path)
-        answers = _checked_answers(answers_path, items, organisations, step)
+        answers = _checked_answers(answers_path, items, organisations, lean)
+        del lean
         if answers.frame.is_empty():
             raise BadFile(answers_path, "no answers")
         found.update(
