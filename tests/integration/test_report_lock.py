@@ -1,12 +1,13 @@
-"""A report renders after its reading transaction has ended: on SQLite, where every
-transaction takes the write lock (BEGIN IMMEDIATE), respondents keep saving while a
-report renders."""
+"""Serving reports: the engines warm up at start-up, and a report renders after its
+reading transaction has ended, so on SQLite, where every transaction takes the write
+lock (BEGIN IMMEDIATE), respondents keep saving while a report renders."""
 
 from __future__ import annotations
 
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
+import web.app
 from analytics.report import service
 from survey.db import Database
 from survey.models import Answer
@@ -56,3 +57,13 @@ def test_a_respondent_saves_while_a_report_renders(
     with database.session() as s:
         stored = s.scalar(select(func.count()).select_from(Answer))
     assert stored is not None and stored >= saved[0]
+
+
+def test_the_app_warms_the_report_engines_up_at_start_up(make_settings, monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(web.app, "warm_up_reports", lambda: calls.append("warm"))
+    settings = make_settings(redis_url=None)
+    app = create_app(settings, stores=build_stores(settings, namespace="report-warm-up"))
+    assert calls == []
+    with TestClient(app):
+        assert calls == ["warm"]
