@@ -702,13 +702,6 @@ def results_frame(
     )
 
 
-def benchmark_table(results: pl.DataFrame) -> pl.DataFrame:
-    """:func:`analytics.benchmark.benchmark_all` as written to ``benchmark.parquet``
-    (whole, in memory: :func:`write_benchmark` writes it one peer group at a time)."""
-    every = engine.benchmarks(results)
-    return every.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items())
-
-
 def write_benchmark(
     results: pl.DataFrame, path: Path, step: Callable[[str], None] = lambda _name: None
 ) -> int:
