@@ -503,8 +503,8 @@ def read_lean_answers(
     path: Path, items: pl.DataFrame, organisations: pl.DataFrame
 ) -> pl.DataFrame | None:
     """The answers in one streaming scan (Parquet, or UTF-8 CSV through ``scan_csv``):
-    organisations, items and kinds as :func:`answer_enums`, respondents and roles as
-    categories. None when the file is of another kind or a value does not fit (no
+    organisations, items and kinds as :func:`answer_enums`, roles as an enum of the
+    roles a Parquet file holds (a category from CSV), respondents as categories. None when the file is of another kind or a value does not fit (no
     member of its enum, not a number): :func:`read_answers` then reads it with the row
     reader, and :func:`check_answers` names the problem."""
     try:
@@ -515,6 +515,12 @@ def read_lean_answers(
         return None
     names = scan.collect_schema().names()
     enums = {c: t for c, t in answer_enums(items, organisations).items() if c in names}
+    if _format(path) == "parquet":  # its role column alone reads in hundredths of a second
+        try:
+            roles = scan.select(pl.col("role").drop_nulls().unique().sort()).collect()
+        except (OSError, pl.exceptions.PolarsError):
+            return None
+        enums["role"] = pl.Enum(roles.get_column("role"))
     lost = pl.any_horizontal(
         pl.col(c).is_not_null() & pl.col(c).cast(t, strict=False).is_null()
         for c, t in enums.items()

@@ -59,6 +59,7 @@ def measure(argv: list[str]) -> Run:
         capture_output=True,
         text=True,
         check=False,
+        env=_user_environment(),
     )
     if done.returncode:
         raise RuntimeError(f"{argv[:4]} failed: {done.stderr[-2000:]}")
@@ -66,10 +67,23 @@ def measure(argv: list[str]) -> Run:
     return Run(seconds, peak)
 
 
+POLARS_ALLOCATOR_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
+
+
+def _user_environment() -> dict[str, str]:
+    """This process's environment as a user's shell has it: importing Polars here wrote
+    its allocator default into ``_RJEM_MALLOC_CONF``, which a child must not inherit (the
+    ``survey`` package sets its own, see ``survey/__init__.py``)."""
+    env = dict(os.environ)
+    if env.get("_RJEM_MALLOC_CONF") == POLARS_ALLOCATOR_DEFAULT:
+        del env["_RJEM_MALLOC_CONF"]
+    return env
+
+
 def _run_measured(argv: list[str]) -> int:
     """Run ``argv``; print [seconds, peak GB] as JSON; its exit status."""
     started = time.perf_counter()
-    child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, env=_user_environment())
     _pid, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -128,9 +142,10 @@ def duckdb_job(folder: str, out: str) -> None:
 
 def breakdown(folder: Path, out: Path, profile: Path | None) -> dict[str, tuple[float, float]]:
     """Seconds and peak resident GB of each step of :func:`analytics.batch.analyse`, in a
-    process of its own."""
+    process of its own (importing ``survey`` first, as the CLI does, so that its
+    allocator setting applies)."""
     code = (
-        "import sys; from pathlib import Path; from bench.process import timed_steps; "
+        "import survey, sys; from pathlib import Path; from bench.process import timed_steps; "
         "timed_steps(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] or None)"
     )
     done = subprocess.run(
@@ -139,6 +154,7 @@ def breakdown(folder: Path, out: Path, profile: Path | None) -> dict[str, tuple[
         capture_output=True,
         text=True,
         check=True,
+        env=_user_environment(),
     )
     found = json.loads(done.stdout.splitlines()[-1])
     return {name: (seconds, peak) for name, (seconds, peak) in found.items()}
