@@ -20,17 +20,27 @@ score, exactly like "don't know" and "not applicable", but the file cannot say w
 of the two it was, so ``dont_know_rate`` is reported as null (unknown) rather than
 guessed.
 
-Scoring is the dimension chain of :func:`survey.scoring.score` itself
-(:func:`survey.scoring.dimension_scores`: the batch writes no other analysis), reached
+Scoring is the dimension chain of :func:`survey.scoring.score` itself (the engine's
+``dimensions``: the batch writes no other analysis), reached
 (like the anonymity and benchmark functions) through the adapter :mod:`interop.engine`.
 ``scores.parquet`` holds, per organisation × instrument × dimension, the scores after
 :func:`survey.disclosure.roles.anonymise_dimensions` (score and level null with ``suppressed``
 when fewer than 3 respondents stand behind them). ``benchmark.parquet`` holds
 :func:`analytics.benchmark.benchmark_all` on the raw organisation scores (instrument
 version ``batch``, one round per organisation), so its publication rules are those of
-the app (5-point bands, forms by the number of unknown organisations). The files carry
-no sharing choice, so no organisation counts as known beyond the reader itself. Any problem with a file raises :class:`BadFile`, naming the
-file and, where there is one, the column.
+the app (5-point bands, forms by the number of unknown organisations); its rows come
+peer group by peer group (in :data:`analytics.benchmark.PEER_GROUPS` order), each in
+the order of organisation, instrument, version and dimension. The files carry no
+sharing choice, so no organisation counts as known beyond the reader itself. Any
+problem with a file raises :class:`BadFile`, naming the file and, where there is one,
+the column.
+
+Memory: a Parquet or UTF-8 CSV answers file is read in one streaming scan with
+organisations, items and kinds as enums of the values the other files allow (one or
+two bytes a row), and the scoring engine holds the only copy of the answers, letting
+go of them once coded; the benchmark is computed and written one peer group at a time.
+Any other file, and any file that fails a check, is read again by the row reader, so
+that problems are named exactly as before.
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ import csv
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -440,9 +451,13 @@ def read_answers(path: Path) -> pl.DataFrame:
 def answer_enums(items: pl.DataFrame, organisations: pl.DataFrame) -> dict[str, pl.DataType]:
     """The answers' columns whose every valid value is known before they are read, as
     enums of those values: one or two bytes a row where a category takes four."""
+
+    def members(frame: pl.DataFrame, column: str) -> pl.Series:
+        return frame.get_column(column).drop_nulls().unique(maintain_order=True)
+
     return {
-        "organisation_id": pl.Enum(organisations.get_column("organisation_id")),
-        "item_id": pl.Enum(items.get_column("item_id")),
+        "organisation_id": pl.Enum(members(organisations, "organisation_id")),
+        "item_id": pl.Enum(members(items, "item_id")),
         "kind": pl.Enum(scoring.KINDS),
     }
 
@@ -488,8 +503,8 @@ def read_lean_answers(
     path: Path, items: pl.DataFrame, organisations: pl.DataFrame
 ) -> pl.DataFrame | None:
     """The answers in one streaming scan (Parquet, or UTF-8 CSV through ``scan_csv``):
-    organisations, items and kinds as :func:`answer_enums`, respondents and roles as
-    categories. None when the file is of another kind or a value does not fit (no
+    organisations, items and kinds as :func:`answer_enums`, roles as an enum of the
+    roles a Parquet file holds (a category from CSV), respondents as categories. None when the file is of another kind or a value does not fit (no
     member of its enum, not a number): :func:`read_answers` then reads it with the row
     reader, and :func:`check_answers` names the problem."""
     try:
@@ -500,6 +515,12 @@ def read_lean_answers(
         return None
     names = scan.collect_schema().names()
     enums = {c: t for c, t in answer_enums(items, organisations).items() if c in names}
+    if _format(path) == "parquet":  # its role column alone reads in hundredths of a second
+        try:
+            roles = scan.select(pl.col("role").drop_nulls().unique().sort()).collect()
+        except (OSError, pl.exceptions.PolarsError):
+            return None
+        enums["role"] = pl.Enum(roles.get_column("role"))
     lost = pl.any_horizontal(
         pl.col(c).is_not_null() & pl.col(c).cast(t, strict=False).is_null()
         for c, t in enums.items()
@@ -687,13 +708,6 @@ def results_frame(
     )
 
 
-def benchmark_table(results: pl.DataFrame) -> pl.DataFrame:
-    """:func:`analytics.benchmark.benchmark_all` as written to ``benchmark.parquet``
-    (whole, in memory: :func:`write_benchmark` writes it one peer group at a time)."""
-    every = engine.benchmarks(results)
-    return every.select(pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items())
-
-
 def write_benchmark(
     results: pl.DataFrame, path: Path, step: Callable[[str], None] = lambda _name: None
 ) -> int:
@@ -729,14 +743,18 @@ def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
             os.unlink(temporary)
 
 
+def _load_references() -> None:
+    """Parse the installed instruments and the vocabularies (each once per process)."""
+    default_library()
+    resolvers()
+
+
 def _checked_answers(
-    path: Path, items: pl.DataFrame, organisations: pl.DataFrame, step: Callable[[str], None]
+    path: Path, items: pl.DataFrame, organisations: pl.DataFrame, lean: pl.DataFrame | None
 ) -> CheckedAnswers:
-    """The answers read lean (:func:`read_lean_answers`) and checked; a file that cannot
+    """The answers read lean (:func:`read_lean_answers`), checked; a file that could not
     be read so, or fails a check, is read and checked again with the row reader, so that
     every problem is named as the row reader names it."""
-    lean = read_lean_answers(path, items, organisations)
-    step("checking")
     if lean is not None:
         try:
             return check_answers(lean, path, items, organisations)
@@ -767,9 +785,17 @@ def _scored(
         step("reading")
         raw_items = read_items(items_path)
         raw_organisations = read_organisations(organisations_path)
+        # the installed instruments and vocabularies, which the checks need, are parsed
+        # while the answers are scanned (the scan releases the interpreter)
+        loading = threading.Thread(target=_load_references, daemon=True)
+        loading.start()
+        lean = read_lean_answers(answers_path, raw_items, raw_organisations)
+        loading.join()
+        step("checking")
         items = check_items(raw_items, items_path)
         organisations = check_organisations(raw_organisations, organisations_path)
-        answers = _checked_answers(answers_path, items, organisations, step)
+        answers = _checked_answers(answers_path, items, organisations, lean)
+        del lean
         if answers.frame.is_empty():
             raise BadFile(answers_path, "no answers")
         found.update(

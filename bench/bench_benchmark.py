@@ -127,8 +127,13 @@ def answers_frame(
     one respondent in twenty leaves most items unscored, so some of their dimension
     scores are undefined (fewer than half the items scored)."""
     r = pl.col("r")
+    first = (organisations.get_column("n").min() or 0) * respondents  # type: ignore[operator]
     people = (
-        pl.select(pl.int_range(organisations.height * respondents, dtype=pl.Int64).alias("r"))
+        pl.select(
+            pl.int_range(first, first + organisations.height * respondents, dtype=pl.Int64).alias(
+                "r"
+            )
+        )
         .with_columns(
             (r // respondents).alias("n"),
             pl.format("resp{}", r).alias("respondent_id"),
@@ -176,19 +181,30 @@ def answers_frame(
     )
 
 
+CHUNK = 2_000  # organisations generated at a time, so that 50 M answers fit in memory
+
+
 def write_population(folder: Path, organisations: int, seed: int) -> int:
     """The population as the Parquet files of ``survey analyse --items``; the number of
-    answers."""
+    answers. Answers are generated :data:`CHUNK` organisations at a time (the same rows
+    as in one piece) and joined into one file by a streaming sink."""
     items = items_frame()
     population = organisations_frame(organisations)
-    answers = answers_frame(population, items, RESPONDENTS, seed)
     files = process.paths(folder)
-    answers.write_parquet(files["answers"])
+    parts, answers = [], 0
+    for start in range(0, organisations, CHUNK):
+        chunk = answers_frame(population.slice(start, CHUNK), items, RESPONDENTS, seed)
+        parts.append(folder / f"answers-{start}.parquet")
+        chunk.write_parquet(parts[-1])
+        answers += chunk.height
+    pl.scan_parquet(parts).sink_parquet(files["answers"])
+    for part in parts:
+        part.unlink()
     items.drop("offset").write_parquet(files["items"])
     population.select("organisation_id", "sector", "size_band", "country").write_parquet(
         files["organisations"]
     )
-    return answers.height
+    return answers
 
 
 # --- our engine ---------------------------------------------------------------------------
@@ -461,7 +477,7 @@ class WholeProcess:
 
 def whole_process(
     organisations: int, seed: int, repeat: int, *, steps: bool = False, profile: Path | None = None
-) -> tuple[WholeProcess, dict[str, float]]:
+) -> tuple[WholeProcess, dict[str, tuple[float, float]]]:
     """``survey analyse`` and the DuckDB reference as whole processes on the same files
     (best of ``repeat`` interleaved runs) and whether their files agree; with ``steps``
     also the seconds of each step of ours (under pyinstrument with ``profile``, whose
@@ -599,9 +615,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{whole.duck.peak_gb:6.2f} GB peak"
     )
     print(f"  {'ratio, whole process (target <= 1.0)':<{width}}{whole.ratio:8.2f}")
-    parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in steps.items())
+    parts = ", ".join(
+        f"{name} {seconds:.2f} s ({gb:.2f} GB)" for name, (seconds, gb) in steps.items()
+    )
     under = " under pyinstrument" if args.profile else ""
-    print(f"  steps of survey analyse{under} ({sum(steps.values()):.2f} s in-process): {parts}")
+    total = sum(seconds for seconds, _gb in steps.values())
+    print(
+        f"  steps of survey analyse{under} ({total:.2f} s in-process; peak resident memory "
+        f"in each step): {parts}"
+    )
     if args.profile:
         print(f"  pyinstrument profile of the steps: {args.profile}")
     print(f"engine only, in this process from the same frames ({engine_load}):")

@@ -1,15 +1,19 @@
 """Speed of the improvement report: the PDF of a round with all five instruments.
 
 Creates a synthetic demo population (``survey.demo.create_demo``) in a temporary
-SQLite database, picks the latest closed round of an organisation in the largest
-sector, and times :func:`analytics.report.service.build_report` for its PDF:
+SQLite database, picks the latest closed rounds of organisations in the largest
+sector, and times :func:`analytics.report.service.build_report` for their PDF:
 
-* first render in a cold process (the chart and PDF engines start up as well);
-* first render of another round once the engines run (what a serving worker does);
+* :func:`analytics.report.service.warm_up` in a cold process, as the app runs it at
+  start-up (the chart and PDF engines start, fonts load, templates compile);
+* first render of other rounds once warmed up (what a serving worker does): the
+  target, with its wall and CPU time and its phases (reading the input, the report
+  content, the charts, the HTML, WeasyPrint's layout and its PDF output);
 * the same report again, served from the ``report_cache`` table.
 
-Targets: first render under 3 s, from the cache under 50 ms. Prints the times, the
-page count and the size; exits non-zero with ``--strict`` when a target is missed.
+Targets: first render after warm-up at most 1.5 s, from the cache under 50 ms. Prints
+the times with the machine's load, the page count and the size; exits non-zero with
+``--strict`` when a target is missed.
 
     python -m bench report [--organisations N] [--seed S] [--repeat R] [--strict]
 """
@@ -26,8 +30,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from weasyprint import HTML
 
-from analytics.report import service
+from analytics.report import charts, render, service
+from analytics.report.content import improvement_report
+from analytics.report.inputs import improvement_input
+from bench.process import load
 from instruments import default_library
 from survey.db import Database
 from survey.demo import create_demo
@@ -35,7 +43,7 @@ from survey.migrate import upgrade
 from survey.models import Organisation, Round
 from survey.settings import Settings
 
-FIRST_TARGET = 3.0  # seconds
+FIRST_TARGET = 1.5  # seconds, after warm-up
 CACHED_TARGET = 0.050  # seconds
 
 
@@ -83,6 +91,31 @@ def _build(database: Database, round_id: str, settings: Settings) -> tuple[float
     return time.perf_counter() - started, time.process_time() - cpu, content
 
 
+def _phases(database: Database, round_id: str) -> dict[str, float]:
+    """Seconds of each phase of one PDF render (no cache), in the order they run."""
+    library = default_library()
+    marks = [time.perf_counter()]
+    with database.session() as s:
+        round_ = s.get(Round, round_id)
+        assert round_ is not None
+        data = improvement_input(s, round_, library, lang="en")
+    marks.append(time.perf_counter())
+    model = improvement_report(data)
+    marks.append(time.perf_counter())
+    svgs = charts.improvement_charts(data, model)
+    marks.append(time.perf_counter())
+    html = render.improvement_html(model, medium="print", charts=svgs)
+    marks.append(time.perf_counter())
+    document = HTML(string=html, base_url=None, url_fetcher=render.RefusingFetcher()).render()
+    marks.append(time.perf_counter())
+    document.write_pdf()
+    marks.append(time.perf_counter())
+    names = ("input", "content", "charts", "HTML", "WeasyPrint layout", "PDF output")
+    return {
+        name: end - start for name, start, end in zip(names, marks[:-1], marks[1:], strict=True)
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = _options(argv)
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
@@ -99,26 +132,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  demo population: {summary.organisations} organisations, {summary.rounds} closed "
             f"rounds, {summary.responses} responses ({time.perf_counter() - started:.1f} s)"
         )
-        first_round, second_round = _rounds(database, 2)
-        cold, cold_cpu, content = _build(database, first_round, settings)
-        warm, warm_cpu, _ = _build(database, second_round, settings)
+        first_round, *warm_rounds, phase_round = _rounds(database, 5)
+        started = time.perf_counter()
+        service.warm_up()
+        warm_up = time.perf_counter() - started
+        warm_runs = [_build(database, round_id, settings) for round_id in warm_rounds]
+        warm, warm_cpu, _ = min(warm_runs, key=lambda run: run[0])
+        content = _build(database, first_round, settings)[2]
+        phases = _phases(database, phase_round)
         cached = [_build(database, first_round, settings)[0] for _ in range(options.repeat)]
         again = _build(database, first_round, settings)[2]
+        machine = load()
         database.dispose()
     pages = len(PdfReader(io.BytesIO(content)).pages)
     median = statistics.median(cached)
     width = 52
     print(f"  report: {pages} pages, {len(content) / 1024:.0f} KiB, all five instruments")
+    print(f"  {'warm_up in a cold process (the app, at start-up)':<{width}}{warm_up:8.2f} s")
     print(
-        f"  {'first render, cold process (target < 3 s)':<{width}}{cold:8.2f} s"
-        f" (CPU {cold_cpu:.2f} s)"
+        f"  {'first render after warm-up (target <= 1.5 s)':<{width}}{warm:8.2f} s"
+        f" (CPU {warm_cpu:.2f} s; best of {len(warm_runs)} rounds: "
+        f"{', '.join(f'{run[0]:.2f}' for run in warm_runs)} s)"
     )
-    print(
-        f"  {'first render, engines running (target < 3 s)':<{width}}{warm:8.2f} s"
-        f" (CPU {warm_cpu:.2f} s)"
-    )
+    parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items())
+    print(f"  phases of one more first render ({sum(phases.values()):.2f} s): {parts}")
     label = f"from the cache, median of {options.repeat} (target < 50 ms)"
     print(f"  {label:<{width}}{median * 1000:8.1f} ms (max {max(cached) * 1000:.1f} ms)")
+    print(f"  {machine}")
     if again != content:
         print("  FAILED: the cached report differs from the rendered one")
         return 1

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from itertools import pairwise
@@ -58,6 +59,7 @@ def measure(argv: list[str]) -> Run:
         capture_output=True,
         text=True,
         check=False,
+        env=_user_environment(),
     )
     if done.returncode:
         raise RuntimeError(f"{argv[:4]} failed: {done.stderr[-2000:]}")
@@ -65,10 +67,23 @@ def measure(argv: list[str]) -> Run:
     return Run(seconds, peak)
 
 
+POLARS_ALLOCATOR_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
+
+
+def _user_environment() -> dict[str, str]:
+    """This process's environment as a user's shell has it: importing Polars here wrote
+    its allocator default into ``_RJEM_MALLOC_CONF``, which a child must not inherit (the
+    ``survey`` package sets its own, see ``survey/__init__.py``)."""
+    env = dict(os.environ)
+    if env.get("_RJEM_MALLOC_CONF") == POLARS_ALLOCATOR_DEFAULT:
+        del env["_RJEM_MALLOC_CONF"]
+    return env
+
+
 def _run_measured(argv: list[str]) -> int:
     """Run ``argv``; print [seconds, peak GB] as JSON; its exit status."""
     started = time.perf_counter()
-    child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, env=_user_environment())
     _pid, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -125,10 +140,12 @@ def duckdb_job(folder: str, out: str) -> None:
     con.execute(f"COPY ({benchmark_sql}) TO '{target / 'benchmark.parquet'}' (FORMAT parquet)")
 
 
-def breakdown(folder: Path, out: Path, profile: Path | None) -> dict[str, float]:
-    """Seconds per step of :func:`analytics.batch.analyse`, in a process of its own."""
+def breakdown(folder: Path, out: Path, profile: Path | None) -> dict[str, tuple[float, float]]:
+    """Seconds and peak resident GB of each step of :func:`analytics.batch.analyse`, in a
+    process of its own (importing ``survey`` first, as the CLI does, so that its
+    allocator setting applies)."""
     code = (
-        "import sys; from pathlib import Path; from bench.process import timed_steps; "
+        "import survey, sys; from pathlib import Path; from bench.process import timed_steps; "
         "timed_steps(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] or None)"
     )
     done = subprocess.run(
@@ -137,25 +154,45 @@ def breakdown(folder: Path, out: Path, profile: Path | None) -> dict[str, float]
         capture_output=True,
         text=True,
         check=True,
+        env=_user_environment(),
     )
-    return dict(json.loads(done.stdout.splitlines()[-1]))
+    found = json.loads(done.stdout.splitlines()[-1])
+    return {name: (seconds, peak) for name, (seconds, peak) in found.items()}
+
+
+def _resident_gb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e9
 
 
 def timed_steps(folder: Path, out: Path, profile: str | None) -> None:
-    """Print the seconds of each step as JSON; with ``profile`` write pyinstrument's
-    text report of the run there."""
+    """Print the seconds and the peak resident memory (sampled every 5 ms) of each step
+    as JSON; with ``profile`` write pyinstrument's text report of the run there."""
     from analytics import batch
 
     files = paths(folder)
     marks: list[tuple[str, float]] = []
+    peaks: dict[str, float] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.005):
+            if marks:
+                name = marks[-1][0]
+                peaks[name] = max(peaks.get(name, 0.0), _resident_gb())
 
     def step(name: str) -> None:
+        if marks:
+            previous = marks[-1][0]
+            peaks[previous] = max(peaks.get(previous, 0.0), _resident_gb())
         marks.append((name, time.perf_counter()))
 
     def run() -> None:
         batch.analyse(files["answers"], files["items"], files["organisations"], out, step=step)
-        marks.append(("end", time.perf_counter()))
+        step("end")
 
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     if profile:
         from pyinstrument import Profiler
 
@@ -165,7 +202,12 @@ def timed_steps(folder: Path, out: Path, profile: str | None) -> None:
         Path(profile).write_text(profiler.output_text(unicode=True, show_all=False))
     else:
         run()
-    seconds = {STEP_NAMES[name]: end - start for (name, start), (_next, end) in pairwise(marks)}
+    done.set()
+    sampler.join()
+    seconds = {
+        STEP_NAMES[name]: (end - start, peaks.get(name, 0.0))
+        for (name, start), (_next, end) in pairwise(marks)
+    }
     print(json.dumps(seconds))
 
 

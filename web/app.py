@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import anyio
 from litestar import Litestar
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from analytics.report.service import warm_up as warm_up_reports
 from instruments import InstrumentLibrary, default_library
 from survey import passwords
 from survey.db import Database
@@ -80,6 +82,10 @@ def create_app(
     state = AppState(settings=settings, database=database, library=library)
     mail_worker = MailWorkerTask(database, settings, library)
 
+    async def warm_up() -> None:
+        """Start the chart and PDF engines (fonts, templates) before the first report."""
+        await anyio.to_thread.run_sync(warm_up_reports)
+
     async def shut_down() -> None:
         await mail_worker.stop()
         database.dispose()
@@ -117,7 +123,7 @@ def create_app(
         template_config=template_config(settings),
         static_files_config=[static_files_config()],
         openapi_config=openapi_config(),
-        on_startup=[stores.clean_up, mail_worker.start],
+        on_startup=[stores.clean_up, warm_up, mail_worker.start],
         on_shutdown=[shut_down],
         debug=settings.debug,
     )

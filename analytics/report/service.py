@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, tuple_
@@ -30,7 +32,9 @@ from analytics.report.content import improvement_report
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
 from analytics.report.inputs import DEFAULT_PEER_GROUP, improvement_input, pinned_versions
 from analytics.report.messages import LANGUAGES
+from analytics.report.model import ReportInput
 from instruments import Instrument, InstrumentLibrary
+from survey.db import Database
 from survey.errors import Conflict, InvalidInput
 from survey.models import (
     DimensionResult,
@@ -69,14 +73,18 @@ def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-") or "report"
 
 
+@cache
 def warm_up() -> None:
-    """Start the chart and PDF engines (about a second in a new process), so that the
-    first report a worker renders does not pay for it; call once at start-up."""
+    """Start the chart and PDF engines (about a second in a new process: Vega, fonts,
+    the report templates compiled), so that the first report a worker renders does not
+    pay for it. The app calls it at start-up; it runs once per process."""
     import altair as alt
 
     from analytics.render import to_svg
 
     to_svg(alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q"))
+    for name in ("improvement.html", "sector.html"):
+        render.environment().get_template(f"report/{name}")
     render.html_to_pdf(render.render_template("base.html", lang="en", medium="print"))
 
 
@@ -268,6 +276,12 @@ def render_round_report(
     data = improvement_input(
         session, round_, library, lang=lang, peer_group=peer_group, base_url=base_url
     )
+    return render_improvement(data, format)
+
+
+def render_improvement(data: ReportInput, format: str) -> bytes:
+    """The improvement report of what :func:`improvement_input` read, in ``format``:
+    no database needed."""
     model = improvement_report(data)
     if format == "csv":
         return render.scores_csv(model)
@@ -281,6 +295,33 @@ def render_round_report(
 
 def round_filename(organisation: Organisation, round_: Round, format: str, lang: str) -> str:
     return f"improvement-report-{slug(organisation.name)}-{slug(round_.label, 40)}-{lang}.{format}"
+
+
+def _round_entry(
+    session: Session,
+    round_: Round,
+    library: InstrumentLibrary,
+    format: str,
+    lang: str,
+    base_url: str | None,
+    peer_group: str,
+) -> tuple[str, str, str, Report | None]:
+    """(cache key, fingerprint, file name, the cached report or None) of a round's report."""
+    _check(format, lang, ROUND_FORMATS)
+    if peer_group not in PEER_GROUPS:
+        raise InvalidInput(f"Unknown peer group '{peer_group}'.", "peers")
+    organisation = session.get(Organisation, round_.organisation_id)
+    assert organisation is not None
+    filename = round_filename(organisation, round_, format, lang)
+    if round_.is_open:
+        raise Conflict("The report is available once the round is closed.")
+    key = f"round:{round_.id}:{peer_group}:{format}:{lang}"
+    fingerprint = round_fingerprint(
+        session, round_, library, peer_group=peer_group, base_url=base_url
+    )
+    entry = cached(session, key, fingerprint)
+    hit = Report(entry.content, entry.media_type, filename) if entry is not None else None
+    return key, fingerprint, filename, hit
 
 
 def build_report(
@@ -298,24 +339,15 @@ def build_report(
     Raises :class:`survey.errors.InvalidInput` for an unknown format or language and
     :class:`survey.errors.Conflict` while the round is open. Served from the cache when
     nothing it depends on has changed; otherwise rendered and stored in the session's
-    transaction (the caller commits).
+    transaction (the caller commits). A web request uses :func:`prepare_report` and
+    :func:`finish_report` instead, so that it renders outside the transaction.
     """
-    _check(format, lang, ROUND_FORMATS)
-    if peer_group not in PEER_GROUPS:
-        raise InvalidInput(f"Unknown peer group '{peer_group}'.", "peers")
     base_url = settings.base_url if settings is not None else None
-    organisation = session.get(Organisation, round_.organisation_id)
-    assert organisation is not None
-    filename = round_filename(organisation, round_, format, lang)
-    if round_.is_open:
-        raise Conflict("The report is available once the round is closed.")
-    key = f"round:{round_.id}:{peer_group}:{format}:{lang}"
-    fingerprint = round_fingerprint(
-        session, round_, library, peer_group=peer_group, base_url=base_url
+    key, fingerprint, filename, hit = _round_entry(
+        session, round_, library, format, lang, base_url, peer_group
     )
-    entry = cached(session, key, fingerprint)
-    if entry is not None:
-        return Report(entry.content, entry.media_type, filename)
+    if hit is not None:
+        return hit
     content = render_round_report(
         session,
         round_,
@@ -329,21 +361,68 @@ def build_report(
     return Report(content, MEDIA_TYPES[format], filename)
 
 
+@dataclass(frozen=True)
+class PendingReport:
+    """A report not in the cache: everything it needs was read in the transaction;
+    ``render`` makes it without the database."""
+
+    key: str
+    fingerprint: str
+    media_type: str
+    filename: str
+    render: Callable[[], bytes]
+
+
+def prepare_report(
+    session: Session,
+    round_: Round,
+    library: InstrumentLibrary,
+    *,
+    format: str,
+    lang: str,
+    settings: Settings | None = None,
+    peer_group: str = DEFAULT_PEER_GROUP,
+) -> Report | PendingReport:
+    """:func:`build_report` up to rendering: the cached report, or what rendering needs
+    (read now, in the session's transaction); :func:`finish_report` renders it after
+    the transaction has ended."""
+    base_url = settings.base_url if settings is not None else None
+    key, fingerprint, filename, hit = _round_entry(
+        session, round_, library, format, lang, base_url, peer_group
+    )
+    if hit is not None:
+        return hit
+    data = improvement_input(
+        session, round_, library, lang=lang, peer_group=peer_group, base_url=base_url
+    )
+    render_it = partial(render_improvement, data, format)
+    return PendingReport(key, fingerprint, MEDIA_TYPES[format], filename, render_it)
+
+
+def finish_report(database: Database, prepared: Report | PendingReport) -> Report:
+    """The report of :func:`prepare_report` or :func:`prepare_sector_report`: rendered
+    outside any transaction (on SQLite no write lock is held while a report renders,
+    so respondents keep saving), then stored in a short transaction of its own."""
+    if isinstance(prepared, Report):
+        return prepared
+    content = prepared.render()
+    with database.session() as session:
+        store(session, prepared.key, prepared.fingerprint, prepared.media_type, content)
+    return Report(content, prepared.media_type, prepared.filename)
+
+
 # --- the sector report ---------------------------------------------------------------------
 
 
-def build_sector_report(
+def _sector_entry(
     session: Session,
     library: InstrumentLibrary,
-    *,
     instrument_id: str,
     format: str,
     lang: str,
-    version: str | None = None,
-) -> Report:
-    """The integrity office's sector benchmark report of one instrument version (the
-    latest unless ``version`` is given), as ``(content, media_type, filename)``;
-    cached like :func:`build_report`."""
+    version: str | None,
+) -> Report | PendingReport:
+    """The cached sector report, or the pending one with its input read now."""
     _check(format, lang, SECTOR_FORMATS)
     instrument = library.get(instrument_id, version)
     if instrument is None:
@@ -359,13 +438,48 @@ def build_sector_report(
     entry = cached(session, key, fingerprint)
     if entry is not None:
         return Report(entry.content, entry.media_type, filename)
-    model = sector.sector_report(
-        sector.sector_input(session, instrument, lang=lang, synthetic=synthetic)
-    )
+    data = sector.sector_input(session, instrument, lang=lang, synthetic=synthetic)
+    render_it = partial(render_sector, data, format)
+    return PendingReport(key, fingerprint, MEDIA_TYPES[format], filename, render_it)
+
+
+def render_sector(data: sector.SectorInput, format: str) -> bytes:
+    """The sector report of what :func:`analytics.report.sector.sector_input` read."""
+    model = sector.sector_report(data)
     svgs = charts.sector_charts(model)
     if format == "pdf":
-        content = render.sector_pdf(model, charts=svgs)
-    else:
-        content = render.sector_html(model, charts=svgs).encode("utf-8")
-    store(session, key, fingerprint, MEDIA_TYPES[format], content)
-    return Report(content, MEDIA_TYPES[format], filename)
+        return render.sector_pdf(model, charts=svgs)
+    return render.sector_html(model, charts=svgs).encode("utf-8")
+
+
+def build_sector_report(
+    session: Session,
+    library: InstrumentLibrary,
+    *,
+    instrument_id: str,
+    format: str,
+    lang: str,
+    version: str | None = None,
+) -> Report:
+    """The integrity office's sector benchmark report of one instrument version (the
+    latest unless ``version`` is given), as ``(content, media_type, filename)``;
+    cached like :func:`build_report`."""
+    pending = _sector_entry(session, library, instrument_id, format, lang, version)
+    if isinstance(pending, Report):
+        return pending
+    content = pending.render()
+    store(session, pending.key, pending.fingerprint, pending.media_type, content)
+    return Report(content, pending.media_type, pending.filename)
+
+
+def prepare_sector_report(
+    session: Session,
+    library: InstrumentLibrary,
+    *,
+    instrument_id: str,
+    format: str,
+    lang: str,
+    version: str | None = None,
+) -> Report | PendingReport:
+    """:func:`build_sector_report` up to rendering (see :func:`prepare_report`)."""
+    return _sector_entry(session, library, instrument_id, format, lang, version)

@@ -9,7 +9,12 @@ from litestar.datastructures import State
 from litestar.params import FromPath, Parameter
 
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
-from analytics.report.service import Report, build_report, build_sector_report
+from analytics.report.service import (
+    Report,
+    finish_report,
+    prepare_report,
+    prepare_sector_report,
+)
 from survey.services import audit, rounds
 from web import downloads
 from web.auth import current_coordinator, current_office, require_coordinator, require_office
@@ -65,7 +70,7 @@ class RoundReportController(Controller):
         with app.database.session() as db:
             caller = current_coordinator(request, db)
             round_ = rounds.get_round(db, round_id, of=caller)
-            report = build_report(
+            prepared = prepare_report(
                 db,
                 round_,
                 app.library,
@@ -82,7 +87,7 @@ class RoundReportController(Controller):
                 target=f"round:{round_.id}",
                 detail=f"round report as {format}, {lang}, peers {peers}",
             )
-        return attachment(report)
+        return attachment(finish_report(app.database, prepared))  # rendered after the transaction
 
 
 class SectorReportController(Controller):
@@ -112,7 +117,7 @@ class SectorReportController(Controller):
         app = app_state(state)
         with app.database.session() as db:
             caller = current_office(request, db)
-            report = build_sector_report(
+            prepared = prepare_sector_report(
                 db, app.library, instrument_id=instrument, format=format, lang=lang
             )
             downloads.record(
@@ -123,4 +128,4 @@ class SectorReportController(Controller):
                 target=f"instrument:{instrument}",
                 detail=f"sector report as {format}, {lang}",
             )
-        return attachment(report)
+        return attachment(finish_report(app.database, prepared))  # rendered after the transaction

@@ -9,7 +9,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from analytics.report.service import build_report, build_sector_report
+from analytics.report.service import finish_report, prepare_report, prepare_sector_report
 from survey.models import User
 from survey.services import audit, rounds
 from web import downloads
@@ -36,7 +36,7 @@ class ReportPages(PageController):
             if organisation is None:
                 raise NotAuthorizedException()
             round_ = rounds.get_round(session, round_id, of=organisation)
-            report = build_report(
+            prepared = prepare_report(
                 session,
                 round_,
                 app.library,
@@ -53,6 +53,7 @@ class ReportPages(PageController):
                 target=f"round:{round_.id}",
                 detail=f"round report as {export_format}, {lang_of(request)}, peers {peers}",
             )
+        report = finish_report(app.database, prepared)  # rendered after the transaction
         response = attachment(report)
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -68,7 +69,7 @@ class ReportPages(PageController):
             user = office_for(request, session)
             if not isinstance(user, User):
                 return redirect(request, request.app.route_reverse("login"))
-            report = build_sector_report(
+            prepared = prepare_sector_report(
                 session,
                 app.library,
                 instrument_id=instrument,
@@ -83,6 +84,7 @@ class ReportPages(PageController):
                 target=f"instrument:{instrument}",
                 detail=f"sector report as {export_format}, {lang_of(request)}",
             )
+        report = finish_report(app.database, prepared)  # rendered after the transaction
         response = attachment(report)
         response.headers["Cache-Control"] = "no-store"
         return response
