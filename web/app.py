@@ -59,7 +59,12 @@ def openapi_config() -> OpenAPIConfig:
                 "bearer": SecurityScheme(
                     type="http",
                     scheme="bearer",
-                    description="A coordinator, respondent or integrity-office API token.",
+                    description=(
+                        "A coordinator's personal API token (made on /account/tokens; the "
+                        "organisation's coordinator token also works until the first "
+                        "coordinator account claims it), a respondent token or an "
+                        "integrity-office API token."
+                    ),
                 )
             }
         ),

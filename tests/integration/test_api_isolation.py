@@ -8,14 +8,16 @@ answer contains anything of the object.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
 
 from survey.db import Database
-from survey.models import Action, Answer, Invitation, Response, Round
-from survey.services import users
+from survey.models import Action, Answer, Coordinator, Invitation, Response, Round
+from survey.passwords import hash_password
+from survey.services import personal_tokens, users
 from tests.integration.conftest import bearer
 
 GARBAGE = "x" * 43
@@ -34,6 +36,7 @@ class Side:
     closed_round_id: str
     action_id: str
     action_title: str
+    personal_token: str = ""
 
 
 def _side(api, name: str, label: str) -> Side:
@@ -73,7 +76,19 @@ def world(api, db_url):
     database = Database(db_url)
     with database.session() as s:
         office_token = users.create_api_token(s, "office")
+        personal = []
+        for side in (a, b):
+            account = Coordinator(
+                organisation_id=side.org_id,
+                email=f"{side.org_id}@example.org",
+                password_hash=hash_password("a long pass phrase"),
+            )
+            s.add(account)
+            s.flush()
+            personal.append(personal_tokens.create(s, account, "isolation").token)
     database.dispose()
+    a = dataclasses.replace(a, personal_token=personal[0])
+    b = dataclasses.replace(b, personal_token=personal[1])
     return a, b, office_token
 
 
@@ -127,6 +142,8 @@ def _credentials(a: Side, b: Side, office_token: str) -> dict[str, tuple[dict, s
     return {
         "coordinator A": (bearer(a.org_token), "coordinator A"),
         "coordinator B": (bearer(b.org_token), "coordinator B"),
+        "personal token A": (bearer(a.personal_token), "coordinator A"),
+        "personal token B": (bearer(b.personal_token), "coordinator B"),
         "respondent A": (bearer(a.response_token), "respondent A"),
         "respondent B": (bearer(b.response_token), "respondent B"),
         "office token": (bearer(office_token), None),
@@ -139,13 +156,9 @@ def _credentials(a: Side, b: Side, office_token: str) -> dict[str, tuple[dict, s
 
 def _secrets(side: Side) -> list[str]:
     return [
-        side.name,
-        side.label,
-        side.invite_code,
-        side.response_token,
-        side.org_token,
-        side.action_title,
-    ]
+        side.name, side.label, side.invite_code, side.response_token, side.org_token,
+        side.action_title, side.personal_token,
+    ]  # fmt: skip
 
 
 def _expected(kind: str, owner: str, credential_of: str | None) -> set[int]:
@@ -204,14 +217,17 @@ def test_isolation_matrix(client, world, db_url):
                 if response.status_code == 401:
                     assert response.headers["www-authenticate"] == "Bearer"
                 checked += 1
-    assert checked == 2 * 14 * 8
+    # 14 endpoints × 11 credentials per side; each of the 11 coordinator endpoints has two
+    # owner credentials (the organisation's token and a coordinator's personal token), each
+    # of the 3 respondent endpoints one.
+    assert checked == 2 * (14 * 11 - (11 * 2 + 3))
     # Nobody but the owner changed anything.
     assert {"A": _snapshot(db_url, a), "B": _snapshot(db_url, b)} == before
     # The owners reach their own objects.
     for method, path, body, headers, side in owner_calls:
         response = client.request(method, path, json=body, headers=headers)
         assert response.status_code in {200, 201, 409}, (method, path, response.text)
-    assert len(owner_calls) == 2 * 14
+    assert len(owner_calls) == 2 * (11 * 2 + 3)
 
 
 def test_invitation_code_reveals_nothing_of_the_organisation(client, world):

@@ -82,6 +82,30 @@ def test_enrol_then_every_sign_in_needs_a_fresh_code(make_client, office_user, d
     assert all(later not in (e.detail or "") for e in events)
 
 
+def test_moving_the_factor_to_a_new_app_needs_a_code_from_the_current_one(
+    client, office_user, database
+):
+    app = pyotp.TOTP(pyotp.random_base32())
+    with database.session() as s:
+        s.scalars(select(User).where(User.username == "bios")).one().totp_secret = app.secret
+    browser = Browser(client)
+    sign_in(browser)
+    browser.submit("/login/code", {"code": app.now()})
+    assert browser.path == "/office"
+    page = browser.get("/office/second-factor")
+    new_app = pyotp.TOTP(page.by_id("totp-secret").attrs["value"].replace(" ", ""))
+    page = browser.submit(
+        "/office/second-factor", {"current_code": "000000", "code": new_app.now()}, status=422
+    )
+    assert "not right" in field_error(page, "field-current_code")
+    assert totp_secret(database) == app.secret
+    browser.submit(
+        "/office/second-factor",
+        {"current_code": app.at(time.time() + 30), "code": new_app.now()},
+    )
+    assert totp_secret(database) == new_app.secret
+
+
 def audit_events(database, name: str) -> list[AuditEvent]:
     with database.session() as s:
         return list(s.scalars(select(AuditEvent).where(AuditEvent.event == name)))

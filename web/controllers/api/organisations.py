@@ -28,7 +28,8 @@ class OrganisationController(Controller):
     @post(
         summary="Register an organisation",
         description="Returns the coordinator token once; it is stored only as a hash. "
-        "Keep it: it is the only key to the organisation's rounds.",
+        "It is the key to the organisation until its dashboard link claims the first "
+        "coordinator account; from then on use a coordinator's personal API token.",
         status_code=HTTP_201_CREATED,
         opt=REGISTRATION_LIMIT,
         responses=errors(422, LIMITED, DATABASE),

@@ -1,5 +1,6 @@
 """The integrity office's security pages: the code step at sign-in, setting up the
-authenticator app (TOTP), a coordinator's password reset link, and the audit log.
+authenticator app (TOTP; moving it to a new app needs a code from the old one), a
+coordinator's password reset link, and the audit log.
 
 After a right password, a user with a second factor (or one who must set it up, when
 ``OFFICE_TOTP_REQUIRED`` is on) is not signed in yet: the session keeps only the
@@ -116,13 +117,16 @@ class OfficeSecurityPages(PageController):
             remember(request, SECRET_KEY, secret)
             return self._enrol(request, user, secret, {})
 
-    @post("/office/second-factor", name="office_totp_submit", sync_to_thread=True)
+    @post("/office/second-factor", name="office_totp_submit", sync_to_thread=True, opt=TOKEN_LIMIT)
     def enrol(self, request: Req, data: FormData) -> Template | Redirect:
         secret = recalled(request, SECRET_KEY)
         with db_session(request) as session:
             user = self._enrolling(request, session)
             if secret is None:
                 return redirect(request, request.app.route_reverse("office_totp"))
+            if user.totp_secret and not totp.use_code(user, form_value(data, "current_code")):
+                errors = {"current_code": gettext(request, CODE_WRONG)}
+                return self._enrol(request, user, secret, errors, status_code=422)
             try:
                 totp.enrol(
                     session,
