@@ -53,7 +53,9 @@ def _round(database, library, organisation, settings, label: str, level: int) ->
     return opened.round.id
 
 
-def test_actions_agreed_in_a_dialogue_come_back_with_their_change(live_server, new_context):
+def test_actions_agreed_in_a_dialogue_come_back_with_their_change(
+    live_server, new_context, accessibility
+):
     settings = live_server.settings
     library = default_library()
     database = Database(settings.database_url)
@@ -101,6 +103,7 @@ def test_actions_agreed_in_a_dialogue_come_back_with_their_change(live_server, n
 
     page.goto(live_server.url(f"/rounds/{first}/actions"))
     expect(page.get_by_role("heading", name=agreed)).to_be_visible()
+    accessibility.check(page)  # before the test moves on
 
     database = Database(settings.database_url)
     try:
@@ -124,7 +127,21 @@ def test_actions_agreed_in_a_dialogue_come_back_with_their_change(live_server, n
 
     page.goto(live_server.url(f"/rounds/{second}/results"))
     expect(page.get_by_text("Compared with the previous round, “Round 1”").first).to_be_visible()
+    accessibility.check(page)
     page.goto(live_server.url(f"/rounds/{second}/report?format=html&lang=en"))
     expect(page.get_by_role("heading", name="Since the previous round")).to_be_visible()
     expect(page.get_by_text(agreed)).to_be_visible()
     page.screenshot(path="/tmp/report-round-2.png", full_page=True)
+    accessibility.check(page)
+    checked = {
+        url.removeprefix(live_server.origin).split("?")[0].split("#")[0]
+        for url in accessibility.checked
+    }
+    assert {
+        f"/rounds/{first}/results",
+        f"/rounds/{first}/dialogue",
+        f"/rounds/{first}/actions",
+        f"/rounds/{second}/actions",
+        f"/rounds/{second}/results",
+        f"/rounds/{second}/report",
+    } <= checked, checked
