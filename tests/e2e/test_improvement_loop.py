@@ -71,6 +71,7 @@ def test_actions_agreed_in_a_dialogue_come_back_with_their_change(
     page = new_context(DESKTOP).new_page()
     page.goto(live_server.url(f"/c/{registration.coordinator_token}"))
     page.goto(live_server.url(f"/rounds/{first}/results"))
+    accessibility.check(page)
     page.get_by_role("link", name="Start a dialogue session").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dialogue session: “Round 1”")
     slides = page.locator("section.slide")
@@ -104,6 +105,10 @@ def test_actions_agreed_in_a_dialogue_come_back_with_their_change(
     page.goto(live_server.url(f"/rounds/{first}/actions"))
     expect(page.get_by_role("heading", name=agreed)).to_be_visible()
     accessibility.check(page)  # before the test moves on
+    page.goto(live_server.url(f"/rounds/{first}/dialogue?lang=nl"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dialoogsessie: “Round 1”")
+    accessibility.check(page)
+    page.goto(live_server.url(f"/rounds/{first}/actions?lang=en"))
 
     database = Database(settings.database_url)
     try:
