@@ -128,6 +128,7 @@ def _row(
                 "previous_score": c.previous_score,
                 "score": c.score,
                 "change": c.change,
+                "real": c.beyond_turnover,
             }
             for c in changes
         ],
@@ -174,7 +175,17 @@ def _agreed(row: Mapping[str, Any], t: Messages) -> AgreedRow:
         due=row["due"],
         status=t(f"action_status.{row['status']}"),
         note=row["note"],
-        changes=[TopicChange(**c) for c in row["changes"]],
+        changes=[
+            TopicChange(
+                c["topic"],
+                c["previous_score"],
+                c["score"],
+                c["change"],
+                t(f"followup.beyond.{c['real']}".lower()),
+                c["real"],
+            )
+            for c in row["changes"]
+        ],
         note_on_change=t(f"followup.why.{row['reason']}") if row["reason"] else "",
     )
 

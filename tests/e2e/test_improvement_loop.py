@@ -53,7 +53,9 @@ def _round(database, library, organisation, settings, label: str, level: int) ->
     return opened.round.id
 
 
-def test_actions_agreed_in_a_dialogue_come_back_with_their_change(live_server, new_context):
+def test_actions_agreed_in_a_dialogue_come_back_with_their_change(
+    live_server, new_context, accessibility
+):
     settings = live_server.settings
     library = default_library()
     database = Database(settings.database_url)
@@ -69,6 +71,7 @@ def test_actions_agreed_in_a_dialogue_come_back_with_their_change(live_server, n
     page = new_context(DESKTOP).new_page()
     page.goto(live_server.url(f"/c/{registration.coordinator_token}"))
     page.goto(live_server.url(f"/rounds/{first}/results"))
+    accessibility.check(page)
     page.get_by_role("link", name="Start a dialogue session").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dialogue session: “Round 1”")
     slides = page.locator("section.slide")
@@ -101,6 +104,11 @@ def test_actions_agreed_in_a_dialogue_come_back_with_their_change(live_server, n
 
     page.goto(live_server.url(f"/rounds/{first}/actions"))
     expect(page.get_by_role("heading", name=agreed)).to_be_visible()
+    accessibility.check(page)  # before the test moves on
+    page.goto(live_server.url(f"/rounds/{first}/dialogue?lang=nl"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dialoogsessie: “Round 1”")
+    accessibility.check(page)
+    page.goto(live_server.url(f"/rounds/{first}/actions?lang=en"))
 
     database = Database(settings.database_url)
     try:
@@ -124,7 +132,21 @@ def test_actions_agreed_in_a_dialogue_come_back_with_their_change(live_server, n
 
     page.goto(live_server.url(f"/rounds/{second}/results"))
     expect(page.get_by_text("Compared with the previous round, “Round 1”").first).to_be_visible()
+    accessibility.check(page)
     page.goto(live_server.url(f"/rounds/{second}/report?format=html&lang=en"))
     expect(page.get_by_role("heading", name="Since the previous round")).to_be_visible()
     expect(page.get_by_text(agreed)).to_be_visible()
     page.screenshot(path="/tmp/report-round-2.png", full_page=True)
+    accessibility.check(page)
+    checked = {
+        url.removeprefix(live_server.origin).split("?")[0].split("#")[0]
+        for url in accessibility.checked
+    }
+    assert {
+        f"/rounds/{first}/results",
+        f"/rounds/{first}/dialogue",
+        f"/rounds/{first}/actions",
+        f"/rounds/{second}/actions",
+        f"/rounds/{second}/results",
+        f"/rounds/{second}/report",
+    } <= checked, checked

@@ -3,7 +3,6 @@ rounds with the change of the topics they target."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -18,12 +17,20 @@ from analytics.report.action_export import actions_csv
 from analytics.report.followup import follow_up
 from analytics.report.messages import Messages
 from analytics.report.service import slug
-from instruments import Instrument, vocabularies
 from survey.errors import InvalidInput
 from survey.models import Round
 from survey.services import actions, audit, rounds
 from web import downloads
 from web.auth import coordinator_for
+from web.controllers.pages.action_forms import (
+    ACTION_ERRORS,
+    STATUS_LABELS,
+    action_view,
+    draft_from_form,
+    due_from_form,
+    role_options,
+    topic_titles,
+)
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
@@ -41,26 +48,6 @@ from web.i18n import N_
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 SIGN_IN_AGAIN = N_("Open your dashboard link again to see this page.")
-TOPICS = N_("Choose at least one topic of one questionnaire.")
-OWNER = N_("Say who owns the action: a role, a name, or both.")
-ACTION_ERRORS = {
-    "instrument": TOPICS,
-    "dimensions": TOPICS,
-    "origin_item": TOPICS,
-    "origin_finding": TOPICS,
-    "title": N_("Describe the action in 1 to 200 characters."),
-    "owner_role": OWNER,
-    "owner_name": OWNER,
-    "due": N_("Give the due date as a date, for example 2026-09-30."),
-    "status": N_("Choose a status."),
-    "note": N_("The note may be at most 2,000 characters."),
-}
-STATUS_LABELS = {
-    "planned": N_("Planned"),
-    "in_progress": N_("In progress"),
-    "done": N_("Done"),
-    "dropped": N_("Dropped"),
-}
 
 
 def coordinator_round(request: Request[Any, Any, Any], session: Session, round_id: str) -> Round:
@@ -69,68 +56,6 @@ def coordinator_round(request: Request[Any, Any, Any], session: Session, round_i
     if organisation is None:
         raise NotAuthorizedException(detail=SIGN_IN_AGAIN)
     return rounds.get_round(session, round_id, of=organisation)
-
-
-def _due(value: str) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput("Not a date.", "due") from None
-
-
-def draft_from_form(data: dict[str, Any]) -> actions.Draft:
-    """A draft from the form: topics as ``instrument/dimension``, origin as
-    ``instrument/item/finding``."""
-    picked = [value.split("/", 1) for value in form_values(data, "dimensions") if "/" in value]
-    instruments = {instrument for instrument, _ in picked}
-    if len(instruments) != 1:
-        raise InvalidInput("Topics of one questionnaire.", "dimensions")
-    origin = form_value(data, "origin").split("/")
-    item, finding = (origin[1], origin[2]) if len(origin) == 3 else (None, None)
-    return actions.Draft(
-        instrument=instruments.pop(),
-        dimensions=[dimension for _, dimension in picked],
-        title=form_value(data, "title"),
-        owner_role=form_value(data, "owner_role") or None,
-        owner_name=form_value(data, "owner_name") or None,
-        due=_due(form_value(data, "due")),
-        status=form_value(data, "status") or "planned",
-        note=form_value(data, "note"),
-        origin_item=item,
-        origin_finding=finding,
-    )
-
-
-def topic_titles(instruments: list[Instrument], lang: str) -> dict[tuple[str, str], str]:
-    return {(i.id, d.id): str(d.title.get(lang)) for i in instruments for d in i.dimensions}
-
-
-def role_options(lang: str) -> list[dict[str, str]]:
-    return [{"id": e.id, "label": e.label.get(lang)} for e in vocabularies().roles.entries]
-
-
-def action_view(action: Any, titles: dict[tuple[str, str], str], lang: str) -> dict[str, Any]:
-    roles = vocabularies().roles
-    return {
-        "id": action.id,
-        "title": action.title,
-        "topics": [titles.get((action.instrument_id, d), d) for d in action.dimension_ids],
-        "owner_role": action.owner_role,
-        "owner": ", ".join(
-            part
-            for part in (
-                roles.label(action.owner_role, lang) if action.owner_role else None,
-                action.owner_name,
-            )
-            if part
-        ),
-        "owner_name": action.owner_name or "",
-        "due": action.due,
-        "status": action.status,
-        "note": action.note,
-    }
 
 
 class ActionPages(PageController):
@@ -207,7 +132,7 @@ class ActionPages(PageController):
                     "status": form_value(data, "status"),
                     "owner_role": form_value(data, "owner_role") or None,
                     "owner_name": form_value(data, "owner_name") or None,
-                    "due": _due(form_value(data, "due")),
+                    "due": due_from_form(form_value(data, "due")),
                     "note": form_value(data, "note"),
                 }
                 actions.update_action(session, round_, action, changes, state_of(request).library)

@@ -13,7 +13,8 @@ from litestar.response import Template
 from instruments import Instrument, sources
 from survey.errors import Conflict
 from survey.services import actions, results, rounds
-from web.controllers.pages.actions import action_view, coordinator_round, role_options, topic_titles
+from web.controllers.pages.action_forms import action_view, role_options, topic_titles
+from web.controllers.pages.actions import coordinator_round
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
