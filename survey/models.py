@@ -1,5 +1,6 @@
 """SQLAlchemy models: organisations, rounds, responses, answers and stored results;
-accounts, one-time tokens, login throttling and the append-only audit log."""
+accounts, one-time tokens, login throttling and the append-only audit log; personal
+invitations, round schedules, archived rounds and the mail outbox."""
 
 from __future__ import annotations
 
