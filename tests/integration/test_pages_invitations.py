@@ -112,12 +112,13 @@ def test_settings_rename_deadline_reminders_targets_and_participation(browser, d
     )
     assert "in the future" in page.text
     closes = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
-    browser.submit(
+    page = browser.submit(
         f"{round_path}/settings",
         {"label": "  Round   2027 ", "closes_at": closes, "reminder_days": "14, 7",
          "target:staff": "10", "target:hr": "2"},
     )  # fmt: skip
     assert browser.path == round_path
+    assert "closes on" in page.text and "reminders on days 7, 14" in page.text
     with database.session() as s:
         assert s.get(Round, round_id).label == "Round 2027"
         assert s.scalar(select(AuditEvent.detail).where(AuditEvent.event == "round.renamed")) == (
