@@ -73,7 +73,7 @@ def test_pasted_list_gives_links_to_copy_and_a_status_table(browser, database):
         ({"file": ("list.xlsx", b"PK\x03\x04 broken", "application/vnd.ms-excel")},
          "", "not a readable .xlsx"),
         ({"file": ("list.xlsx", _xlsx([["name", "role"], ["Ann", "staff"]]),
-                   "application/vnd.ms-excel")}, "", "not email"),
+                   "application/vnd.ms-excel")}, "", "but not: email."),
         (EMPTY_FILE, "ann@example.org, staff\nnot-an-address, staff", "line 2"),
         (EMPTY_FILE, "ann@example.org, astronaut", "unknown role &#39;astronaut&#39;"),
         (EMPTY_FILE, "", "The list is empty"),
@@ -89,6 +89,20 @@ def test_bad_lists_are_refused_with_a_clear_error_and_nothing_saved(
         assert people.split("\n")[0] in html  # the pasted text is kept
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_list_problems_are_shown_in_the_readers_language(browser):
+    round_path = open_round(browser, sign_in(browser))
+    browser.get(f"{round_path}/invitations?lang=nl", lang="nl")
+    response = browser.client.post(
+        f"{round_path}/invitations",
+        data={"_csrf_token": csrf_token(browser.last.text), "lang": "nl",
+              "people": "ann@example.org, astronaut\nbob, staff"},
+        files=EMPTY_FILE,
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "regel 1: onbekende rol &#39;astronaut&#39;" in response.text
+    assert "regel 2: &#39;bob&#39; is geen e-mailadres" in response.text
 
 
 def test_an_xlsx_list_with_named_columns_is_read(browser, database):
