@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from survey.models import AuditEvent, Invitation, Response, Round, utcnow
+from survey.tokens import invite_code_for
+from tests.integration.conftest import SECRET
 from tests.integration.pages import Browser, csrf_token
 from tests.integration.test_pages_coordinator import close, open_round, sign_in
 
@@ -89,6 +91,25 @@ def test_bad_lists_are_refused_with_a_clear_error_and_nothing_saved(
         assert people.split("\n")[0] in html  # the pasted text is kept
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_a_personal_link_adopts_the_response_this_browser_started(client, database):
+    coordinator = Browser(client)
+    round_path = open_round(coordinator, sign_in(coordinator))
+    _, html = _invite(coordinator, round_path, people="ann@example.org, staff\nbob@example.org, hr")
+    ann, bob = (part.split('"', 1)[0] for part in html.split("https://smb.example.org/p/")[1:3])
+    person = Browser(client.__class__(client.app))
+    with person.client:
+        code = invite_code_for(round_path.rsplit("/", 1)[1], SECRET)
+        person.get(f"/i/{code}")
+        person.submit(f"/i/{code}", {"lang": "en", "role": "staff"})
+        person.client.get(f"/p/{ann}")  # same role: the started response is Ann's
+        person.client.get(f"/p/{bob}")  # another role: a response of its own
+    with database.session() as s:
+        roles = sorted(s.scalars(select(Response.role)).all())
+        linked = s.scalars(select(Invitation.response_id)).all()
+    assert roles == ["hr", "staff"]
+    assert None not in linked and len(set(linked)) == 2
 
 
 def test_list_problems_are_shown_in_the_readers_language(browser):

@@ -87,7 +87,9 @@ class InvitationPages(PageController):
         settings = state_of(request).settings
         with db_session(request) as session:
             try:
-                opened = invitations.open_personal_link(session, token)
+                opened = invitations.open_personal_link(
+                    session, token, in_browser=respondent_for(request, session)
+                )
             except Conflict:
                 return render(
                     request,
