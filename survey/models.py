@@ -1,5 +1,6 @@
 """SQLAlchemy models: organisations, rounds, responses, answers and stored results;
-accounts, one-time tokens, login throttling, the append-only audit log, and actions."""
+accounts, one-time tokens, login throttling and the append-only audit log; actions;
+personal invitations, round schedules, archived rounds and the mail outbox."""
 
 from __future__ import annotations
 

@@ -1,5 +1,10 @@
 """Reading a list of people to invite: pasted text, CSV or XLSX, with one clear error
-per problem (row and column named) so that nothing is half-imported."""
+per problem (line and value named) so that nothing is half-imported.
+
+Problems are raised as `ListRefused`, whose `problems` carry a code, the line and the
+value; its message is the English text (the API's ``detail``), and pages show each
+problem in the reader's language.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,50 @@ HEADERS = {
 }
 
 
+ENGLISH = {
+    "not_utf8": "The file is not UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and try again.",
+    "not_xlsx": "This is not a readable .xlsx file. Save it from your spreadsheet as .xlsx or CSV.",
+    "too_large": "The file is too large: at most {value} kB.",
+    "empty": "The list is empty: give one e-mail address and role per line.",
+    "too_many": "At most {value} people per list.",
+    "columns": "The first line names columns but not: {value}. Name them email and role "
+    "(and optionally lang).",
+    "two_columns": "Each line needs an e-mail address and a role, separated by a comma "
+    "(or columns named email and role).",
+    "email": "line {line}: '{value}' is not an e-mail address",
+    "role": "line {line}: unknown role '{value}' (use one of: {roles})",
+    "lang": "line {line}: unknown language '{value}' (use en or nl)",
+    "more": "and {value} more",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong (a key of ``ENGLISH``), on which line, with which value."""
+
+    code: str
+    line: int | None = None
+    value: str = ""
+
+    def english(self) -> str:
+        return ENGLISH[self.code].format(line=self.line, value=self.value, roles=role_ids())
+
+
+class ListRefused(InvalidInput):
+    """The list was refused as a whole; nothing of it was saved."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        texts = [p.english() for p in problems]
+        line_problems = any(p.line is not None for p in problems)
+        message = ("Nothing was imported: " if line_problems else "") + "; ".join(texts)
+        super().__init__(message + ("." if line_problems else ""), "list")
+
+
+def role_ids() -> str:
+    return ", ".join(vocabularies().roles.ids())
+
+
 @dataclass(frozen=True)
 class Person:
     email: str
@@ -38,10 +87,7 @@ def read_upload(data: bytes, filename: str) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            "The file is not UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and try again.",
-            "file",
-        ) from exc
+        raise ListRefused([Problem("not_utf8")]) from exc
     return read_text(text)
 
 
@@ -63,10 +109,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InvalidInput(
-            "This is not a readable .xlsx file. Save it from your spreadsheet as .xlsx or CSV.",
-            "file",
-        ) from exc
+        raise ListRefused([Problem("not_xlsx")]) from exc
     sheet = workbook.worksheets[0]
     rows = [
         ["" if cell is None else str(cell).strip() for cell in row]
@@ -79,22 +122,22 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 def people_from_rows(
     rows: list[list[str]], default_lang: str, *, detect_header: bool = True
 ) -> list[Person]:
-    """Check every row; raise one InvalidInput that lists the problems found.
+    """Check every row; raise one `ListRefused` that lists the problems found.
 
     A first row naming the columns (email, role, optionally lang) may come in any
     order; without it (or without ``detect_header``) the columns are email, role, lang.
     Repeated addresses count once.
     """
     if not rows:
-        raise InvalidInput("The list is empty: give one e-mail address and role per line.", "list")
+        raise ListRefused([Problem("empty")])
     if detect_header:
         columns, body, first_line = _columns(rows)
     else:
         columns, body, first_line = {"email": 0, "role": 1, "lang": 2}, rows, 1
     if len(body) > MAX_PEOPLE:
-        raise InvalidInput(f"At most {MAX_PEOPLE} people per list.", "list")
+        raise ListRefused([Problem("too_many", value=str(MAX_PEOPLE))])
     roles = vocabularies().roles
-    problems: list[str] = []
+    problems: list[Problem] = []
     people: dict[str, Person] = {}
     for number, row in enumerate(body, start=first_line):
 
@@ -105,19 +148,17 @@ def people_from_rows(
         email, role, lang = cell("email"), cell("role").lower(), cell("lang").lower()
         lang = lang or default_lang
         if not EMAIL.match(email):
-            problems.append(f"line {number}: '{email}' is not an e-mail address")
+            problems.append(Problem("email", number, email))
         if role not in roles:
-            problems.append(
-                f"line {number}: unknown role '{role}' (use one of: {', '.join(roles.ids())})"
-            )
+            problems.append(Problem("role", number, role))
         if lang not in LANGUAGES:
-            problems.append(f"line {number}: unknown language '{lang}' (use en or nl)")
+            problems.append(Problem("lang", number, lang))
         people.setdefault(email.lower(), Person(email, role, lang))
     if problems:
         shown = problems[:MAX_PROBLEMS_SHOWN]
-        more = len(problems) - len(shown)
-        suffix = f"; and {more} more" if more else ""
-        raise InvalidInput("Nothing was imported: " + "; ".join(shown) + suffix + ".", "list")
+        if len(problems) > len(shown):
+            shown.append(Problem("more", value=str(len(problems) - len(shown))))
+        raise ListRefused(shown)
     return list(people.values())
 
 
@@ -133,16 +174,8 @@ def _columns(rows: list[list[str]]) -> tuple[dict[str, int], list[list[str]], in
     if named:
         missing = [name for name in ("email", "role") if name not in named]
         if missing:
-            raise InvalidInput(
-                f"The first line names columns but not {' and '.join(missing)}: "
-                "name them email and role (and optionally lang).",
-                "list",
-            )
+            raise ListRefused([Problem("columns", value=", ".join(missing))])
         return named, rows[1:], 2
     if len(rows[0]) < 2:
-        raise InvalidInput(
-            "Each line needs an e-mail address and a role, separated by a comma "
-            "(or columns named email and role).",
-            "list",
-        )
+        raise ListRefused([Problem("two_columns")])
     return {"email": 0, "role": 1, "lang": 2}, rows, 1

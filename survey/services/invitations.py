@@ -184,10 +184,14 @@ def statuses(session: Session, round_: Round) -> list[InvitationStatus]:
     return found
 
 
-def open_personal_link(session: Session, token: str | None) -> OpenedLink | None:
+def open_personal_link(
+    session: Session, token: str | None, *, in_browser: Response | None = None
+) -> OpenedLink | None:
     """The response of a personal link: started on first use, the same one afterwards.
 
-    None for an unknown token; Conflict once the round is closed."""
+    On first use, a response this browser already started in the round for the same
+    role (through the shared link) becomes the link's response instead of a second
+    one. None for an unknown token; Conflict once the round is closed."""
     if not token or len(token) > 200:
         return None
     invitation = session.scalar(
@@ -200,6 +204,9 @@ def open_personal_link(session: Session, token: str | None) -> OpenedLink | None
         raise Conflict("This assessment round is closed; it no longer accepts responses.")
     respondent_token = new_token()
     response = session.get(Response, invitation.response_id) if invitation.response_id else None
+    if response is None and in_browser is not None and _adoptable(session, in_browser, invitation):
+        response = in_browser
+        invitation.response_id = in_browser.id
     if response is None:
         response = Response(
             round_id=round_.id,
@@ -215,6 +222,15 @@ def open_personal_link(session: Session, token: str | None) -> OpenedLink | None
         response.token_revoked_at = None
     session.flush()
     return OpenedLink(response, respondent_token)
+
+
+def _adoptable(session: Session, response: Response, invitation: Invitation) -> bool:
+    return (
+        response.round_id == invitation.round_id
+        and response.role == invitation.role
+        and session.scalar(select(Invitation.id).where(Invitation.response_id == response.id))
+        is None
+    )
 
 
 def not_submitted(session: Session, round_id: str) -> list[Invitation]:

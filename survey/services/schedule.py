@@ -166,7 +166,15 @@ def close_overdue_rounds(
         )
     )
     closed = []
-    for round_ in overdue:
+    for candidate in overdue:
+        round_ = session.scalar(
+            select(Round)
+            .where(Round.id == candidate.id, Round.status == "open")
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if round_ is None:  # another worker closed it meanwhile: it sends the notice
+            continue
         rounds.close_round(session, round_, library)
         closed.append(round_)
         if not notify:

@@ -82,3 +82,32 @@ def test_a_refused_mail_backs_off_then_counts_as_failed(database):
 
 def _send(server: SmtpServer, message) -> None:
     smtp.send(smtp.parse_smtp_url(server.url), message)
+
+
+def test_survey_mail_send_delivers_the_queue(database, db_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from survey.cli import main
+    from survey.settings import get_settings
+
+    server = SmtpServer().start()
+    try:
+        _queue(database, 2)
+        monkeypatch.setenv("DATABASE_URL", db_url)
+        monkeypatch.setenv("SMTP_URL", server.url)
+        monkeypatch.setenv("MAIL_FROM", "bench@example.org")
+        get_settings.cache_clear()
+        result = CliRunner().invoke(main, ["mail", "send"])
+        assert result.exit_code == 0, result.output
+        assert "sent 2, to retry 0, failed 0" in result.output
+        assert sorted(m["To"] for m in server.inbox.wait_for(2)) == [
+            "p0@example.org",
+            "p1@example.org",
+        ]
+        monkeypatch.setenv("SMTP_URL", "http://nowhere")
+        get_settings.cache_clear()
+        refused = CliRunner().invoke(main, ["mail", "send"])
+        assert refused.exit_code == 1 and "SMTP_URL must start with" in refused.output
+    finally:
+        get_settings.cache_clear()
+        server.stop()

@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from survey.models import AuditEvent, Invitation, Response, Round, utcnow
+from survey.tokens import invite_code_for
+from tests.integration.conftest import SECRET
 from tests.integration.pages import Browser, csrf_token
 from tests.integration.test_pages_coordinator import close, open_round, sign_in
 
@@ -73,7 +75,7 @@ def test_pasted_list_gives_links_to_copy_and_a_status_table(browser, database):
         ({"file": ("list.xlsx", b"PK\x03\x04 broken", "application/vnd.ms-excel")},
          "", "not a readable .xlsx"),
         ({"file": ("list.xlsx", _xlsx([["name", "role"], ["Ann", "staff"]]),
-                   "application/vnd.ms-excel")}, "", "not email"),
+                   "application/vnd.ms-excel")}, "", "but not: email."),
         (EMPTY_FILE, "ann@example.org, staff\nnot-an-address, staff", "line 2"),
         (EMPTY_FILE, "ann@example.org, astronaut", "unknown role &#39;astronaut&#39;"),
         (EMPTY_FILE, "", "The list is empty"),
@@ -89,6 +91,39 @@ def test_bad_lists_are_refused_with_a_clear_error_and_nothing_saved(
         assert people.split("\n")[0] in html  # the pasted text is kept
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_a_personal_link_adopts_the_response_this_browser_started(client, database):
+    coordinator = Browser(client)
+    round_path = open_round(coordinator, sign_in(coordinator))
+    _, html = _invite(coordinator, round_path, people="ann@example.org, staff\nbob@example.org, hr")
+    ann, bob = (part.split('"', 1)[0] for part in html.split("https://smb.example.org/p/")[1:3])
+    person = Browser(client.__class__(client.app))
+    with person.client:
+        code = invite_code_for(round_path.rsplit("/", 1)[1], SECRET)
+        person.get(f"/i/{code}")
+        person.submit(f"/i/{code}", {"lang": "en", "role": "staff"})
+        person.client.get(f"/p/{ann}")  # same role: the started response is Ann's
+        person.client.get(f"/p/{bob}")  # another role: a response of its own
+    with database.session() as s:
+        roles = sorted(s.scalars(select(Response.role)).all())
+        linked = s.scalars(select(Invitation.response_id)).all()
+    assert roles == ["hr", "staff"]
+    assert None not in linked and len(set(linked)) == 2
+
+
+def test_list_problems_are_shown_in_the_readers_language(browser):
+    round_path = open_round(browser, sign_in(browser))
+    browser.get(f"{round_path}/invitations?lang=nl", lang="nl")
+    response = browser.client.post(
+        f"{round_path}/invitations",
+        data={"_csrf_token": csrf_token(browser.last.text), "lang": "nl",
+              "people": "ann@example.org, astronaut\nbob, staff"},
+        files=EMPTY_FILE,
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "regel 1: onbekende rol &#39;astronaut&#39;" in response.text
+    assert "regel 2: &#39;bob&#39; is geen e-mailadres" in response.text
 
 
 def test_an_xlsx_list_with_named_columns_is_read(browser, database):
@@ -112,12 +147,13 @@ def test_settings_rename_deadline_reminders_targets_and_participation(browser, d
     )
     assert "in the future" in page.text
     closes = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
-    browser.submit(
+    page = browser.submit(
         f"{round_path}/settings",
         {"label": "  Round   2027 ", "closes_at": closes, "reminder_days": "14, 7",
          "target:staff": "10", "target:hr": "2"},
     )  # fmt: skip
     assert browser.path == round_path
+    assert "closes on" in page.text and "reminders on days 7, 14" in page.text
     with database.session() as s:
         assert s.get(Round, round_id).label == "Round 2027"
         assert s.scalar(select(AuditEvent.detail).where(AuditEvent.event == "round.renamed")) == (

@@ -103,7 +103,14 @@ def test_no_token_in_the_served_logs(served, tmp_path):
         org = api.register()
         round_ = api.open_round(org, instruments=("sm-maturity",))
         respondent = api.start(round_, role="hr")
-        secrets = [org.token, round_.invite_code, respondent.token]
+        invited = client.post(
+            f"/api/rounds/{round_.id}/invitations",
+            json={"invitations": [{"email": "ann@example.org", "role": "staff"}]},
+            headers=org.auth,
+        )
+        personal = invited.json()["created"][0]["link"].rsplit("/", 1)[1]
+        secrets = [org.token, round_.invite_code, respondent.token, personal]
+        assert client.get(f"/p/{personal}").status_code == 200
         assert client.get(f"/c/{org.token}").status_code == 200
         assert client.get(f"/r/{respondent.token}?lang=nl").status_code == 200
         assert client.get(f"/i/{round_.invite_code}").status_code == 200
@@ -113,6 +120,7 @@ def test_no_token_in_the_served_logs(served, tmp_path):
     served.stop()
     log = (tmp_path / "server.log").read_text()
     assert "GET /c/[masked] HTTP/1.1" in log
+    assert "GET /p/[masked] HTTP/1.1" in log
     assert "GET /r/[masked]?lang=nl HTTP/1.1" in log
     assert "POST /api/invites/[masked]/responses HTTP/1.1" in log
     for secret in secrets:

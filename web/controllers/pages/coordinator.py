@@ -17,7 +17,7 @@ from survey.disclosure import rules
 from survey.disclosure.counts import progress_lines
 from survey.errors import InvalidInput, NotFound
 from survey.models import Organisation, Round
-from survey.services import organisations, results, round_changes, rounds
+from survey.services import organisations, results, round_changes, rounds, schedule
 from survey.tokens import invite_code_for
 from web.auth import coordinator_account, coordinator_for, login_coordinator
 from web.controllers.pages.common import (
@@ -196,6 +196,7 @@ class CoordinatorPages(PageController):
             round_ = _round(request, session, round_id)
             progress = rounds.progress(session, round_)
             organisation = round_.organisation
+            plan = schedule.schedule_of(session, round_)
         labels = {entry.id: entry.label.get(lang) for entry in vocabularies().roles.entries}
         by_role = [
             {
@@ -216,6 +217,7 @@ class CoordinatorPages(PageController):
             invite_url=_invite_url(request, round_) if round_.is_open else None,
             progress=progress,
             by_role=by_role,
+            schedule=plan,
         )
 
     @get("/rounds/{round_id:str}/close", name="round_close_confirm", sync_to_thread=True)

@@ -14,16 +14,24 @@ from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
 from instruments import vocabularies
-from survey.errors import Conflict, InvalidInput, NotFound
+from survey.errors import Conflict, NotFound
 from survey.models import Round
 from survey.services import invitations, responses, rounds
-from survey.services.invitation_lists import people_from_rows, read_text, read_upload
+from survey.services.invitation_lists import (
+    ListRefused,
+    Problem,
+    people_from_rows,
+    read_text,
+    read_upload,
+    role_ids,
+)
 from web import i18n
 from web.auth import coordinator_for, personal_url, respondent_for, resume_cookie
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
     db_session,
+    gettext,
     lang_of,
     redirect,
     render,
@@ -35,7 +43,30 @@ from web.security import TOKEN_LIMIT
 INVALID_PERSONAL_LINK = N_("This personal link is not valid.")
 SIGN_IN_AGAIN = N_("Open your personal link again to continue answering.")
 SIGN_IN_COORDINATOR = N_("Open your dashboard link again to see this page.")
-MAX_UPLOAD_BYTES = 900_000
+MAX_UPLOAD_KB = 900
+PROBLEMS = {
+    "not_utf8": N_(
+        "The file is not UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and try again."
+    ),
+    "not_xlsx": N_(
+        "This is not a readable .xlsx file. Save it from your spreadsheet as .xlsx or CSV."
+    ),
+    "too_large": N_("The file is too large: at most %(value)s kB."),
+    "empty": N_("The list is empty: give one e-mail address and role per line."),
+    "too_many": N_("At most %(value)s people per list."),
+    "columns": N_(
+        "The first line names columns but not: %(value)s. Name them email and role "
+        "(and optionally lang)."
+    ),
+    "two_columns": N_(
+        "Each line needs an e-mail address and a role, separated by a comma "
+        "(or columns named email and role)."
+    ),
+    "email": N_("line %(line)s: '%(value)s' is not an e-mail address"),
+    "role": N_("line %(line)s: unknown role '%(value)s' (use one of: %(roles)s)"),
+    "lang": N_("line %(line)s: unknown language '%(value)s' (use en or nl)"),
+    "more": N_("and %(value)s more"),
+}
 
 UploadForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
@@ -56,7 +87,9 @@ class InvitationPages(PageController):
         settings = state_of(request).settings
         with db_session(request) as session:
             try:
-                opened = invitations.open_personal_link(session, token)
+                opened = invitations.open_personal_link(
+                    session, token, in_browser=respondent_for(request, session)
+                )
             except Conflict:
                 return render(
                     request,
@@ -117,15 +150,19 @@ class InvitationPages(PageController):
             default_lang = "en"
         try:
             if isinstance(upload, UploadFile) and upload.filename:
-                content = upload.file.read(MAX_UPLOAD_BYTES + 1)
-                if len(content) > MAX_UPLOAD_BYTES:
-                    raise InvalidInput("The file is too large: at most 900 kB.", "file")
+                content = upload.file.read(MAX_UPLOAD_KB * 1000 + 1)
+                if len(content) > MAX_UPLOAD_KB * 1000:
+                    raise ListRefused([Problem("too_large", value=str(MAX_UPLOAD_KB))])
                 rows = read_upload(content, upload.filename)
             else:
                 rows = read_text(text)
             people = people_from_rows(rows, default_lang)
-        except InvalidInput as exc:
-            return self._page(request, round_id, text=text, errors=str(exc), created=[])
+        except ListRefused as exc:
+            problems = [
+                gettext(request, PROBLEMS[p.code], line=p.line, value=p.value, roles=role_ids())
+                for p in exc.problems
+            ]
+            return self._page(request, round_id, text=text, errors=problems, created=[])
         settings = state_of(request).settings
         with db_session(request) as session:
             round_ = coordinator_round(request, session, round_id)
@@ -151,7 +188,7 @@ class InvitationPages(PageController):
         round_id: str,
         *,
         text: str,
-        errors: str | None,
+        errors: list[str] | None,
         created: list[dict[str, Any]],
         skipped: int = 0,
     ) -> Template:
