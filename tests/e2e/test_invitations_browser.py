@@ -85,6 +85,11 @@ def test_invite_remind_answer_on_a_phone_and_close_at_the_deadline(
         coordinators.claim_first_account(
             s, dashboard_link.rsplit("/", 1)[1], "integriteit@example.org", "a long passphrase 42"
         )
+    # claiming the account ends the link's session: sign in with the account
+    coordinator.goto(origin + "/coordinators/sign-in")
+    coordinator.get_by_label("E-mail address").fill("integriteit@example.org")
+    coordinator.get_by_label("Password").fill("a long passphrase 42")
+    coordinator.get_by_role("button", name="Sign in").click()
     coordinator.get_by_role("link", name="Open a new assessment round").click()
     coordinator.get_by_label("Name of the round").fill("Voorjaar 2026")
     for box in coordinator.locator("input[name=instruments]").all():
