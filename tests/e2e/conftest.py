@@ -38,8 +38,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_SCRIPT = AXE_FILE_PATH.read_text(encoding="utf-8")
+# Right after a click the URL is already the new page's while its body may still be
+# empty, and "every chart of none" would hold at once: so the document must be complete.
 CHARTS_SETTLED = (
-    "() => [...document.querySelectorAll('[data-chart]')].every("
+    "() => document.readyState === 'complete' && "
+    "[...document.querySelectorAll('[data-chart]')].every("
     "  el => el.classList.contains('chart--ready') || el.classList.contains('chart--failed'))"
 )
 AXE_RUN = (

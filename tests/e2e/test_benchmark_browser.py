@@ -23,7 +23,7 @@ from survey.demo import create_demo
 from survey.models import Organisation, Round
 from survey.services import users
 from survey.tokens import hash_token, new_token
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import CHARTS_SETTLED, DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 
@@ -77,10 +77,10 @@ def watch(page: Page) -> list[str]:
 
 
 def all_charts_drawn(page: Page) -> list[str]:
-    """Wait until every chart is drawn (or failed); return the ids of the drawn ones."""
+    """Wait until the page is complete and every chart on it is drawn (or failed);
+    return the ids of the drawn ones."""
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-chart]')].every("
-        "  el => el.classList.contains('chart--ready') || el.classList.contains('chart--failed'))",
+        CHARTS_SETTLED,
         timeout=30_000,
     )
     charts = page.locator("[data-chart]")
