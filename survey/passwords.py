@@ -7,15 +7,25 @@ Cheat Sheet's first recommended configuration (ASVS 5.0 refers to it). At most
 sign-in that finds no free slot within ``wait_seconds`` is told to try again.
 Hashes made with other parameters (the earlier 64 MiB default) still verify and are
 re-hashed at the next successful sign-in. docs/deployment.md has the reasoning.
+
+A new password must also be hard to guess (ASVS 5.0 6.2.4 and 6.2.11): zxcvbn's
+estimate, which knows the 30,000 most common passwords of its breach list, English
+words and names, keyboard patterns, repeats, sequences and dates, must reach
+``MIN_STRENGTH`` with the context-specific words (``CONTEXT_WORDS`` and the account's
+own e-mail address) counted as known. Only the first ``STRENGTH_CHARS`` characters
+are judged: zxcvbn's time grows with the length, and a longer phrase is strong anyway.
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 from survey.errors import DomainError
 
@@ -24,6 +34,40 @@ MEMORY_COST_KIB = 19 * 1024
 PARALLELISM = 1
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # long pass phrases are welcome (ASVS asks for 64 at least)
+MIN_STRENGTH = 3
+"""zxcvbn's score 3: about 10^8 guesses or more."""
+STRENGTH_CHARS = 64
+CONTEXT_WORDS = (
+    "smbench",
+    "social",
+    "media",
+    "socialmedia",
+    "sociale",
+    "benchmark",
+    "maturity",
+    "volwassenheid",
+    "selfassessment",
+    "zelfevaluatie",
+    "integrity",
+    "integriteit",
+    "coordinator",
+    "coördinator",
+    "password",
+    "wachtwoord",
+    "welcome",
+    "welkom",
+    "gemeente",
+    "municipality",
+    "overheid",
+    "government",
+)
+"""The words of this service and its users' work (ASVS 5.0 6.1.2), in English and
+Dutch, counted as known to whoever guesses a password."""
+
+TOO_EASY = (
+    "This password is too easy to guess: it is a common password, a pattern, or made of "
+    "words of this service or of the account. A phrase of four or more unrelated words works."
+)
 
 _hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM)
 
@@ -79,7 +123,20 @@ class _slot:
         self.slots.semaphore.release()
 
 
-def check_new_password(password: str | None, field: str = "password") -> str:
+def too_easy(password: str, context: Iterable[str] = ()) -> bool:
+    """True when ``password`` is guessed too soon by someone who knows the common
+    passwords, ``CONTEXT_WORDS`` and the words of ``context`` (an e-mail address, a
+    name: split into words)."""
+    texts = [text.lower() for text in context if text]
+    words = {*texts, *(w for text in texts for w in re.split(r"[\W_]+", text) if len(w) > 2)}
+    inputs = [*CONTEXT_WORDS, *sorted(words)]
+    return zxcvbn(password[:STRENGTH_CHARS], user_inputs=inputs)["score"] < MIN_STRENGTH
+
+
+def check_new_password(
+    password: str | None, field: str = "password", context: Iterable[str] = ()
+) -> str:
+    """``password`` if it may be set, else :class:`InvalidInput` saying why."""
     from survey.errors import InvalidInput
 
     password = password or ""
@@ -89,6 +146,8 @@ def check_new_password(password: str | None, field: str = "password") -> str:
         raise InvalidInput(f"The password may have at most {MAX_LENGTH} characters.", field)
     if "\x00" in password:
         raise InvalidInput("The password may not contain a NUL character.", field)
+    if too_easy(password, context):
+        raise InvalidInput(TOO_EASY, field)
     return password
 
 

@@ -75,9 +75,20 @@ def coordinators_of(session: Session, organisation: Organisation) -> list[Coordi
     )
 
 
+def _context(session: Session, organisation_id: str, email: str) -> tuple[str, ...]:
+    """The words a guesser of this account's password knows: its address and its
+    organisation's name."""
+    organisation = session.get(Organisation, organisation_id)
+    return (email,) if organisation is None else (email, organisation.name)
+
+
+def _own_context(session: Session, coordinator: Coordinator) -> tuple[str, ...]:
+    return _context(session, coordinator.organisation_id, coordinator.email)
+
+
 def _new_account(session: Session, organisation_id: str, email: str, password: str) -> Coordinator:
     email = normalise_email(email)
-    check_new_password(password)
+    check_new_password(password, context=_context(session, organisation_id, email))
     if session.scalar(select(Coordinator).where(Coordinator.email == email)):
         raise Conflict("There is already a coordinator account with this e-mail address.")
     coordinator = Coordinator(
@@ -274,7 +285,7 @@ def reset_password(
     coordinator = session.get(Coordinator, row.coordinator_id)
     if coordinator is None:
         raise NotFound(TOKEN_NOT_VALID)
-    check_new_password(new_password)
+    check_new_password(new_password, context=_own_context(session, coordinator))
     coordinator.password_hash = hash_password(new_password)
     coordinator.credentials_changed_at = now
     row.used_at = now
@@ -301,7 +312,7 @@ def change_password(
     """Change the password; the current one is required. Earlier sessions end."""
     if not verify_password(coordinator.password_hash, current):
         raise InvalidInput("The current password is not right.", "current_password")
-    check_new_password(new_password)
+    check_new_password(new_password, context=_own_context(session, coordinator))
     coordinator.password_hash = hash_password(new_password)
     coordinator.credentials_changed_at = now or utcnow()
     audit.record(

@@ -32,7 +32,7 @@ def create_user(
     username = (username or "").strip()
     if not username or len(username) > 80:
         raise InvalidInput("Give a username of at most 80 characters.", "username")
-    check_new_password(password)
+    check_new_password(password, context=(username,))
     if session.scalar(select(User).where(User.username == username)):
         raise Conflict(f"User '{username}' already exists.")
     user = User(username=username, password_hash=hash_password(password))

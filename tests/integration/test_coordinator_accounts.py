@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import AuditEvent, Coordinator, Organisation, utcnow
+from survey.passwords import too_easy
 from survey.services import audit, coordinators, credentials, organisations
 from survey.services.login import Outcome
 from tests import factories
@@ -79,6 +80,38 @@ def test_bad_addresses_and_passwords_are_refused(database, registered, email, pa
     assert info.value.field == field
     with database.session() as s:
         assert organisations.organisation_for_token(s, registered.coordinator_token) is not None
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",  # a common password
+        "qwertyuiop12",  # a keyboard walk
+        "aaaaaaaaaaaaaaaa",  # a repeat
+        "integriteit2026!",  # a word of this service and a year
+        "anna@example.org1",  # the account's own address
+    ],
+)
+def test_passwords_easy_to_guess_are_refused(database, registered, password):
+    with pytest.raises(InvalidInput) as info, database.session() as s:
+        coordinators.claim_first_account(
+            s, registered.coordinator_token, "anna@example.org", password
+        )
+    assert info.value.field == "password"
+    assert "too easy to guess" in info.value.message
+
+
+def test_the_organisations_name_counts_as_known_to_a_guesser(database):
+    registered = factories.organisation(database, name="Gemeente Zuiderwaard")
+    _claim(database, registered)
+    assert not too_easy("zuiderwaard2026")  # strong enough to anyone without the name
+    with pytest.raises(InvalidInput) as info, database.session() as s:
+        me = s.scalar(select(Coordinator))
+        coordinators.change_password(s, me, PASSWORD, "zuiderwaard2026")
+    assert "too easy to guess" in info.value.message
+    with database.session() as s:
+        me = s.scalar(select(Coordinator))
+        coordinators.change_password(s, me, PASSWORD, OTHER_PASSWORD)
 
 
 def test_a_coordinator_invites_another_by_a_one_time_token(database, registered):

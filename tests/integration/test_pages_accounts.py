@@ -118,6 +118,18 @@ def test_claim_errors_are_tied_to_their_fields(browser, lang):
         lang=lang,
     )
     assert field_error(page, "field-password_repeat")
+    page = browser.submit(
+        "/account/claim",
+        {
+            "email": "anna@example.org",
+            "password": "password1234",
+            "password_repeat": "password1234",
+        },
+        status=422,
+        lang=lang,
+    )
+    easy = field_error(page, "field-password")
+    assert ("too easy to guess" if lang == "en" else "te makkelijk te raden") in easy
     if lang == "nl":
         assert_dutch(page)
 

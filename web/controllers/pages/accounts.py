@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Coordinator, Organisation
-from survey.passwords import MAX_LENGTH, MIN_LENGTH
+from survey.passwords import MAX_LENGTH, MIN_LENGTH, too_easy
 from survey.policy import CredentialPolicy, policy_from
 from survey.services import coordinators
 from survey.services.login import LoginResult, Outcome
@@ -58,6 +58,10 @@ MESSAGES = {
     "email": N_("Give a valid e-mail address."),
     "email_taken": N_("There is already a coordinator account with this e-mail address."),
     "password": N_("Choose a password of %(min)s to %(max)s characters."),
+    "password_easy": N_(
+        "This password is too easy to guess: it is a common password, a pattern, or made of "
+        "words of this service or of the account. A phrase of four or more unrelated words works."
+    ),
     "password_missing": N_("Enter your password."),
     "current_password": N_("The current password is not right."),
     "repeat": N_("The two passwords are not the same."),
@@ -92,6 +96,8 @@ def _new_password(data: dict[str, Any]) -> tuple[str, dict[str, str]]:
     password = form_value(data, "password")
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH or "\x00" in password:
         return password, {"password": "password"}
+    if too_easy(password, [form_value(data, "email")]):
+        return password, {"password": "password_easy"}
     if password != form_value(data, "password_repeat"):
         return password, {"password_repeat": "repeat"}
     return password, {}
