@@ -157,6 +157,7 @@ def round_scores(
             for row in shown.uses.iter_rows(named=True)
         ],
         "coherent": coherence.get("coherent"),
+        "maturity_in_round": any(i.id == shown.maturity_instrument_id for i in instruments),
         "roles": _roles(shown, counts, instruments, lang),
         "priorities": _priorities(shown, instruments, lang),
         "previous": previous_comparison(session, round_, instruments, dims),

@@ -144,3 +144,27 @@ def test_schema_2_a_dimension_nobody_present_is_asked(database, lib_v2):
     uses = {u["use"]: u for u in shown["uses"]}
     assert uses["organizational"]["score"] is None
     assert uses["organizational"]["reason"] == "few_respondents"
+
+
+def test_an_unknown_coherence_says_why_in_the_words_of_the_case(browser, database, lib):
+    """Coherence is unknown either because the maturity test was not taken (the mini
+    instrument here) or because one of its topics has no shown score: the page tells
+    which, not both."""
+    dashboard = sign_in(browser)
+    round_path = open_round(browser, dashboard)
+    for _ in range(3):
+        factories.respond(database, invite_code(round_path), lib, ANSWERS_FULL, role="staff")
+    close(browser, round_path)
+    text = browser.get(f"{round_path}/results").text
+    assert "The social media maturity test was not part of this round." in text
+    assert "does not have one for each" not in text
+
+
+def test_a_maturity_round_with_a_hidden_topic_says_coherence_needs_every_topic(database):
+    shipped = load_library()
+    org = factories.organisation(database)
+    opened = factories.open_round(database, org.organisation, shipped, instruments=["sm-maturity"])
+    with database.session() as s:
+        rounds.close_round(s, s.get(Round, opened.round.id), shipped)
+        shown = results.round_scores(s, s.get(Round, opened.round.id), shipped, "en")
+    assert shown["coherent"] is None and shown["maturity_in_round"] is True
