@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from analytics.report.formats import ROUND_FORMATS, SECTOR_FORMATS
-from analytics.report.messages import LANGUAGES
+from survey.i18n import LANGUAGES
 
 
 def _write(content: bytes, output: str | None, filename: str) -> None:
