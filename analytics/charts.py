@@ -222,7 +222,7 @@ def profile_table(
                 row["dimension"],
                 _number(row["score"], lang),
                 *statistics,
-                t(POSITIONS[row["position"]]) if row["position"] else "–",
+                t.of(POSITIONS, row["position"]) if row["position"] else "–",
                 str(row["peer_count"]),
             )
         )
@@ -372,6 +372,7 @@ def role_chart(
     :func:`survey.disclosure.roles.suppress_role_groups`; suppressed groups are not drawn."""
     _require(role_scores, ROLE_COLUMNS, "role_scores")
     t = Translator(lang)
+    note = t("A dark line: the role groups differ by 20 points or more.")
     shown = _visible_roles(role_scores, labels)
     order = list(dict.fromkeys(shown.get_column("dimension").to_list()))
     y = alt.Y("dimension:N", title=t("Dimension"), sort=order)
@@ -475,7 +476,7 @@ def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
         y=alt.Y("at:Q", scale=alt.Scale(domain=[0, 100]))
     )
     corners = [
-        {"control": c, "enablement": e, "label": t(QUADRANT_NAMES[name])}
+        {"control": c, "enablement": e, "label": t.of(QUADRANT_NAMES, name)}
         for name, (c, e) in QUADRANT_CORNERS.items()
     ]
     names = (
@@ -539,7 +540,7 @@ def balance_table(points: pl.DataFrame, *, lang: str = "en") -> Table:
                     t("Your organisation"),
                     _number(row["control"], lang),
                     _number(row["enablement"], lang),
-                    t(QUADRANT_NAMES[quadrant]),
+                    t.of(QUADRANT_NAMES, quadrant),
                 )
             )
         elif row["kind"] == "median":
@@ -548,13 +549,13 @@ def balance_table(points: pl.DataFrame, *, lang: str = "en") -> Table:
                     t("Peer median (bands)"),
                     _band(row["control_low"], row["control_low"] + 5, lang),
                     _band(row["enablement_low"], row["enablement_low"] + 5, lang),
-                    t(QUADRANT_NAMES[quadrant]),
+                    t.of(QUADRANT_NAMES, quadrant),
                 )
             )
         else:
             counts[quadrant] += row["peers"]
     rows.extend(
-        (f"{t('Peers')}: {n}", "", "", t(QUADRANT_NAMES[q])) for q, n in counts.items() if n
+        (f"{t('Peers')}: {n}", "", "", t.of(QUADRANT_NAMES, q)) for q, n in counts.items() if n
     )
     return Table(
         caption=t("Balance between control and enablement"),

@@ -16,11 +16,12 @@ empty entries.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
 from babel import Locale
 from babel.core import negotiate_locale
@@ -33,6 +34,7 @@ DOMAIN = "messages"
 DEFAULT_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).parent / "locales"
 EXTRA_LOCALES_ENV = "SMBENCH_LOCALES"
+K = TypeVar("K", bound=Hashable)
 
 
 def _catalogue_paths(directories: Iterable[Path]) -> dict[str, Path]:
@@ -161,6 +163,10 @@ class Translator:
         return translations(self.lang).ngettext(singular, plural, n) % {"n": n, **values}
 
     __call__ = gettext
+
+    def of(self, texts: Mapping[K, str], key: K, /) -> str:
+        """The text that ``texts`` (marked with :func:`N_`) holds for ``key``, translated."""
+        return self.gettext(texts[key])
 
     def knows(self, message: str) -> bool:
         """Whether the catalogue holds ``message`` (translated, unless English)."""

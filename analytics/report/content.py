@@ -143,7 +143,7 @@ def _balance_verdict(balance: Mapping[str, Any], t: Translator) -> tuple[str, st
     the rule that hid it (the scores' ``quadrant_reason``), never a wrong reason."""
     quadrant = balance.get("quadrant")
     if quadrant is not None:
-        return t(QUADRANT_LABELS[quadrant]), t(QUADRANT_MEANINGS[quadrant])
+        return t.of(QUADRANT_LABELS, quadrant), t.of(QUADRANT_MEANINGS, quadrant)
     if balance.get("near_line"):
         figures = {
             name: score_text(balance.get(name))
@@ -239,7 +239,7 @@ def _peer_figures(
             median=figures["median"],
         )
     if position:
-        line += " " + t(POSITIONS[position])
+        line += " " + t.of(POSITIONS, position)
     return PeerFigures(
         peer_count=count,
         suppressed=False,
@@ -344,8 +344,8 @@ def _overview(data: ReportInput, t: Translator, group_label: str) -> Overview:
         control=balance.get("control") if placed else None,
         enablement=balance.get("enablement") if placed else None,
         coherent=coherent,
-        coherence_label=t(COHERENCE_LABELS[coherence_key]),
-        coherence_meaning=t(COHERENCE_MEANINGS[coherence_key]),
+        coherence_label=t.of(COHERENCE_LABELS, coherence_key),
+        coherence_meaning=t.of(COHERENCE_MEANINGS, coherence_key),
         strongest=strongest,
         weakest=weakest,
         peer_group=group_label,
@@ -703,7 +703,7 @@ def _dialogue(
             "Choose an owner and a deadline for each priority in the action plan, and agree when to measure again."
         ),
     }
-    titles = {key: t(AGENDA_TITLES[key]) for key in details}
+    titles = {key: t.of(AGENDA_TITLES, key) for key in details}
     if disputed:
         titles["differences"] = t("Where we see it differently")
         details["differences"] = t(

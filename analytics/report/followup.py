@@ -190,7 +190,7 @@ def _agreed(row: Mapping[str, Any], t: Translator) -> AgreedRow:
         topics=list(row["topics"]),
         owner=row["owner"],
         due=row["due"],
-        status=t(ACTION_STATUSES[row["status"]]),
+        status=t.of(ACTION_STATUSES, row["status"]),
         note=row["note"],
         changes=[
             TopicChange(
@@ -198,12 +198,12 @@ def _agreed(row: Mapping[str, Any], t: Translator) -> AgreedRow:
                 c["previous_score"],
                 c["score"],
                 c["change"],
-                t(BEYOND_TURNOVER[c["real"]]),
+                t.of(BEYOND_TURNOVER, c["real"]),
                 c["real"],
             )
             for c in row["changes"]
         ],
-        note_on_change=t(NOT_COMPARED[row["reason"]]) if row["reason"] else "",
+        note_on_change=t.of(NOT_COMPARED, row["reason"]) if row["reason"] else "",
     )
 
 
@@ -243,7 +243,7 @@ def follow_up(
                         d["previous_score"],
                         d["score"],
                         d["change"],
-                        t(BEYOND_TURNOVER[d.get("beyond_turnover")]),
+                        t.of(BEYOND_TURNOVER, d.get("beyond_turnover")),
                         d.get("beyond_turnover"),
                     )
                     for d in entry["dimensions"]

@@ -454,7 +454,7 @@ def sector_report(source: SectorInput) -> SectorReport:
     groupings = [
         Grouping(
             key=grouping,
-            title=t(GROUPINGS[grouping]),
+            title=t.of(GROUPINGS, grouping),
             rows=_group_rows(
                 by_sector if grouping == "sector" else benchmark.peer_statistics(reps, grouping),
                 grouping,

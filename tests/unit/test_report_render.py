@@ -99,7 +99,7 @@ def test_xlsx_has_validated_deadline_and_status_columns():
     book = load_workbook(io.BytesIO(render.action_plan_xlsx(model("nl"))))
     plan, agreed, scores = book.worksheets
     assert (plan.title, agreed.title, scores.title) == ("Actieplan", "Afgesproken acties", "Scores")
-    assert [c.value for c in plan[1]][6:9] == ["Eigenaar", "Termijn", "Status"]
+    assert [c.value for c in plan[1]][6:9] == ["Trekker", "Termijn", "Status"]
     assert plan.cell(2, 4).value.startswith("De organisatie heeft specifieke verwachtingen")
     assert plan.cell(2, 7).value is None and plan.cell(2, 8).value is None
     by_type = {v.type: v for v in plan.data_validations.dataValidation}
