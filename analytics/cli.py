@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from analytics import batch
+from survey.i18n import LANGUAGES
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 FOLDER = click.Path(file_okay=False, path_type=Path)
@@ -100,7 +101,7 @@ def _legacy(answers: Path, items: Path, organisations: Path, out: Path, console:
 @click.option(
     "--report", type=FOLDER, help="Also write improvement and sector reports (HTML, PDF) here"
 )
-@click.option("--lang", type=click.Choice(("en", "nl")), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
 def run_analyse(
     answers: tuple[Path, ...],
     organisations: Path,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from interop.export import FORMATS, LANGUAGES, default_name, export
+from interop.export import FORMATS, default_name, export
+from survey.i18n import LANGUAGES
 
 
 @click.command("export")
