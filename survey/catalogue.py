@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
@@ -84,14 +85,23 @@ def update_catalogues() -> None:
         update_catalogue(CATALOGUES[lang], lang, template)
 
 
+def start_catalogue(lang: str) -> Path:
+    """Start the catalogue of a new language in ``survey/locales`` with every text empty."""
+    try:
+        Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        raise SystemExit(f"'{lang}' is not a language code Babel knows (such as 'fr')") from None
+    path = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if path.exists():
+        raise SystemExit(f"{path} exists already; run without arguments to update it")
+    update_catalogue(path, lang, extract_messages())
+    return path
+
+
 if __name__ == "__main__":
     import sys
 
     if len(sys.argv) > 1:
-        # ``python -m survey.catalogue fy``: start the catalogue of a new language.
-        lang = sys.argv[1]
-        update_catalogue(
-            LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang, extract_messages()
-        )
+        print(f"wrote {start_catalogue(sys.argv[1])}; translate its texts")
     else:
         update_catalogues()
