@@ -105,6 +105,17 @@ def negotiate(accept_language: str | None) -> str | None:
     return supported(negotiate_locale(preferred, LANGUAGES, sep="-"))
 
 
+def system_language() -> str:
+    """The language of the command line: the first of ``LANGUAGE`` (a colon-separated
+    list), ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set decides, matched to the
+    catalogues by Babel (``nl_NL.UTF-8`` is Dutch); English otherwise, and for ``C``."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        tags = [tag.split(".")[0] for tag in os.environ.get(name, "").split(":") if tag]
+        if tags:
+            return supported(negotiate_locale(tags, LANGUAGES, sep="_")) or DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
 @cache
 def _compiled(lang: str) -> tuple[Translations, frozenset[str]]:
     with CATALOGUES[require_language(lang)].open("rb") as fh:
@@ -176,3 +187,8 @@ class Translator:
 @cache
 def translator(lang: str) -> Translator:
     return Translator(lang)
+
+
+def cli_translator() -> Translator:
+    """The translator of the command line's messages (see :func:`system_language`)."""
+    return translator(system_language())

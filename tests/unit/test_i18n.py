@@ -4,14 +4,24 @@ that code picks by a value (each value has its text)."""
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 from pydantic import ValidationError
 
 from analytics import charts
 from analytics.benchmark import PEER_GROUPS
 from analytics.report import content, dialogue, followup, render, sector
 from instruments import Text
+from survey.cli import main
 from survey.disclosure import rules
-from survey.i18n import CATALOGUES, LANGUAGES, LOCALES_DIR, Translator, language_name, negotiate
+from survey.i18n import (
+    CATALOGUES,
+    LANGUAGES,
+    LOCALES_DIR,
+    Translator,
+    language_name,
+    negotiate,
+    system_language,
+)
 from survey.scoring import QUADRANTS
 from survey.services import actions
 
@@ -103,3 +113,36 @@ def test_every_value_that_picks_a_text_has_one():
     assert set(render.STATUSES) == {"open", "in_progress", "done"}
     for lang in LANGUAGES:
         assert all(rules.explain(code, lang) for code in rules.REASONS)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANG": "nl_NL.UTF-8"}, "nl"),
+        ({"LANGUAGE": "nl_BE:en", "LANG": "C.UTF-8"}, "nl"),
+        ({"LC_ALL": "de_DE.UTF-8", "LANG": "nl_NL.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_command_line_speaks_the_language_of_the_environment(
+    monkeypatch, environment, expected
+):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert system_language() == expected
+
+
+def test_command_line_messages_come_from_the_catalogue():
+    dutch = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "nl_NL.UTF-8"}
+    english = {**dutch, "LANG": "C.UTF-8"}
+    runner = CliRunner()
+    assert "dimensies" in runner.invoke(main, ["instruments", "check"], env=dutch).output
+    assert "dimensions" in runner.invoke(main, ["instruments", "check"], env=english).output
+    missing = runner.invoke(
+        main, ["instruments", "export", "nope", "--format", "codebook"], env=dutch
+    )
+    assert missing.exit_code == 2
+    assert "fout: instrument 'nope' is niet geïnstalleerd" in missing.output
