@@ -16,6 +16,7 @@ empty entries.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +24,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TypeVar
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -35,13 +36,21 @@ DEFAULT_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).parent / "locales"
 EXTRA_LOCALES_ENV = "SMBENCH_LOCALES"
 K = TypeVar("K", bound=Hashable)
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
 def _catalogue_paths(directories: Iterable[Path]) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for directory in directories:
         for path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-            found.setdefault(path.parent.parent.name, path)
+            lang = path.parent.parent.name
+            if not LANGUAGE_CODE.match(lang):
+                raise RuntimeError(f"{path}: name the folder by a language code such as 'fr'")
+            try:
+                Locale.parse(lang)
+            except (ValueError, UnknownLocaleError):
+                raise RuntimeError(f"{path}: Babel knows no language '{lang}'") from None
+            found.setdefault(lang, path)
     return found
 
 
@@ -96,10 +105,10 @@ def negotiate(accept_language: str | None) -> str | None:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
                 try:
-                    quality = float(value)
+                    quality = min(float(value), 1.0)
                 except ValueError:
                     quality = 0.0
-        if tag and tag != "*" and quality > 0:
+        if tag and tag != "*" and quality > 0:  # NaN is not > 0 either
             ranked.append((-quality, position, tag))
     preferred = [tag for _, _, tag in sorted(ranked)]
     return supported(negotiate_locale(preferred, LANGUAGES, sep="-"))

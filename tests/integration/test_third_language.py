@@ -101,3 +101,24 @@ def test_a_pseudo_language_catalogue_translates_a_page_and_a_report(db_url, tmp_
     assert "Frysk" in page  # the language switch names the new language in its own words
     assert WRAPPED.search(negotiated.text) and 'lang="fy"' in negotiated.text
     assert not WRAPPED.search(english.text) and 'lang="en"' in english.text
+
+
+@pytest.mark.parametrize(
+    ("folder", "error"),
+    [
+        ("Klingon", "name the folder by a language code such as 'fr'"),
+        ("qq", "Babel knows no language 'qq'"),
+    ],
+)
+def test_a_catalogue_of_no_known_language_stops_the_start(tmp_path, folder, error):
+    path = tmp_path / folder / "LC_MESSAGES" / "messages.po"
+    path.parent.mkdir(parents=True)
+    path.write_text('msgid ""\nmsgstr ""\n')
+    started = subprocess.run(
+        [sys.executable, "-c", "import survey.i18n"],
+        cwd=PROJECT,
+        env={**os.environ, EXTRA_LOCALES_ENV: str(tmp_path)},
+        capture_output=True,
+    )
+    assert started.returncode == 1
+    assert error in started.stderr.decode()

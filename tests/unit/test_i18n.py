@@ -47,6 +47,8 @@ def test_the_languages_are_the_catalogues_english_first():
         ("nl;q=0, en", "en"),
         ("nl;q=bogus, en;q=0.1", "en"),
         ("nl ; q = 0.9 , en ; q = 0.8", "nl"),
+        ("en, nl;q=inf", "en"),
+        ("nl;q=nan, en;q=0.1", "en"),
         ("*", None),
         ("fr, de", None),
     ],
