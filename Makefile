@@ -42,8 +42,8 @@ demo: db ## Fill the database with 40 synthetic demo organisations (marked as de
 	$(BIN)/survey demo --organisations 40 --seed 1
 
 .PHONY: i18n
-i18n: install ## Update the English and Dutch page catalogs from the templates and code
-	$(BIN)/python -m web.i18n
+i18n: install ## Update every catalogue (survey/locales) from the code and templates of all packages
+	$(BIN)/python -m survey.catalogue
 
 .PHONY: browser
 browser: ## Install Debian's chromium for the end-to-end tests (if missing)

@@ -3,9 +3,9 @@
 Each builder returns an ``alt.Chart`` or ``alt.LayerChart`` whose data is inlined
 (``alt.Data(values=...)``: no URL, nothing fetched), and has a companion ``*_table``
 function returning the same content as a :class:`Table` for screen readers. Builders
-take ``lang`` ("en" or "nl") for their own texts and ``labels``, a mapping from ids
-(dimension, role, sector) to display names in that language; unknown ids show as
-they are.
+take ``lang`` (one of :data:`survey.i18n.LANGUAGES`) for their own texts, which come
+from the one catalogue, and ``labels``, a mapping from ids (dimension, role, sector) to
+display names in that language; unknown ids show as they are.
 
 What a chart shows is what the benchmark may show: statistics of suppressed peer
 groups, role groups hidden by the anonymity rule and suppressed trend points are
@@ -26,6 +26,7 @@ import altair as alt
 import polars as pl
 from babel.numbers import format_decimal
 
+from survey.i18n import N_, Translator
 from survey.scoring import HIGH_BALANCE, ROLE_DISAGREEMENT
 
 WIDTH = 480
@@ -37,85 +38,16 @@ MEDIAN_COLOUR = "#1f4e79"
 DISAGREE_COLOUR = "#222222"
 DECIMALS = 2
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "dimension": "Dimension",
-        "score": "Score (0–100)",
-        "your_score": "Your score",
-        "median": "Peer median",
-        "q1": "First quartile",
-        "q3": "Third quartile",
-        "top_decile": "Top 10% from",
-        "percentile": "Percentile",
-        "peers": "Peers",
-        "not_shown": "not shown",
-        "position": "Your position",
-        "below": "below the median band",
-        "in": "in the median band",
-        "above": "above the median band",
-        "median_cell": "Peer median (bands)",
-        "role": "Role group",
-        "spread": "Spread",
-        "disagreement_note": "A dark line: the role groups differ by 20 points or more.",
-        "control": "Control",
-        "enablement": "Enablement",
-        "quadrant": "Quadrant",
-        "unguided": "Unguided",
-        "restrictive": "Restrictive",
-        "anything_goes": "Anything goes",
-        "balanced": "Balanced",
-        "organisation": "Your organisation",
-        "peer": "Peer organisation",
-        "count": "Organisations",
-        "sector": "Sector",
-        "year": "Year",
-        "sector_median": "Sector median",
-        "profile_title": "Your scores against the peer median and middle half",
-        "distribution_title": "Peer distribution per dimension",
-        "roles_title": "Scores per role group",
-        "balance_title": "Balance between control and enablement",
-        "heatmap_title": "Sector medians per dimension",
-        "trend_title": "Sector medians per year",
-    },
-    "nl": {
-        "dimension": "Dimensie",
-        "score": "Score (0–100)",
-        "your_score": "Uw score",
-        "median": "Mediaan van de peers",
-        "q1": "Eerste kwartiel",
-        "q3": "Derde kwartiel",
-        "top_decile": "Beste 10% vanaf",
-        "percentile": "Percentiel",
-        "peers": "Peers",
-        "not_shown": "niet getoond",
-        "position": "Uw positie",
-        "below": "onder de band van de mediaan",
-        "in": "in de band van de mediaan",
-        "above": "boven de band van de mediaan",
-        "median_cell": "Mediaan van de peers (banden)",
-        "role": "Rolgroep",
-        "spread": "Spreiding",
-        "disagreement_note": "Een donkere lijn: de rolgroepen verschillen 20 punten of meer.",
-        "control": "Beheersing",
-        "enablement": "Ruimte geven",
-        "quadrant": "Kwadrant",
-        "unguided": "Ongestuurd",
-        "restrictive": "Restrictief",
-        "anything_goes": "Alles mag",
-        "balanced": "In balans",
-        "organisation": "Uw organisatie",
-        "peer": "Vergelijkbare organisatie",
-        "count": "Organisaties",
-        "sector": "Sector",
-        "year": "Jaar",
-        "sector_median": "Mediaan van de sector",
-        "profile_title": "Uw scores tegenover de mediaan en de middelste helft van de peers",
-        "distribution_title": "Verdeling van de peers per dimensie",
-        "roles_title": "Scores per rolgroep",
-        "balance_title": "Balans tussen beheersing en ruimte geven",
-        "heatmap_title": "Mediaan per sector en dimensie",
-        "trend_title": "Mediaan per sector en jaar",
-    },
+QUADRANT_NAMES = {
+    "unguided": N_("Unguided"),
+    "restrictive": N_("Restrictive"),
+    "anything_goes": N_("Anything goes"),
+    "balanced": N_("Balanced"),
+}
+POSITIONS = {
+    "below": N_("below the median band"),
+    "in": N_("in the median band"),
+    "above": N_("above the median band"),
 }
 QUADRANT_CORNERS = {  # (control, enablement) of each quadrant label
     "unguided": (25, 25),
@@ -148,13 +80,6 @@ def describe(table: Table) -> str:
         for row in table.rows
     ]
     return ". ".join([table.caption, *rows]) + "."
-
-
-def texts(lang: str) -> dict[str, str]:
-    try:
-        return LABELS[lang]
-    except KeyError:
-        raise ValueError(f"unsupported language '{lang}' (use {', '.join(LABELS)})") from None
 
 
 def _name(labels: Mapping[str, str] | None, key: str) -> str:
@@ -223,23 +148,23 @@ def profile_chart(
     peer group (rows of :func:`analytics.benchmark.benchmark`). Only the bands a
     group's form publishes are drawn."""
     _require(benchmark, PROFILE_COLUMNS, "benchmark")
-    t = texts(lang)
+    t = Translator(lang)
     frame = _with_dimension(benchmark, labels)
     order = frame.get_column("dimension").to_list()
-    y = alt.Y("dimension:N", title=t["dimension"], sort=order)
+    y = alt.Y("dimension:N", title=t("Dimension"), sort=order)
     peers = _shown(frame).filter(pl.col("median_low").is_not_null())
     quartiles = peers.filter(pl.col("q1_low").is_not_null())
     band = (
         alt.Chart(alt.Data(values=_rows(quartiles, ["dimension", "q1_low", "q3_high"])))
         .mark_bar(color=BAND_COLOUR, height=ROW_HEIGHT * 0.6)
         .encode(
-            x=alt.X("q1_low:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
+            x=alt.X("q1_low:Q", title=t("Score (0–100)"), scale=alt.Scale(domain=[0, 100])),
             x2="q3_high:Q",
             y=y,
             tooltip=[
-                alt.Tooltip("dimension:N", title=t["dimension"]),
-                alt.Tooltip("q1_low:Q", title=t["q1"]),
-                alt.Tooltip("q3_high:Q", title=t["q3"]),
+                alt.Tooltip("dimension:N", title=t("Dimension")),
+                alt.Tooltip("q1_low:Q", title=t("First quartile")),
+                alt.Tooltip("q3_high:Q", title=t("Third quartile")),
             ],
         )
     )
@@ -251,9 +176,9 @@ def profile_chart(
             x2="median_high:Q",
             y=y,
             tooltip=[
-                alt.Tooltip("dimension:N", title=t["dimension"]),
-                alt.Tooltip("median_low:Q", title=t["median"]),
-                alt.Tooltip("median_high:Q", title=t["median"]),
+                alt.Tooltip("dimension:N", title=t("Dimension")),
+                alt.Tooltip("median_low:Q", title=t("Peer median")),
+                alt.Tooltip("median_high:Q", title=t("Peer median")),
             ],
         )
     )
@@ -265,14 +190,14 @@ def profile_chart(
             x=alt.X("score:Q"),
             y=y,
             tooltip=[
-                alt.Tooltip("dimension:N", title=t["dimension"]),
-                alt.Tooltip("score:Q", title=t["your_score"], format=".1f"),
+                alt.Tooltip("dimension:N", title=t("Dimension")),
+                alt.Tooltip("score:Q", title=t("Your score"), format=".1f"),
             ],
         )
     )
     return alt.LayerChart(
         layer=[band, median, own],
-        title=t["profile_title"],
+        title=t("Your scores against the peer median and middle half"),
         description=describe(profile_table(benchmark, lang=lang, labels=labels)),
         width=WIDTH,
         height=ROW_HEIGHT * max(len(order), 1),
@@ -283,12 +208,12 @@ def profile_table(
     benchmark: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
 ) -> Table:
     _require(benchmark, PROFILE_COLUMNS, "benchmark")
-    t = texts(lang)
+    t = Translator(lang)
     rows = []
     for row in _with_dimension(benchmark, labels).iter_rows(named=True):
         hidden = bool(row["suppressed"])
         statistics = (
-            [t["not_shown"]] * 3
+            [t("not shown")] * 3
             if hidden
             else [_band(row[f"{c}_low"], row[f"{c}_high"], lang) for c in ("median", "q1", "q3")]
         )
@@ -297,20 +222,20 @@ def profile_table(
                 row["dimension"],
                 _number(row["score"], lang),
                 *statistics,
-                t[row["position"]] if row["position"] else "–",
+                t.of(POSITIONS, row["position"]) if row["position"] else "–",
                 str(row["peer_count"]),
             )
         )
     return Table(
-        caption=t["profile_title"],
+        caption=t("Your scores against the peer median and middle half"),
         headers=(
-            t["dimension"],
-            t["your_score"],
-            t["median"],
-            t["q1"],
-            t["q3"],
-            t["position"],
-            t["peers"],
+            t("Dimension"),
+            t("Your score"),
+            t("Peer median"),
+            t("First quartile"),
+            t("Third quartile"),
+            t("Your position"),
+            t("Peers"),
         ),
         rows=tuple(rows),
     )
@@ -334,7 +259,7 @@ def distribution_chart(
     organisation's score marked. Only dimensions whose group publishes quartiles are
     drawn; the axis label carries the peer count."""
     _require(benchmark, DISTRIBUTION_COLUMNS, "benchmark")
-    t = texts(lang)
+    t = Translator(lang)
     frame = _with_dimension(_quartile_rows(benchmark), labels).with_columns(
         pl.format("{} (n = {})", pl.col("dimension"), pl.col("peer_count")).alias("dimension")
     )
@@ -342,17 +267,17 @@ def distribution_chart(
     columns = ["dimension", "score", "peer_count", "q1_low", "q3_high", "median_low"]
     columns += ["median_high", "top_decile_low", "top_decile_high"]
     values = alt.Data(values=_rows(frame, columns))
-    y = alt.Y("dimension:N", title=t["dimension"], sort=order)
+    y = alt.Y("dimension:N", title=t("Dimension"), sort=order)
     base = alt.Chart(values)
     statistics_tooltip = [
-        alt.Tooltip("dimension:N", title=t["dimension"]),
-        alt.Tooltip("q1_low:Q", title=t["q1"]),
-        alt.Tooltip("median_low:Q", title=t["median"]),
-        alt.Tooltip("q3_high:Q", title=t["q3"]),
-        alt.Tooltip("top_decile_low:Q", title=t["top_decile"]),
+        alt.Tooltip("dimension:N", title=t("Dimension")),
+        alt.Tooltip("q1_low:Q", title=t("First quartile")),
+        alt.Tooltip("median_low:Q", title=t("Peer median")),
+        alt.Tooltip("q3_high:Q", title=t("Third quartile")),
+        alt.Tooltip("top_decile_low:Q", title=t("Top 10% from")),
     ]
     whisker = base.mark_rule(color=MEDIAN_COLOUR, strokeDash=[4, 3]).encode(
-        x=alt.X("q3_high:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("q3_high:Q", title=t("Score (0–100)"), scale=alt.Scale(domain=[0, 100])),
         x2="top_decile_high:Q",
         y=y,
     )
@@ -372,14 +297,14 @@ def distribution_chart(
             x="score:Q",
             y=y,
             tooltip=[
-                alt.Tooltip("dimension:N", title=t["dimension"]),
-                alt.Tooltip("score:Q", title=t["your_score"], format=".1f"),
+                alt.Tooltip("dimension:N", title=t("Dimension")),
+                alt.Tooltip("score:Q", title=t("Your score"), format=".1f"),
             ],
         )
     )
     return alt.LayerChart(
         layer=[whisker, box, median, top, own],
-        title=t["distribution_title"],
+        title=t("Peer distribution per dimension"),
         description=describe(distribution_table(benchmark, lang=lang, labels=labels)),
         width=WIDTH,
         height=ROW_HEIGHT * max(len(order), 1),
@@ -390,7 +315,7 @@ def distribution_table(
     benchmark: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
 ) -> Table:
     _require(benchmark, DISTRIBUTION_COLUMNS, "benchmark")
-    t = texts(lang)
+    t = Translator(lang)
     rows = tuple(
         (
             row["dimension"],
@@ -405,16 +330,16 @@ def distribution_table(
         for row in _with_dimension(_quartile_rows(benchmark), labels).iter_rows(named=True)
     )
     return Table(
-        caption=t["distribution_title"],
+        caption=t("Peer distribution per dimension"),
         headers=(
-            t["dimension"],
-            t["peers"],
-            t["q1"],
-            t["median"],
-            t["q3"],
-            t["top_decile"],
-            t["your_score"],
-            t["percentile"],
+            t("Dimension"),
+            t("Peers"),
+            t("First quartile"),
+            t("Peer median"),
+            t("Third quartile"),
+            t("Top 10% from"),
+            t("Your score"),
+            t("Percentile"),
         ),
         rows=rows,
     )
@@ -446,10 +371,11 @@ def role_chart(
     (highlighted from 20 points). Input: role scores already passed through
     :func:`survey.disclosure.roles.suppress_role_groups`; suppressed groups are not drawn."""
     _require(role_scores, ROLE_COLUMNS, "role_scores")
-    t = texts(lang)
+    t = Translator(lang)
+    note = t("A dark line: the role groups differ by 20 points or more.")
     shown = _visible_roles(role_scores, labels)
     order = list(dict.fromkeys(shown.get_column("dimension").to_list()))
-    y = alt.Y("dimension:N", title=t["dimension"], sort=order)
+    y = alt.Y("dimension:N", title=t("Dimension"), sort=order)
     spreads = shown.filter(pl.col("groups") >= 2).unique("dimension_id", maintain_order=True)
     spreads = spreads.with_columns((pl.col("spread") >= ROLE_DISAGREEMENT).alias("disagree"))
     spread = (
@@ -458,13 +384,13 @@ def role_chart(
         )
         .mark_rule(strokeWidth=3)
         .encode(
-            x=alt.X("low:Q", title=t["score"], scale=alt.Scale(domain=[0, 100])),
+            x=alt.X("low:Q", title=t("Score (0–100)"), scale=alt.Scale(domain=[0, 100])),
             x2="high:Q",
             y=y,
             color=alt.condition("datum.disagree", alt.value(DISAGREE_COLOUR), alt.value("#c7c7c7")),
             tooltip=[
-                alt.Tooltip("dimension:N", title=t["dimension"]),
-                alt.Tooltip("spread:Q", title=t["spread"], format=".1f"),
+                alt.Tooltip("dimension:N", title=t("Dimension")),
+                alt.Tooltip("spread:Q", title=t("Spread"), format=".1f"),
             ],
         )
     )
@@ -474,19 +400,19 @@ def role_chart(
         .encode(
             x="score:Q",
             y=y,
-            shape=alt.Shape("role_name:N", title=t["role"]),
-            fill=alt.Fill("role_name:N", title=t["role"], scale=alt.Scale(scheme="dark2")),
+            shape=alt.Shape("role_name:N", title=t("Role group")),
+            fill=alt.Fill("role_name:N", title=t("Role group"), scale=alt.Scale(scheme="dark2")),
             tooltip=[
-                alt.Tooltip("dimension:N", title=t["dimension"]),
-                alt.Tooltip("role_name:N", title=t["role"]),
-                alt.Tooltip("score:Q", title=t["score"], format=".1f"),
+                alt.Tooltip("dimension:N", title=t("Dimension")),
+                alt.Tooltip("role_name:N", title=t("Role group")),
+                alt.Tooltip("score:Q", title=t("Score (0–100)"), format=".1f"),
             ],
         )
     )
     return alt.LayerChart(
         layer=[spread, points],
-        title=alt.TitleParams(t["roles_title"], subtitle=t["disagreement_note"]),
-        description=f"{describe(role_table(role_scores, lang=lang, labels=labels))} {t['disagreement_note']}",
+        title=alt.TitleParams(t("Scores per role group"), subtitle=note),
+        description=f"{describe(role_table(role_scores, lang=lang, labels=labels))} {note}",
         width=WIDTH,
         height=ROW_HEIGHT * max(len(order), 1),
     )
@@ -496,7 +422,7 @@ def role_table(
     role_scores: pl.DataFrame, *, lang: str = "en", labels: Mapping[str, str] | None = None
 ) -> Table:
     _require(role_scores, ROLE_COLUMNS, "role_scores")
-    t = texts(lang)
+    t = Translator(lang)
     shown = _visible_roles(role_scores, labels)
     roles = sorted(set(shown.get_column("role_name").to_list()))
     rows = []
@@ -511,8 +437,8 @@ def role_table(
             )
         )
     return Table(
-        caption=t["roles_title"],
-        headers=(t["dimension"], *roles, t["spread"]),
+        caption=t("Scores per role group"),
+        headers=(t("Dimension"), *roles, t("Spread")),
         rows=tuple(rows),
     )
 
@@ -539,9 +465,9 @@ def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
     :func:`analytics.benchmark.balance_peers`): the median cell and the occupied
     5 × 5 cells, drawn at their centres, never a peer's own point."""
     _require(points, BALANCE_COLUMNS, "points")
-    t = texts(lang)
-    x = alt.X("control:Q", title=t["control"], scale=alt.Scale(domain=[0, 100]))
-    y = alt.Y("enablement:Q", title=t["enablement"], scale=alt.Scale(domain=[0, 100]))
+    t = Translator(lang)
+    x = alt.X("control:Q", title=t("Control"), scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("enablement:Q", title=t("Enablement"), scale=alt.Scale(domain=[0, 100]))
     lines = alt.Chart(alt.Data(values=[{"at": HIGH_BALANCE}]))
     vertical = lines.mark_rule(color="#555555").encode(
         x=alt.X("at:Q", scale=alt.Scale(domain=[0, 100]))
@@ -550,7 +476,7 @@ def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
         y=alt.Y("at:Q", scale=alt.Scale(domain=[0, 100]))
     )
     corners = [
-        {"control": c, "enablement": e, "label": t[name]}
+        {"control": c, "enablement": e, "label": t.of(QUADRANT_NAMES, name)}
         for name, (c, e) in QUADRANT_CORNERS.items()
     ]
     names = (
@@ -567,7 +493,7 @@ def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
             )
         )
         .mark_circle(color=PEER_COLOUR, opacity=0.6)
-        .encode(x=x, y=y, size=alt.Size("peers:Q", title=t["count"]))
+        .encode(x=x, y=y, size=alt.Size("peers:Q", title=t("Organisations")))
     )
     median = (
         alt.Chart(
@@ -585,14 +511,14 @@ def balance_chart(points: pl.DataFrame, *, lang: str = "en") -> alt.LayerChart:
             x=x,
             y=y,
             tooltip=[
-                alt.Tooltip("control:Q", title=t["control"], format=".1f"),
-                alt.Tooltip("enablement:Q", title=t["enablement"], format=".1f"),
+                alt.Tooltip("control:Q", title=t("Control"), format=".1f"),
+                alt.Tooltip("enablement:Q", title=t("Enablement"), format=".1f"),
             ],
         )
     )
     return alt.LayerChart(
         layer=[vertical, horizontal, names, peers, median, own],
-        title=t["balance_title"],
+        title=t("Balance between control and enablement"),
         description=describe(balance_table(points, lang=lang)),
         width=WIDTH,
         height=WIDTH,
@@ -603,7 +529,7 @@ def balance_table(points: pl.DataFrame, *, lang: str = "en") -> Table:
     """The organisation's point and quadrant, the peers' median cell, and how many peers
     are in each quadrant (when the cells are published)."""
     _require(points, BALANCE_COLUMNS, "points")
-    t = texts(lang)
+    t = Translator(lang)
     counts = dict.fromkeys(QUADRANT_CORNERS, 0)
     rows = []
     for row in points.iter_rows(named=True):
@@ -611,27 +537,29 @@ def balance_table(points: pl.DataFrame, *, lang: str = "en") -> Table:
         if row["kind"] == "own":
             rows.append(
                 (
-                    t["organisation"],
+                    t("Your organisation"),
                     _number(row["control"], lang),
                     _number(row["enablement"], lang),
-                    t[quadrant],
+                    t.of(QUADRANT_NAMES, quadrant),
                 )
             )
         elif row["kind"] == "median":
             rows.append(
                 (
-                    t["median_cell"],
+                    t("Peer median (bands)"),
                     _band(row["control_low"], row["control_low"] + 5, lang),
                     _band(row["enablement_low"], row["enablement_low"] + 5, lang),
-                    t[quadrant],
+                    t.of(QUADRANT_NAMES, quadrant),
                 )
             )
         else:
             counts[quadrant] += row["peers"]
-    rows.extend((f"{t['peers']}: {n}", "", "", t[q]) for q, n in counts.items() if n)
+    rows.extend(
+        (f"{t('Peers')}: {n}", "", "", t.of(QUADRANT_NAMES, q)) for q, n in counts.items() if n
+    )
     return Table(
-        caption=t["balance_title"],
-        headers=(t["count"], t["control"], t["enablement"], t["quadrant"]),
+        caption=t("Balance between control and enablement"),
+        headers=(t("Organisations"), t("Control"), t("Enablement"), t("Quadrant")),
         rows=tuple(rows),
     )
 
@@ -655,7 +583,7 @@ def sector_heatmap(
     :func:`analytics.benchmark.peer_statistics` for the sector peer group, one
     instrument version), coloured by the band's centre. Count-only groups are absent."""
     _require(statistics, HEATMAP_COLUMNS, "statistics")
-    t = texts(lang)
+    t = Translator(lang)
     shown = _with_dimension(_shown(statistics), labels)
     shown = shown.with_columns(
         pl.Series("sector_name", [_name(labels, s) for s in shown.get_column("sector")], pl.String),
@@ -667,18 +595,18 @@ def sector_heatmap(
     base = alt.Chart(
         alt.Data(values=_rows(shown, ["sector_name", "dimension", "median", "band", "peer_count"]))
     ).encode(
-        x=alt.X("dimension:N", title=t["dimension"], sort=None),
-        y=alt.Y("sector_name:N", title=t["sector"], sort=None),
+        x=alt.X("dimension:N", title=t("Dimension"), sort=None),
+        y=alt.Y("sector_name:N", title=t("Sector"), sort=None),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
-            "median:Q", title=t["median"], scale=alt.Scale(domain=[0, 100], scheme="blues")
+            "median:Q", title=t("Peer median"), scale=alt.Scale(domain=[0, 100], scheme="blues")
         ),
         tooltip=[
-            alt.Tooltip("sector_name:N", title=t["sector"]),
-            alt.Tooltip("dimension:N", title=t["dimension"]),
-            alt.Tooltip("band:N", title=t["median"]),
-            alt.Tooltip("peer_count:Q", title=t["count"]),
+            alt.Tooltip("sector_name:N", title=t("Sector")),
+            alt.Tooltip("dimension:N", title=t("Dimension")),
+            alt.Tooltip("band:N", title=t("Peer median")),
+            alt.Tooltip("peer_count:Q", title=t("Organisations")),
         ],
     )
     numbers = base.mark_text(fontSize=11).encode(
@@ -687,7 +615,7 @@ def sector_heatmap(
     )
     return alt.LayerChart(
         layer=[cells, numbers],
-        title=t["heatmap_title"],
+        title=t("Sector medians per dimension"),
         description=describe(sector_heatmap_table(_shown(statistics), lang=lang, labels=labels)),
         width=WIDTH,
     )
@@ -698,19 +626,23 @@ def sector_heatmap_table(
 ) -> Table:
     """Sectors as rows, dimensions as columns; a suppressed cell reads "not shown"."""
     _require(statistics, HEATMAP_COLUMNS, "statistics")
-    t = texts(lang)
+    t = Translator(lang)
     frame = _with_dimension(statistics, labels)
     dimensions = list(dict.fromkeys(frame.get_column("dimension").to_list()))
     rows = []
     for (sector,), group in frame.group_by("sector", maintain_order=True):
         cells = {
-            row["dimension"]: t["not_shown"]
+            row["dimension"]: t("not shown")
             if row["suppressed"]
             else _band(row["median_low"], row["median_high"], lang)
             for row in group.iter_rows(named=True)
         }
         rows.append((_name(labels, str(sector)), *(cells.get(d, "–") for d in dimensions)))
-    return Table(caption=t["heatmap_title"], headers=(t["sector"], *dimensions), rows=tuple(rows))
+    return Table(
+        caption=t("Sector medians per dimension"),
+        headers=(t("Sector"), *dimensions),
+        rows=tuple(rows),
+    )
 
 
 TREND_COLUMNS = ("sector", "year", "median_low", "median_high", "suppressed")
@@ -723,7 +655,7 @@ def sector_trend_chart(
     :func:`analytics.benchmark.sector_trend`): a line through the bands' centres with
     each band drawn as a range; count-only years are absent."""
     _require(trend, TREND_COLUMNS, "trend")
-    t = texts(lang)
+    t = Translator(lang)
     shown = _shown(trend)
     shown = shown.with_columns(
         pl.Series("sector_name", [_name(labels, s) for s in shown.get_column("sector")], pl.String),
@@ -740,15 +672,15 @@ def sector_trend_chart(
         )
     )
     tooltip = [
-        alt.Tooltip("sector_name:N", title=t["sector"]),
-        alt.Tooltip("year:O", title=t["year"]),
-        alt.Tooltip("band:N", title=t["sector_median"]),
+        alt.Tooltip("sector_name:N", title=t("Sector")),
+        alt.Tooltip("year:O", title=t("Year")),
+        alt.Tooltip("band:N", title=t("Sector median")),
     ]
-    x = alt.X("year:O", title=t["year"])
-    colour = alt.Color("sector_name:N", title=t["sector"])
+    x = alt.X("year:O", title=t("Year"))
+    colour = alt.Color("sector_name:N", title=t("Sector"))
     line = base.mark_line(point=True).encode(
         x=x,
-        y=alt.Y("median:Q", title=t["sector_median"], scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("median:Q", title=t("Sector median"), scale=alt.Scale(domain=[0, 100])),
         color=colour,
         tooltip=tooltip,
     )
@@ -757,7 +689,7 @@ def sector_trend_chart(
     )
     return alt.LayerChart(
         layer=[bands, line],
-        title=t["trend_title"],
+        title=t("Sector medians per year"),
         description=describe(sector_trend_table(_shown(trend), lang=lang, labels=labels)),
         width=WIDTH,
     )
@@ -768,17 +700,19 @@ def sector_trend_table(
 ) -> Table:
     """Sectors as rows, years as columns; a suppressed year reads "not shown"."""
     _require(trend, TREND_COLUMNS, "trend")
-    t = texts(lang)
+    t = Translator(lang)
     years = sorted(set(trend.get_column("year").to_list()))
     rows = []
     for (sector,), group in trend.group_by("sector", maintain_order=True):
         cells = {
-            row["year"]: t["not_shown"]
+            row["year"]: t("not shown")
             if row["suppressed"]
             else _band(row["median_low"], row["median_high"], lang)
             for row in group.iter_rows(named=True)
         }
         rows.append((_name(labels, str(sector)), *(cells.get(y, "–") for y in years)))
     return Table(
-        caption=t["trend_title"], headers=(t["sector"], *(str(y) for y in years)), rows=tuple(rows)
+        caption=t("Sector medians per year"),
+        headers=(t("Sector"), *(str(y) for y in years)),
+        rows=tuple(rows),
     )

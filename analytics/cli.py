@@ -17,18 +17,19 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from analytics import batch
+from survey.i18n import LANGUAGES, N_, cli_translator
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 FOLDER = click.Path(file_okay=False, path_type=Path)
 FORMATS = ("auto", "limesurvey", "qualtrics", "kobo", "msforms", "wide", "long")
 
 STEP_LABELS = {
-    "reading": "Reading files",
-    "checking": "Checking answers",
-    "scoring": "Scoring",
-    "benchmarking": "Benchmarking",
-    "writing": "Writing results",
-    "reports": "Writing reports",
+    "reading": N_("Reading files"),
+    "checking": N_("Checking answers"),
+    "scoring": N_("Scoring"),
+    "benchmarking": N_("Benchmarking"),
+    "writing": N_("Writing results"),
+    "reports": N_("Writing reports"),
 }
 
 
@@ -45,13 +46,14 @@ def _progress(console: Console) -> Progress:
 
 
 def _legacy(answers: Path, items: Path, organisations: Path, out: Path, console: Console) -> None:
+    t = cli_translator()
     progress = _progress(console)
-    task = progress.add_task(STEP_LABELS[batch.STEPS[0]], total=len(batch.STEPS))
+    task = progress.add_task(t.of(STEP_LABELS, batch.STEPS[0]), total=len(batch.STEPS))
     done = 0
 
     def step(name: str) -> None:
         nonlocal done
-        progress.update(task, completed=done, description=STEP_LABELS[name])
+        progress.update(task, completed=done, description=t.of(STEP_LABELS, name))
         done += 1
 
     try:
@@ -59,14 +61,26 @@ def _legacy(answers: Path, items: Path, organisations: Path, out: Path, console:
             summary = batch.analyse(answers, items, organisations, out, step=step)
             progress.update(task, completed=len(batch.STEPS))
     except batch.BadFile as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(t("error: %(problem)s", problem=error), err=True)
         sys.exit(2)
     click.echo(
-        f"{summary.organisations} organisations, {summary.respondents} respondents, "
-        f"{summary.answers} answers"
+        t(
+            "%(organisations)s organisations, %(respondents)s respondents, %(answers)s answers",
+            organisations=summary.organisations,
+            respondents=summary.respondents,
+            answers=summary.answers,
+        )
     )
-    click.echo(f"wrote {summary.scores_path} ({summary.scores_rows} rows)")
-    click.echo(f"wrote {summary.benchmark_path} ({summary.benchmark_rows} rows)")
+    click.echo(
+        t("wrote %(path)s (%(rows)s rows)", path=summary.scores_path, rows=summary.scores_rows)
+    )
+    click.echo(
+        t(
+            "wrote %(path)s (%(rows)s rows)",
+            path=summary.benchmark_path,
+            rows=summary.benchmark_rows,
+        )
+    )
 
 
 @click.option(
@@ -100,7 +114,7 @@ def _legacy(answers: Path, items: Path, organisations: Path, out: Path, console:
 @click.option(
     "--report", type=FOLDER, help="Also write improvement and sector reports (HTML, PDF) here"
 )
-@click.option("--lang", type=click.Choice(("en", "nl")), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
 def run_analyse(
     answers: tuple[Path, ...],
     organisations: Path,
@@ -125,7 +139,9 @@ def run_analyse(
     console = Console(stderr=True)
     if items is not None:
         if len(answers) != 1:
-            raise click.UsageError("--items takes exactly one --answers file")
+            raise click.UsageError(
+                cli_translator().gettext("--items takes exactly one --answers file")
+            )
         _legacy(answers[0], items, organisations, out, console)
         return
     _exports(
@@ -162,17 +178,20 @@ def _exports(
     from interop.ingest.model import ReadOptions
     from interop.ingest.problems import IngestError
 
+    t = cli_translator()
     if organisation and len(answers) > 1:
-        raise click.UsageError("--organisation names the organisation of a single --answers file")
+        raise click.UsageError(
+            t("--organisation names the organisation of a single --answers file")
+        )
     options = ReadOptions(format_, instrument, version, mapping, organisation, ignore)
     progress = _progress(console)
     total = len(answers) + len(STEPS) + (1 if report else 0)
-    task = progress.add_task(STEP_LABELS["reading"], total=total)
+    task = progress.add_task(t.of(STEP_LABELS, "reading"), total=total)
     done = 0
 
     def step(name: str) -> None:
         nonlocal done
-        label = STEP_LABELS.get(name, name.capitalize())
+        label = t.of(STEP_LABELS, name) if name in STEP_LABELS else name.capitalize()
         progress.update(task, completed=done, description=label)
         done += 1
 
@@ -184,30 +203,51 @@ def _exports(
             progress.update(task, completed=total)
     except IngestError as error:
         for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
-        click.echo("nothing was written", err=True)
+            click.echo(t("error: %(problem)s", problem=problem), err=True)
+        click.echo(t("nothing was written"), err=True)
         sys.exit(2)
     for result in summary.files:
-        read = f"read {result.path} as {result.format}"
+        read = t("read %(path)s as %(format)s", path=result.path, format=result.format)
         if result.encoding:
-            read += f" ({result.encoding}, {_delimiter(result.delimiter)}-separated)"
+            read += f" ({result.encoding}, {_delimiter(result.delimiter)})"
         click.echo(
-            f"{read}: {result.instrument.id} {result.instrument.version}, {result.responses} "
-            f"complete response(s), {result.incomplete} incomplete left out, "
-            f"{result.not_asked} answer(s) to items not asked of the role left out"
+            read
+            + ": "
+            + t(
+                "%(instrument)s %(version)s, %(responses)s complete response(s), %(incomplete)s "
+                "incomplete left out, %(not_asked)s answer(s) to items not asked of the role "
+                "left out",
+                instrument=result.instrument.id,
+                version=result.instrument.version,
+                responses=result.responses,
+                incomplete=result.incomplete,
+                not_asked=result.not_asked,
+            )
         )
     click.echo(
-        f"{summary.organisations} organisations, {summary.respondents} respondents, "
-        f"{summary.answers} answers"
+        t(
+            "%(organisations)s organisations, %(respondents)s respondents, %(answers)s answers",
+            organisations=summary.organisations,
+            respondents=summary.respondents,
+            answers=summary.answers,
+        )
     )
     for path, rows in summary.written:
-        click.echo(f"wrote {path} ({rows} rows)")
+        click.echo(t("wrote %(path)s (%(rows)s rows)", path=path, rows=rows))
     for path in summary.reports:
-        click.echo(f"wrote {path}")
+        click.echo(t("wrote %(path)s", path=path))
+
+
+DELIMITERS = {
+    ",": N_("comma-separated"),
+    ";": N_("semicolon-separated"),
+    "\t": N_("tab-separated"),
+    "|": N_("bar-separated"),
+}
 
 
 def _delimiter(delimiter: str | None) -> str:
-    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(delimiter or ",", "comma")
+    return cli_translator().of(DELIMITERS, delimiter if delimiter in DELIMITERS else ",")
 
 
 analyse = click.command("analyse")(run_analyse)

@@ -55,6 +55,7 @@ from analytics.benchmark import ATTRIBUTES, BAND_COLUMNS, PEER_GROUPS, SCOPE
 from instruments import InstrumentLibrary
 from survey.disclosure import roles, rules
 from survey.errors import Conflict, InvalidInput
+from survey.i18n import LANGUAGES
 from survey.models import DimensionResult, Organisation, Round
 
 T = TypeVar("T")
@@ -548,7 +549,7 @@ ORGANISATION_RECORD = "organisation"
 
 
 def _explained(frame: pl.DataFrame) -> pl.DataFrame:
-    """The reason code's text in English and Dutch beside it."""
+    """The reason code's text in every language beside it."""
     return frame.with_columns(
         pl.col("suppression")
         .replace_strict(
@@ -557,7 +558,7 @@ def _explained(frame: pl.DataFrame) -> pl.DataFrame:
             return_dtype=pl.String,
         )
         .alias(f"explanation_{lang}")
-        for lang in ("en", "nl")
+        for lang in LANGUAGES
     )
 
 

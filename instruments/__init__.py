@@ -7,7 +7,6 @@ from instruments.library import InstrumentLibrary, default_library, load_library
 from instruments.loader import InstrumentError, InstrumentProblem, instrument_paths, load_file
 from instruments.schema import (
     DONT_KNOW,
-    LANGUAGES,
     NOT_APPLICABLE,
     Case,
     Dimension,
@@ -25,7 +24,6 @@ from instruments.vocabularies import Vocabularies, Vocabulary, VocabularyEntry, 
 
 __all__ = [
     "DONT_KNOW",
-    "LANGUAGES",
     "NOT_APPLICABLE",
     "Case",
     "Dimension",

@@ -6,6 +6,7 @@ works with the models, never with the files.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
-LANGUAGES: tuple[str, ...] = ("en", "nl")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 DONT_KNOW = "dont_know"
 NOT_APPLICABLE = "not_applicable"
 RESERVED_VALUES = frozenset({DONT_KNOW, NOT_APPLICABLE})
@@ -25,14 +26,28 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(Strict):
-    """A text in every supported language."""
+class Text(BaseModel):
+    """A text in English and Dutch, and in any further language the catalogues offer
+    (one key per language code, such as ``fr``); a language without its own text here
+    shows the English one."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     en: NonEmpty
     nl: NonEmpty
 
+    @model_validator(mode="after")
+    def _further_languages(self) -> Text:
+        for code, text in (self.model_extra or {}).items():
+            if not LANGUAGE_CODE.match(code) or not isinstance(text, str) or not text.strip():
+                raise ValueError(f"'{code}': give a language code (such as 'fr') and its text")
+        return self
+
     def get(self, lang: str) -> str:
-        return self.nl if lang == "nl" else self.en
+        if lang == "nl":
+            return self.nl
+        further: dict[str, str] = self.model_extra or {}
+        return further.get(lang) or self.en
 
 
 class OptionKind(StrEnum):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from interop.export import FORMATS, LANGUAGES, default_name, export
+from interop.export import FORMATS, default_name, export
+from survey.i18n import LANGUAGES, cli_translator
 
 
 @click.command("export")
@@ -27,14 +28,24 @@ def export_instrument(
     codebook (.csv or .xlsx) that maps any tool's codes back to the instrument."""
     from instruments import default_library
 
+    t = cli_translator()
     instrument = default_library().get(instrument_id, version)
     if instrument is None:
-        which = f" version {version}" if version else ""
-        click.echo(f"error: no instrument '{instrument_id}'{which} is installed", err=True)
+        which = f"{instrument_id} {version}" if version else instrument_id
+        click.echo(
+            t("error: no instrument '%(instrument)s' is installed", instrument=which), err=True
+        )
         sys.exit(2)
     path = output or Path(default_name(instrument, format_))
     content = export(instrument, format_, lang, path)
     path.write_bytes(content)
     click.echo(
-        f"wrote {path} ({instrument.id} {instrument.version}, {format_}, {len(content):,} bytes)"
+        t(
+            "wrote %(path)s (%(instrument)s %(version)s, %(format)s, %(size)s bytes)",
+            path=path,
+            instrument=instrument.id,
+            version=instrument.version,
+            format=format_,
+            size=f"{len(content):,}",
+        )
     )

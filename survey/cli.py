@@ -8,6 +8,7 @@ from typing import TextIO
 
 import click
 
+from survey.i18n import cli_translator
 from survey.settings import get_settings
 
 
@@ -25,23 +26,31 @@ def instruments() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def instruments_check(paths: tuple[Path, ...]) -> None:
     """Validate the shipped instruments, or the files given."""
+    t = cli_translator()
     from instruments import InstrumentError, instrument_paths, load_library
 
     files = list(paths) or instrument_paths()
     if not files:
-        click.echo("error: no instrument files found", err=True)
+        click.echo(t("error: no instrument files found"), err=True)
         sys.exit(1)
     try:
         library = load_library(files)
     except InstrumentError as exc:
         for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+            click.echo(t("error: %(problem)s", problem=problem), err=True)
+        click.echo(
+            t.ngettext("%(n)s problem found.", "%(n)s problems found.", len(exc.problems)), err=True
+        )
         sys.exit(1)
     for inst in library.instruments:
         click.echo(
-            f"ok  {inst.id} {inst.version}: {len(inst.dimensions)} dimensions, "
-            f"{len(inst.items)} items"
+            t(
+                "ok  %(id)s %(version)s: %(dimensions)s dimensions, %(items)s items",
+                id=inst.id,
+                version=inst.version,
+                dimensions=len(inst.dimensions),
+                items=len(inst.items),
+            )
         )
 
 
@@ -54,6 +63,7 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Create the database or bring it up to date."""
+    t = cli_translator()
     from survey.migrate import current_revision, upgrade
 
     url = get_settings().database_url
@@ -61,11 +71,17 @@ def db_upgrade(revision: str) -> None:
     upgrade(url, revision)
     after = current_revision(url)
     if before is None:
-        click.echo(f"created the database schema (revision {after})")
+        click.echo(t("created the database schema (revision %(after)s)", after=after))
     elif before != after:
-        click.echo(f"upgraded the database from revision {before} to {after}")
+        click.echo(
+            t(
+                "upgraded the database from revision %(before)s to %(after)s",
+                before=before,
+                after=after,
+            )
+        )
     else:
-        click.echo(f"database is up to date (revision {after})")
+        click.echo(t("database is up to date (revision %(after)s)", after=after))
 
 
 @main.group()
@@ -78,6 +94,7 @@ def mail() -> None:
 def mail_send(loop: bool) -> None:
     """One pass of the mail and deadline worker (or a loop: run with MAIL_WORKER=false
     in the app so that only this process sends)."""
+    t = cli_translator()
     import time
 
     from instruments import default_library
@@ -87,7 +104,7 @@ def mail_send(loop: bool) -> None:
 
     settings = get_settings()
     if settings.smtp_url is None:
-        click.echo("note: SMTP_URL is not set, so no mail is sent (deadlines still close)")
+        click.echo(t("note: SMTP_URL is not set, so no mail is sent (deadlines still close)"))
     database = Database(settings.database_url)
     library = default_library()
     while True:
@@ -97,9 +114,18 @@ def mail_send(loop: bool) -> None:
             _fail(str(exc))
         delivery = report.delivery
         click.echo(
-            f"closed {report.closed} round(s), queued {report.reminders} reminder(s)"
+            t(
+                "closed %(closed)s round(s), queued %(reminders)s reminder(s)",
+                closed=report.closed,
+                reminders=report.reminders,
+            )
             + (
-                f", sent {delivery.sent}, to retry {delivery.retried}, failed {delivery.failed}"
+                t(
+                    ", sent %(sent)s, to retry %(retried)s, failed %(failed)s",
+                    sent=delivery.sent,
+                    retried=delivery.retried,
+                    failed=delivery.failed,
+                )
                 if delivery
                 else ""
             )
@@ -115,6 +141,7 @@ def mail_send(loop: bool) -> None:
 @click.option("--remove", is_flag=True, help="Remove all synthetic demo data instead")
 def demo(count: int, seed: int, remove: bool) -> None:
     """Create (or remove) synthetic demo organisations with closed rounds."""
+    t = cli_translator()
     from instruments import default_library
     from survey.db import Database
     from survey.demo import create_demo, remove_demo
@@ -122,19 +149,27 @@ def demo(count: int, seed: int, remove: bool) -> None:
     database = Database(get_settings().database_url)
     with database.session() as session:
         if remove:
-            click.echo(f"removed {remove_demo(session)} synthetic organisation(s)")
+            click.echo(t("removed %(count)s synthetic organisation(s)", count=remove_demo(session)))
             return
         summary = create_demo(session, default_library(), organisations=count, seed=seed)
     click.echo(
-        f"created {summary.organisations} synthetic organisations, {summary.rounds} closed "
-        f"rounds, {summary.responses} responses (all marked synthetic; demo organisations "
-        "are compared only with each other)"
+        t(
+            "created %(organisations)s synthetic organisations, %(rounds)s closed rounds, "
+            "%(responses)s responses (all marked synthetic; demo organisations are compared "
+            "only with each other)",
+            organisations=summary.organisations,
+            rounds=summary.rounds,
+            responses=summary.responses,
+        )
     )
     if summary.featured_token:
         settings = get_settings()
         base = (settings.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
         click.echo(
-            f"coordinator dashboard of the demo organisation: {base}/c/{summary.featured_token}"
+            t(
+                "coordinator dashboard of the demo organisation: %(link)s",
+                link=f"{base}/c/{summary.featured_token}",
+            )
         )
 
 
@@ -144,6 +179,7 @@ def demo(count: int, seed: int, remove: bool) -> None:
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
 def export(organisation_id: str | None, round_id: str | None, output) -> None:  # type: ignore[no-untyped-def]
     """Export submitted responses as long-format CSV."""
+    t = cli_translator()
     from survey.db import Database
     from survey.services import audit
     from survey.transfer import export_responses
@@ -158,7 +194,7 @@ def export(organisation_id: str | None, round_id: str | None, output) -> None:  
             target=f"round:{round_id}" if round_id else None,
             detail=f"answers as CSV, {scope}, {rows} rows",
         )
-    click.echo(f"exported {rows} answer(s)", err=True)
+    click.echo(t("exported %(count)s answer(s)", count=rows), err=True)
 
 
 @main.command("import")
@@ -189,6 +225,7 @@ def import_(
     csv_file, close: bool, format_: str, instrument, version, mapping, organisation, round_label
 ) -> None:  # type: ignore[no-untyped-def]
     """Import responses from long-format CSV or another tool's export (all or nothing)."""
+    t = cli_translator()
     from instruments import default_library
     from survey.db import Database
     from survey.models import Round
@@ -209,8 +246,8 @@ def import_(
             source = platform_csv(read_answers(Path(name), library, options), round_label)
         except IngestError as exc:
             for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            click.echo("nothing was imported", err=True)
+                click.echo(t("error: %(problem)s", problem=problem), err=True)
+            click.echo(t("nothing was imported"), err=True)
             sys.exit(2)
     try:
         text = source if source is not None else decode_csv(csv_file.read())
@@ -223,12 +260,16 @@ def import_(
                     close_round(session, imported, library)
     except ImportRejected as exc:
         for error in exc.errors:
-            click.echo(f"error: {name}: {error}", err=True)
-        click.echo("nothing was imported", err=True)
+            click.echo(t("error: %(problem)s", problem=f"{name}: {error}"), err=True)
+        click.echo(t("nothing was imported"), err=True)
         sys.exit(2)
     click.echo(
-        f"imported {summary.answers} answer(s) in {summary.responses} response(s) "
-        f"into {len(set(summary.rounds))} round(s)"
+        t(
+            "imported %(answers)s answer(s) in %(responses)s response(s) into %(rounds)s round(s)",
+            answers=summary.answers,
+            responses=summary.responses,
+            rounds=len(set(summary.rounds)),
+        )
     )
 
 
@@ -248,6 +289,7 @@ def admin() -> None:
 )
 def admin_create_user(username: str, password: str) -> None:
     """Create an integrity-office user who logs in to the sector view."""
+    t = cli_translator()
     from survey.db import Database
     from survey.errors import DomainError
     from survey.services.users import create_user
@@ -257,17 +299,18 @@ def admin_create_user(username: str, password: str) -> None:
         with database.session() as session:
             user = create_user(session, username, password)
     except DomainError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(t("error: %(problem)s", problem=exc.message), err=True)
         sys.exit(1)
     finally:
         database.dispose()
-    click.echo(f"created user {user.username}")
+    click.echo(t("created user %(name)s", name=user.username))
 
 
 @admin.command("create-token")
 @click.argument("name")
 def admin_create_token(name: str) -> None:
     """Create a named integrity-office API token; prints it once, as the last line."""
+    t = cli_translator()
     from survey.db import Database
     from survey.errors import DomainError
     from survey.services.users import create_api_token
@@ -277,11 +320,11 @@ def admin_create_token(name: str) -> None:
         with database.session() as session:
             token = create_api_token(session, name)
     except DomainError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(t("error: %(problem)s", problem=exc.message), err=True)
         sys.exit(1)
     finally:
         database.dispose()
-    click.echo(f"created API token {name!r}; it is shown only now, keep it safe:")
+    click.echo(t("created API token %(name)r; it is shown only now, keep it safe:", name=name))
     click.echo(token)
 
 
@@ -299,7 +342,7 @@ def _admin_database():  # type: ignore[no-untyped-def]
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(cli_translator().gettext("error: %(problem)s", problem=message), err=True)
     sys.exit(1)
 
 
@@ -314,6 +357,7 @@ def _fail(message: str) -> None:
 @click.option("--organisation", "organisation_id", default=None, help="Only this organisation")
 def admin_list_tokens(kinds: tuple[str, ...], organisation_id: str | None) -> None:
     """List credentials (never their secrets): kind:id, state, expiry and what it is."""
+    t = cli_translator()
     from survey.policy import policy_from
     from survey.services.credentials import LISTED_BY_DEFAULT, list_credentials
 
@@ -331,7 +375,7 @@ def admin_list_tokens(kinds: tuple[str, ...], organisation_id: str | None) -> No
     for info in found:
         expires = info.expires_at.strftime("%Y-%m-%d %H:%M UTC") if info.expires_at else "-"
         click.echo(f"{info.ref}\t{info.state}\texpires {expires}\t{info.label}")
-    click.echo(f"{len(found)} credential(s)", err=True)
+    click.echo(t("%(count)s credential(s)", count=len(found)), err=True)
 
 
 @admin.command("revoke-token")
@@ -357,6 +401,7 @@ def admin_revoke_token(credential: str) -> None:
 @click.argument("credential")
 def admin_rotate_token(credential: str) -> None:
     """Replace a credential's secret; prints the new one (or its link) once, as the last line."""
+    t = cli_translator()
     from survey.errors import DomainError
     from survey.policy import policy_from
     from survey.services.audit import cli_actor
@@ -378,7 +423,12 @@ def admin_rotate_token(credential: str) -> None:
     finally:
         database.dispose()
     kind = credential.partition(":")[0]
-    click.echo(f"rotated {credential}; the old secret no longer works. Shown only now:")
+    click.echo(
+        t(
+            "rotated %(credential)s; the old secret no longer works. Shown only now:",
+            credential=credential,
+        )
+    )
     click.echo(_link(paths[kind].format(token=token)) if kind in paths else token)
 
 
@@ -386,6 +436,7 @@ def admin_rotate_token(credential: str) -> None:
 @click.argument("email")
 def admin_reset_coordinator(email: str) -> None:
     """Print a one-time password reset link for a coordinator account."""
+    t = cli_translator()
     from survey.policy import policy_from
     from survey.services.audit import cli_actor
     from survey.services.coordinators import RESET_PATH, request_reset
@@ -399,12 +450,21 @@ def admin_reset_coordinator(email: str) -> None:
         database.dispose()
     if issued is None:
         _fail(
-            f"no coordinator account with the address '{email}' (an organisation without "
-            "accounts gets a new dashboard link with: survey admin rotate-token link:ORG_ID)"
+            t(
+                "no coordinator account with the address '%(email)s' (an organisation without "
+                "accounts gets a new dashboard link with: survey admin rotate-token link:ORG_ID)",
+                email=email,
+            )
         )
         return
     minutes = settings.password_reset_lifetime_minutes
-    click.echo(f"one-time reset link for {issued.row.email}, valid for {minutes} minutes:")
+    click.echo(
+        t(
+            "one-time reset link for %(email)s, valid for %(minutes)s minutes:",
+            email=issued.row.email,
+            minutes=minutes,
+        )
+    )
     click.echo(_link(RESET_PATH.format(token=issued.token)))
 
 
@@ -412,6 +472,7 @@ def admin_reset_coordinator(email: str) -> None:
 @click.argument("username")
 def admin_remove_second_factor(username: str) -> None:
     """Turn off an integrity-office user's second factor (a lost device)."""
+    t = cli_translator()
     from sqlalchemy import select
 
     from survey.models import User
@@ -428,11 +489,16 @@ def admin_remove_second_factor(username: str) -> None:
     finally:
         database.dispose()
     if user is None:
-        _fail(f"no integrity-office user '{username}'")
+        _fail(t("no integrity-office user '%(name)s'", name=username))
     elif not had_one:
-        _fail(f"'{username}' has no second factor")
+        _fail(t("'%(name)s' has no second factor", name=username))
     else:
-        click.echo(f"removed the second factor of {username}; they set up a new one at sign-in")
+        click.echo(
+            t(
+                "removed the second factor of %(name)s; they set up a new one at sign-in",
+                name=username,
+            )
+        )
 
 
 @admin.command("audit-log")
@@ -449,6 +515,7 @@ def admin_remove_second_factor(username: str) -> None:
 @click.option("--last", default=30, show_default=True, help="Without --export: show this many")
 def admin_audit_log(export_to, fmt: str, last: int) -> None:  # type: ignore[no-untyped-def]
     """Show the latest security events, or export the whole audit log."""
+    t = cli_translator()
     from sqlalchemy import func, select
 
     from survey.models import AuditEvent
@@ -462,7 +529,7 @@ def admin_audit_log(export_to, fmt: str, last: int) -> None:  # type: ignore[no-
                 audit.record(
                     session, audit.AUDIT_EXPORT, audit.cli_actor(), detail=f"{count} events, {fmt}"
                 )
-                click.echo(f"exported {count} audit event(s)", err=True)
+                click.echo(t("exported %(count)s audit event(s)", count=count), err=True)
                 return
             total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
             rows = audit.events(session, offset=max(0, total - last))
@@ -481,6 +548,7 @@ def admin_audit_log(export_to, fmt: str, last: int) -> None:  # type: ignore[no-
 @click.option("--workers", default=1, show_default=True, help="Worker processes")
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Serve the web application."""
+    t = cli_translator()
     import uvicorn
 
     from instruments import InstrumentError, default_library
@@ -489,7 +557,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     try:
         default_library()
     except InstrumentError as exc:
-        click.echo(f"refusing to start: invalid instrument(s):\n{exc}", err=True)
+        click.echo(t("refusing to start: invalid instrument(s):") + f"\n{exc}", err=True)
         sys.exit(1)
     uvicorn.run(
         "web.app:create_app",

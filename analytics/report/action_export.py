@@ -11,7 +11,7 @@ from typing import Any
 
 from analytics.report.content import score_text
 from analytics.report.followup import AgreedRow, FollowUp
-from analytics.report.messages import Messages
+from survey.i18n import Translator
 
 
 def signed(change: float | None) -> str:
@@ -24,17 +24,17 @@ def signed(change: float | None) -> str:
     return ("+" if change > 0 else "−") + text
 
 
-def _headings(t: Messages) -> tuple[str, ...]:
+def _headings(t: Translator) -> tuple[str, ...]:
     return (
-        t("followup.round"),
-        t("followup.action"),
-        t("followup.topics"),
-        t("action.owner"),
-        t("followup.due"),
-        t("action.status"),
-        t("followup.note"),
-        t("followup.change"),
-        t("followup.action_id"),
+        t("Round"),
+        t("Action"),
+        t("Topics"),
+        t("Owner"),
+        t("Due date"),
+        t("Status"),
+        t("Note"),
+        t("Change"),
+        t("Action id"),
     )
 
 
@@ -48,7 +48,7 @@ def change_text(row: AgreedRow) -> str:
     )
 
 
-def table(report: FollowUp, t: Messages) -> tuple[tuple[str, ...], list[list[Any]]]:
+def table(report: FollowUp, t: Translator) -> tuple[tuple[str, ...], list[list[Any]]]:
     """The agreed actions, this round's first, then the carried ones: headings in the
     report's language, the machine id last."""
     rows = [
@@ -68,7 +68,7 @@ def table(report: FollowUp, t: Messages) -> tuple[tuple[str, ...], list[list[Any
     return _headings(t), rows
 
 
-def actions_csv(report: FollowUp, t: Messages) -> bytes:
+def actions_csv(report: FollowUp, t: Translator) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     headings, rows = table(report, t)
@@ -80,9 +80,9 @@ def actions_csv(report: FollowUp, t: Messages) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def write_sheet(book: Any, report: FollowUp | None, t: Messages, bold: Any, wrap: Any) -> None:
+def write_sheet(book: Any, report: FollowUp | None, t: Translator, bold: Any, wrap: Any) -> None:
     """The agreed actions (this round's, then the carried ones) as a worksheet."""
-    sheet = book.add_worksheet(t("followup.agreed")[:31])
+    sheet = book.add_worksheet(t("Agreed actions")[:31])
     date_format = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
     headings, rows = table(report or FollowUp([], [], []), t)
     widths = (16, 48, 30, 24, 12, 14, 40, 30, 38)

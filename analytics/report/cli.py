@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from analytics.report.formats import ROUND_FORMATS, SECTOR_FORMATS
-from analytics.report.messages import LANGUAGES
+from survey.i18n import LANGUAGES, cli_translator
 
 
 def _write(content: bytes, output: str | None, filename: str) -> None:
@@ -22,7 +22,12 @@ def _write(content: bytes, output: str | None, filename: str) -> None:
         return
     path = Path(output or filename)
     path.write_bytes(content)
-    click.echo(f"wrote {path} ({len(content):,} bytes)", err=True)
+    click.echo(
+        cli_translator().gettext(
+            "wrote %(path)s (%(size)s bytes)", path=path, size=f"{len(content):,}"
+        ),
+        err=True,
+    )
 
 
 @click.command("report")
@@ -56,7 +61,9 @@ def report(round_id: str, format_: str, lang: str, output: str | None) -> None:
         with database.session() as session:
             round_ = session.get(Round, round_id)
             if round_ is None:
-                raise click.ClickException(f"no round with id {round_id}")
+                raise click.ClickException(
+                    cli_translator().gettext("no round with id %(id)s", id=round_id)
+                )
             try:
                 content, _, filename = build_report(
                     session,

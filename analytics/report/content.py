@@ -12,7 +12,7 @@ suppressed) stays hidden, and the model only counts what was hidden.
 The output (:class:`~analytics.report.model.ImprovementReport`) follows the three levels of detail of the
 New Zealand guide quoted in seed 002 (overview, snapshot, full story), followed by a
 dialogue kit, an action plan and notes on method, anonymity and limits. All wording
-comes from :mod:`analytics.report.messages`.
+comes from the one catalogue, through :class:`survey.i18n.Translator`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import polars as pl
 
 from analytics.report.dialogue import AGENDA, invite_roles
 from analytics.report.followup import follow_up
-from analytics.report.messages import Messages
 from analytics.report.model import (
     ActionRow,
     AgendaBlock,
@@ -62,6 +61,7 @@ from survey import scoring
 from survey.disclosure import peers, rules
 from survey.disclosure.counts import role_counts
 from survey.disclosure.roles import MIN_ROLE_GROUP
+from survey.i18n import N_, Translator
 from survey.services.results import where_to_start
 
 STRONGEST_WEAKEST = 3
@@ -73,23 +73,90 @@ CASES_MIN, CASES_MAX = 2, 3
 INSTRUMENT_SCOPE = "__instrument__"
 
 
+# --- texts chosen by a value (marked for extraction, translated where shown) ---------
+
+QUADRANT_LABELS = {
+    "balanced": N_("Balanced"),
+    "restrictive": N_("Restrictive"),
+    "anything_goes": N_("Anything goes"),
+    "unguided": N_("Unguided"),
+}
+QUADRANT_MEANINGS = {
+    "balanced": N_(
+        "Clear rules and real room to use social media go together: the balance between control and enablement that a mature policy aims for."
+    ),
+    "restrictive": N_(
+        "Rules and oversight are in place but encouragement lags behind, so staff may keep away from social media out of caution rather than use them well."
+    ),
+    "anything_goes": N_(
+        "Staff are encouraged to use social media but rules and oversight lag behind, so the organisation leans on individual judgement when something goes wrong."
+    ),
+    "unguided": N_(
+        "There are few rules and little encouragement: how staff use social media is left to chance."
+    ),
+}
+PEER_GROUP_LABELS = {
+    "all": N_("all organisations"),
+    "sector": N_("the sector %(sector)s"),
+    "size_band": N_("organisations of %(size_band)s"),
+    "country": N_("organisations in %(country)s"),
+    "sector,size_band": N_("the sector %(sector)s, %(size_band)s"),
+    "sector,country": N_("the sector %(sector)s in %(country)s"),
+}
+POSITIONS = {
+    "below": N_("This organisation is below the median band."),
+    "in": N_("This organisation is in the median band."),
+    "above": N_("This organisation is above the median band."),
+}
+COHERENCE_LABELS = {
+    "yes": N_("Coherent"),
+    "no": N_("Not yet coherent"),
+    "unknown": N_("Cannot be judged"),
+}
+COHERENCE_MEANINGS = {
+    "yes": N_(
+        "Every dimension of the maturity test is at level 3 or higher: the policy hangs together."
+    ),
+    "no": N_(
+        "At least one dimension of the maturity test is below level 3, so the policy does not yet hang together."
+    ),
+    "unknown": N_(
+        "Coherence needs a shown score on every dimension of the maturity test; this round does not have one for each."
+    ),
+}
+AGENDA_TITLES = {
+    "opening": N_("Opening and ground rules"),
+    "results": N_("The results in brief"),
+    "weakest": N_("The weakest points"),
+    "cases": N_("Dilemma cases"),
+    "differences": N_("Where we see it differently"),
+    "awareness": N_("What people do not know"),
+    "strengths": N_("What already works"),
+    "next_steps": N_("Agreements and next steps"),
+}
+
 # --- formatting -------------------------------------------------------------------
 
 
-def _balance_verdict(balance: Mapping[str, Any], t: Messages) -> tuple[str, str]:
+def _balance_verdict(balance: Mapping[str, Any], t: Translator) -> tuple[str, str]:
     """The balance's label and meaning: its quadrant; near a line, the margins; hidden,
     the rule that hid it (the scores' ``quadrant_reason``), never a wrong reason."""
     quadrant = balance.get("quadrant")
     if quadrant is not None:
-        return t(f"quadrant.{quadrant}"), t(f"quadrant.{quadrant}.meaning")
+        return t.of(QUADRANT_LABELS, quadrant), t.of(QUADRANT_MEANINGS, quadrant)
     if balance.get("near_line"):
         figures = {
             name: score_text(balance.get(name))
             for name in ("control", "control_margin", "enablement", "enablement_margin")
         }
-        return t("quadrant.near_line"), t("quadrant.near_line.meaning", **figures)
+        return t("Near the line"), t(
+            "Control or enablement lies within its margin of the line at 50, so the organisation is placed in no quadrant: control %(control)s ± %(control_margin)s, enablement %(enablement)s ± %(enablement_margin)s.",
+            **figures,
+        )
     reason = (balance.get("quadrant_reason") or {}).get("reason_text")
-    return t("quadrant.none"), reason or t("quadrant.none.meaning")
+    return t("Not shown"), reason or t(
+        "The balance is not shown: too few respondents answered the statements that measure control or enablement."
+    )
 
 
 def score_text(value: float | None) -> str:
@@ -127,15 +194,15 @@ def source_line(ref: SourceRef) -> str:
     return f"{ref.title} – {ref.section}"
 
 
-def _peer_label(peer_group: str, profile: OrganisationProfile, t: Messages) -> str:
+def _peer_label(peer_group: str, profile: OrganisationProfile, t: Translator) -> str:
     vocab = vocabularies()
     label = t(
-        f"peer_group.{peer_group}",
+        PEER_GROUP_LABELS[peer_group],
         sector=vocab.sectors.label(profile.sector, t.lang),
         size_band=vocab.size_bands.label(profile.size_band, t.lang),
         country=vocab.countries.label(profile.country, t.lang),
     )
-    return label + (t("peer_group.synthetic") if profile.synthetic else "")
+    return label + (t(" (demo organisations)") if profile.synthetic else "")
 
 
 def _band_text(row: Mapping[str, Any], name: str) -> str | None:
@@ -143,12 +210,12 @@ def _band_text(row: Mapping[str, Any], name: str) -> str | None:
 
 
 def _peer_figures(
-    row: Mapping[str, Any] | None, group_label: str, t: Messages, *, short: bool = False
+    row: Mapping[str, Any] | None, group_label: str, t: Translator, *, short: bool = False
 ) -> PeerFigures:
     """The peer figures of one benchmark row (bands as published); ``note`` gives the
     rule behind what is not shown. ``short`` is kept for the snapshot's wording."""
     if row is None:
-        return PeerFigures(0, True, None, note=t("snapshot.peer_none"))
+        return PeerFigures(0, True, None, note=t("No peer comparison for this dimension."))
     count = int(row.get("peer_count") or 0)
     reason = row.get("suppression")
     note = rules.explain(reason, t.lang) if reason else ""
@@ -158,7 +225,7 @@ def _peer_figures(
     figures = {name: _band_text(row, name) for name in peers.STATISTICS}
     if figures["q1"] is not None:
         line = t(
-            "snapshot.peer_line",
+            "Peers (%(count)s), in 5-point bands: median %(median)s, first quartile %(q1)s, third quartile %(q3)s, top 10%% from %(top)s.",
             count=count,
             median=figures["median"],
             q1=figures["q1"],
@@ -166,9 +233,13 @@ def _peer_figures(
             top=figures["top_decile"],
         )
     else:
-        line = t("snapshot.peer_median_line", count=count, median=figures["median"])
+        line = t(
+            "Peers (%(count)s): median in the band %(median)s.",
+            count=count,
+            median=figures["median"],
+        )
     if position:
-        line += " " + t(f"snapshot.position.{position}")
+        line += " " + t.of(POSITIONS, position)
     return PeerFigures(
         peer_count=count,
         suppressed=False,
@@ -232,7 +303,7 @@ def _strongest_weakest(
     return strongest, weakest
 
 
-def _overview(data: ReportInput, t: Messages, group_label: str) -> Overview:
+def _overview(data: ReportInput, t: Translator, group_label: str) -> Overview:
     results = data.results
     inst_peers = _rows_by(data.instrument_benchmark, "instrument_id")
     instruments = [
@@ -257,7 +328,7 @@ def _overview(data: ReportInput, t: Messages, group_label: str) -> Overview:
     roles = [
         RoleCount(
             role=line.role,
-            label=labels.get(line.role) or t("overview.other_roles"),
+            label=labels.get(line.role) or t("Other roles"),
             respondents=line.count,
             shown=line.count is not None,
         )
@@ -273,12 +344,16 @@ def _overview(data: ReportInput, t: Messages, group_label: str) -> Overview:
         control=balance.get("control") if placed else None,
         enablement=balance.get("enablement") if placed else None,
         coherent=coherent,
-        coherence_label=t(f"coherence.{coherence_key}"),
-        coherence_meaning=t(f"coherence.{coherence_key}.meaning"),
+        coherence_label=t.of(COHERENCE_LABELS, coherence_key),
+        coherence_meaning=t.of(COHERENCE_MEANINGS, coherence_key),
         strongest=strongest,
         weakest=weakest,
         peer_group=group_label,
-        peer_sentence=t("peers.group", group=group_label, count=max(shown_counts))
+        peer_sentence=t(
+            "Compared with %(group)s: %(count)s organisations.",
+            group=group_label,
+            count=max(shown_counts),
+        )
         if shown_counts
         else "",
         roles=roles,
@@ -290,27 +365,27 @@ def _quoted(text: str, lang: str) -> str:
     return f"“{text}”" if lang == "en" else f"‘{text}’"
 
 
-def _finding_part(row: Mapping[str, Any], t: Messages) -> str:
+def _finding_part(row: Mapping[str, Any], t: Translator) -> str:
     """One finding of an item, as a phrase ("role groups differ by 65 points")."""
     kind = row["finding"]
     if kind == "awareness_gap":
-        return t("finding.awareness_gap", rate=rate_text(row["dont_know_rate"]))
+        return t("%(rate)s answered “don't know”", rate=rate_text(row["dont_know_rate"]))
     if kind == "role_disagreement":
-        return t("finding.role_disagreement", spread=score_text(row["role_spread"]))
-    return t("finding.low_score", score=score_text(row["score"]))
+        return t("role groups differ by %(spread)s points", spread=score_text(row["role_spread"]))
+    return t("scores %(score)s", score=score_text(row["score"]))
 
 
-def _finding_text(rows: Sequence[Mapping[str, Any]], t: Messages) -> str:
+def _finding_text(rows: Sequence[Mapping[str, Any]], t: Translator) -> str:
     """One sentence for an item's findings (low score, awareness gap, disagreement)."""
     joined = "; ".join(_finding_part(row, t) for row in rows)
     return t(
-        "finding.sentence",
+        "%(findings)s: %(text)s",
         findings=joined[:1].upper() + joined[1:],
         text=_quoted(rows[0]["text"], t.lang),
     )
 
 
-def _findings(results: Mapping[str, Any], t: Messages) -> dict[tuple[str, str], list[Finding]]:
+def _findings(results: Mapping[str, Any], t: Translator) -> dict[tuple[str, str], list[Finding]]:
     """Per dimension, the findings that matter most: the two items ranked highest, and
     a third when an awareness gap or a disagreement is not among them yet. An item's
     findings are told in one sentence."""
@@ -346,30 +421,40 @@ def _findings(results: Mapping[str, Any], t: Messages) -> dict[tuple[str, str], 
     return found
 
 
-def _dont_know_sentence(rate: float | None, t: Messages) -> str:
+def _dont_know_sentence(rate: float | None, t: Translator) -> str:
     if rate is None:
-        return t("snapshot.dont_know_hidden")
-    key = "snapshot.dont_know_high" if rate >= scoring.HIGH_DONT_KNOW_RATE else "snapshot.dont_know"
+        return t("“Don't know” rate not shown (too few respondents).")
+    key = (
+        "“Don't know”: %(rate)s of the answers, an awareness gap."
+        if rate >= scoring.HIGH_DONT_KNOW_RATE
+        else "“Don't know”: %(rate)s of the answers."
+    )
     return t(key, rate=rate_text(rate))
 
 
-def _roles_sentences(shown: Sequence[RoleScore], t: Messages) -> tuple[str, str, float | None]:
+def _roles_sentences(shown: Sequence[RoleScore], t: Translator) -> tuple[str, str, float | None]:
     """The role-group sentence, a note when none may be shown, and the spread."""
     spread = _spread(shown)
     if not shown:
-        return "", t("snapshot.roles_hidden"), None
+        return "", t("Role groups are not shown separately: too few respondents per role."), None
     if spread is None:
         sentence = ""
     elif spread >= scoring.ROLE_DISAGREEMENT:
-        sentence = t("snapshot.roles_disagree", spread=score_text(spread))
+        sentence = t(
+            "Role groups disagree: %(spread)s points between the highest and the lowest.",
+            spread=score_text(spread),
+        )
     else:
-        sentence = t("snapshot.roles_agree", spread=score_text(spread))
+        sentence = t(
+            "Role groups broadly agree (at most %(spread)s points apart).",
+            spread=score_text(spread),
+        )
     return sentence, "", spread
 
 
 def _snapshots(
     data: ReportInput,
-    t: Messages,
+    t: Translator,
     group_label: str,
     role_scores: Mapping[tuple[str, str], list[RoleScore]],
 ) -> list[InstrumentSnapshot]:
@@ -452,7 +537,7 @@ def _item_rows(data: ReportInput) -> list[InstrumentItems]:
     return found
 
 
-def _priorities(data: ReportInput, t: Messages) -> list[Priority]:
+def _priorities(data: ReportInput, t: Translator) -> list[Priority]:
     """The findings to start with, chosen as the results page chooses them
     (:func:`survey.services.results.where_to_start`)."""
     titles = {inst["id"]: inst["title"] for inst in data.results["instruments"]}
@@ -580,7 +665,7 @@ def _cases(
 
 def _dialogue(
     data: ReportInput,
-    t: Messages,
+    t: Translator,
     overview: Overview,
     priorities: Sequence[Priority],
     story: FullStory,
@@ -600,36 +685,44 @@ def _dialogue(
         )
         for p in priorities[:DIALOGUE_QUESTIONS]
     ]
-    names = ", ".join(r.title for r in weak) or t("label.not_scored")
+    names = ", ".join(r.title for r in weak) or t("no score")
     details = {
-        "opening": t("agenda.opening.detail"),
-        "results": t("agenda.results.detail", quadrant=overview.quadrant_label, dimensions=names),
-        "weakest": t("agenda.weakest.detail"),
-        "cases": t("agenda.cases.detail", cases="; ".join(c.title for c in cases))
+        "opening": t(
+            "Why we meet; the results are a self-assessment; speak for yourself; no blame for mistakes that are discussed."
+        ),
+        "results": t(
+            "Balance: %(quadrant)s. Weakest: %(dimensions)s.",
+            quadrant=overview.quadrant_label,
+            dimensions=names,
+        ),
+        "weakest": t("Work through the questions for the dialogue below, one per priority."),
+        "cases": t("Cases: %(cases)s.", cases="; ".join(c.title for c in cases))
         if cases
-        else t("dialogue.no_cases"),
-        "next_steps": t("agenda.next_steps.detail"),
+        else t("The instruments of this round offer no dilemma cases."),
+        "next_steps": t(
+            "Choose an owner and a deadline for each priority in the action plan, and agree when to measure again."
+        ),
     }
-    titles = {key: t(f"agenda.{key}") for key in details}
+    titles = {key: t.of(AGENDA_TITLES, key) for key in details}
     if disputed:
-        titles["differences"] = t("agenda.differences")
+        titles["differences"] = t("Where we see it differently")
         details["differences"] = t(
-            "agenda.differences.detail",
+            "Role groups disagree on: %(dimensions)s. Let each group explain its view.",
             dimensions=", ".join(sorted(dim_titles.get(k, k[1]) for k in disputed)),
         )
     elif story.awareness_gaps:
-        titles["differences"] = t("agenda.awareness")
+        titles["differences"] = t("What people do not know")
         details["differences"] = t(
-            "agenda.awareness.detail",
+            "Many answered “don't know” on statements about: %(dimensions)s. How do we make the policy known?",
             dimensions=", ".join(
                 list(dict.fromkeys(g.dimension_title for g in story.awareness_gaps))[:3]
             ),
         )
     else:
-        titles["differences"] = t("agenda.strengths")
+        titles["differences"] = t("What already works")
         details["differences"] = t(
-            "agenda.strengths.detail",
-            dimensions=", ".join(r.title for r in overview.strongest) or t("label.not_scored"),
+            "Strongest: %(dimensions)s. What can the weaker areas learn from them?",
+            dimensions=", ".join(r.title for r in overview.strongest) or t("no score"),
         )
     agenda = []
     start = 0
@@ -649,17 +742,19 @@ def _invitees(
     disputed: set[tuple[str, str]],
     role_scores: Mapping[tuple[str, str], list[RoleScore]],
     dim_titles: Mapping[tuple[str, str], str],
-    t: Messages,
+    t: Translator,
 ) -> list[Invitee]:
-    reasons: dict[str, list[str]] = {"management": [t("invite.management")]}
+    reasons: dict[str, list[str]] = {
+        "management": [t("decides on the follow-up and shows that leadership comes from the top")]
+    }
     for ref in weak:
         for role in invite_roles(ref.instrument_id, ref.dimension_id):
-            reasons.setdefault(role, []).append(t("invite.weak", dimension=ref.title))
+            reasons.setdefault(role, []).append(t("weak: %(dimension)s", dimension=ref.title))
     for key in sorted(disputed):
         scores = role_scores[key]
         for role in {scores[0].role, scores[-1].role}:
             reasons.setdefault(role, []).append(
-                t("invite.disagrees", dimension=dim_titles.get(key, key[1]))
+                t("sees %(dimension)s differently", dimension=dim_titles.get(key, key[1]))
             )
     labels = vocabularies().roles
     order = {role: n for n, role in enumerate(labels.ids())}
@@ -672,22 +767,37 @@ def _invitees(
 # --- notes -------------------------------------------------------------------------------
 
 
-def _notes(data: ReportInput, t: Messages, snapshots: Sequence[InstrumentSnapshot]) -> Notes:
+def _notes(data: ReportInput, t: Translator, snapshots: Sequence[InstrumentSnapshot]) -> Notes:
     results = data.results
     method = [
-        t("method.answers"),
-        t("method.dimensions"),
-        t("method.levels"),
-        t("method.balance"),
         t(
-            "method.priorities",
+            "Every answer option scores 0 to 100; “don't know” and “not applicable” are not scored, and never count as zero."
+        ),
+        t(
+            "A respondent's dimension score is the weighted mean of the answered statements; a role group's score is the mean of its respondents, and the organisation's score the mean of its role groups, so that every role counts once."
+        ),
+        t(
+            "An instrument's score is the mean of its dimensions. Levels 1 to 5 start at 0, 20, 40, 60 and 80."
+        ),
+        t(
+            "Control (rules, monitoring, sanctions, account security) and enablement (added value, training, encouragement, dialogue) are each high from 50; together they place the organisation in one of four quadrants."
+        ),
+        t(
+            "Priorities order statements by (100 − score) × weight. A “don't know” rate of %(dont_know)s or more and role groups %(spread)s points or more apart are findings of their own.",
             dont_know=rate_text(scoring.HIGH_DONT_KNOW_RATE),
             spread=score_text(scoring.ROLE_DISAGREEMENT),
         ),
-        t("method.peers"),
+        t(
+            "Peers are compared on their latest closed round on the same instrument version. The percentile rank is the share of peers scoring lower, ties counting half."
+        ),
     ]
     if data.base_url:
-        method.append(t("report.more_at", url=data.base_url.rstrip("/") + "/methodology"))
+        method.append(
+            t(
+                "The scoring rules are published at %(url)s.",
+                url=data.base_url.rstrip("/") + "/methodology",
+            )
+        )
     hidden_roles = sum(
         1 for role in results.get("roles", []) for dim in role["dimensions"] if dim["suppressed"]
     )
@@ -704,28 +814,67 @@ def _notes(data: ReportInput, t: Messages, snapshots: Sequence[InstrumentSnapsho
     )
     hidden_peers = sum(1 for inst in snapshots for d in inst.dimensions if d.peers.suppressed)
     anonymity_notes = [
-        t("anonymity.role_rule", minimum=MIN_ROLE_GROUP),
-        t("anonymity.org_rule", minimum=MIN_ROLE_GROUP),
-        t("anonymity.peer_rule"),
+        t(
+            "A role group is shown only with at least %(minimum)s respondents, and never when a smaller hidden group could be worked out from the shown ones and the overall score.",
+            minimum=MIN_ROLE_GROUP,
+        ),
+        t(
+            "A score or “don't know” rate is shown only with at least %(minimum)s respondents behind it.",
+            minimum=MIN_ROLE_GROUP,
+        ),
+        t(
+            "Peer figures are 5-point bands. A group shows its median band with at least 4 organisations whose scores a reader does not already know, its quartiles with 10; otherwise only its count."
+        ),
     ]
     if hidden_roles:
-        anonymity_notes.append(t("anonymity.hidden_roles", count=hidden_roles))
+        anonymity_notes.append(
+            t(
+                "In this report %(count)s role-group figures are not shown for these reasons.",
+                count=hidden_roles,
+            )
+        )
     if hidden_dims + hidden_items:
-        anonymity_notes.append(t("anonymity.hidden_scores", count=hidden_dims + hidden_items))
+        anonymity_notes.append(
+            t(
+                "%(count)s dimension or statement scores are not shown because too few respondents stand behind them.",
+                count=hidden_dims + hidden_items,
+            )
+        )
     if hidden_peers:
-        anonymity_notes.append(t("anonymity.hidden_peers", count=hidden_peers))
+        anonymity_notes.append(
+            t(
+                "The peer comparison is not shown for %(count)s dimensions (too few organisations whose scores a reader does not already know).",
+                count=hidden_peers,
+            )
+        )
     if not (hidden_roles or hidden_dims or hidden_items or hidden_peers):
-        anonymity_notes.append(t("anonymity.nothing_hidden"))
-    anonymity_notes.append(t("anonymity.counts"))
+        anonymity_notes.append(t("No figure in this report had to be hidden."))
+    anonymity_notes.append(
+        t("The numbers of respondents per role are shown; their answers are not.")
+    )
     roles = vocabularies().roles
     answered = {r["role"] for r in results.get("roles", []) if r["respondents"] > 0}
     missing = [roles.label(role, t.lang) for role in roles.ids() if role not in answered]
     limits = [
-        t("limits.self_assessment"),
-        t("limits.sample", count=int(results["round"].get("submitted") or 0)),
-        t("limits.roles_missing", roles=", ".join(missing)) if missing else t("limits.roles_all"),
-        t("limits.peers"),
-        t("limits.causes"),
+        t(
+            "This is a self-assessment: the scores show how respondents see the policy and its practice, not what an audit would find."
+        ),
+        t(
+            "%(count)s respondents took part. With few respondents one answer moves a score noticeably; read small differences as no difference.",
+            count=int(results["round"].get("submitted") or 0),
+        ),
+        t(
+            "No respondents from: %(roles)s. Their view is missing from the scores.",
+            roles=", ".join(missing),
+        )
+        if missing
+        else t(
+            "Every role took part, but the roles weigh equally however many respondents each has."
+        ),
+        t(
+            "Peers are organisations that chose to take the test, not a random sample of the sector."
+        ),
+        t("The scores show where to look, not why: that is what the dialogue is for."),
     ]
     return Notes(method=method, anonymity=anonymity_notes, limits=limits)
 
@@ -778,7 +927,7 @@ def _profile_text(profile: OrganisationProfile, lang: str) -> str:
 
 def improvement_report(data: ReportInput) -> ImprovementReport:
     """The whole report model; see the module docstring."""
-    t = Messages(data.lang)
+    t = Translator(data.lang)
     group_label = _peer_label(data.peer_group, data.organisation, t)
     role_scores = _role_scores(data.results)
     overview = _overview(data, t, group_label)

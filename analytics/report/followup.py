@@ -16,10 +16,27 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analytics.report.messages import Messages
 from instruments import InstrumentLibrary, vocabularies
+from survey.i18n import N_, Translator
 from survey.models import Action, Round
 from survey.services import actions
+
+ACTION_STATUSES = {
+    "planned": N_("planned"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "dropped": N_("dropped"),
+}
+BEYOND_TURNOVER: dict[bool | None, str] = {
+    True: N_("yes"),
+    False: N_("no, within turnover"),
+    None: N_("not known"),
+}
+NOT_COMPARED = {
+    "open": N_("The change shows once this round is closed."),
+    "other_version": N_("Not compared: another version of the questionnaire."),
+    "not_in_round": N_("Not compared: this round does not use that questionnaire."),
+}
 
 
 @dataclass(frozen=True)
@@ -165,7 +182,7 @@ def fingerprint_rows(session: Session, round_: Round) -> Iterable[tuple[Any, ...
 # --- the model (pure) ----------------------------------------------------------------
 
 
-def _agreed(row: Mapping[str, Any], t: Messages) -> AgreedRow:
+def _agreed(row: Mapping[str, Any], t: Translator) -> AgreedRow:
     return AgreedRow(
         action_id=row["id"],
         round_label=row["round_label"],
@@ -173,7 +190,7 @@ def _agreed(row: Mapping[str, Any], t: Messages) -> AgreedRow:
         topics=list(row["topics"]),
         owner=row["owner"],
         due=row["due"],
-        status=t(f"action_status.{row['status']}"),
+        status=t.of(ACTION_STATUSES, row["status"]),
         note=row["note"],
         changes=[
             TopicChange(
@@ -181,12 +198,12 @@ def _agreed(row: Mapping[str, Any], t: Messages) -> AgreedRow:
                 c["previous_score"],
                 c["score"],
                 c["change"],
-                t(f"followup.beyond.{c['real']}".lower()),
+                t.of(BEYOND_TURNOVER, c["real"]),
                 c["real"],
             )
             for c in row["changes"]
         ],
-        note_on_change=t(f"followup.why.{row['reason']}") if row["reason"] else "",
+        note_on_change=t.of(NOT_COMPARED, row["reason"]) if row["reason"] else "",
     )
 
 
@@ -195,7 +212,7 @@ def follow_up(
     instruments: Sequence[Any],
     agreed: Sequence[Mapping[str, Any]],
     carried: Sequence[Mapping[str, Any]],
-    t: Messages,
+    t: Translator,
 ) -> FollowUp:
     """The follow-up model from the ``previous`` block of the round's scores and the
     gathered action rows."""
@@ -207,9 +224,15 @@ def follow_up(
         earlier = entry.get("round") or {}
         why = ""
         if entry["reason"] == "other_version":
-            why = t("followup.other_version", old=entry["previous_version"], new=entry["version"])
+            why = t(
+                "Not compared: the previous round used version %(old)s and this round version %(new)s; scores of different versions are not comparable.",
+                old=entry["previous_version"],
+                new=entry["version"],
+            )
         elif entry["reason"] == "first_round":
-            why = t("followup.first_round")
+            why = t(
+                "This is the first closed round with this questionnaire: there is nothing to compare with yet."
+            )
         comparisons.append(
             Comparison(
                 instrument_title=str(inst.title.get(t.lang)),
@@ -220,7 +243,7 @@ def follow_up(
                         d["previous_score"],
                         d["score"],
                         d["change"],
-                        t(f"followup.beyond.{d.get('beyond_turnover')}".lower()),
+                        t.of(BEYOND_TURNOVER, d.get("beyond_turnover")),
                         d.get("beyond_turnover"),
                     )
                     for d in entry["dimensions"]

@@ -26,14 +26,14 @@ from weasyprint.urls import URLFetcher
 
 from analytics.report.action_export import signed, write_sheet
 from analytics.report.content import rate_text, score_text
-from analytics.report.messages import Messages
 from analytics.report.model import ImprovementReport
 from analytics.report.sector import SectorReport, score_threshold
 from survey import scoring
 from survey.disclosure.roles import MIN_ROLE_GROUP
+from survey.i18n import N_, Translator
 
 TEMPLATES = Path(__file__).parent / "templates"
-STATUSES = ("open", "in_progress", "done")
+STATUSES = {"open": N_("open"), "in_progress": N_("in progress"), "done": N_("done")}
 ID_COLUMNS = ("instrument_id", "dimension_id")  # machine ids: the last columns of an export
 
 
@@ -82,10 +82,10 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def page_css(t: Messages) -> str:
+def page_css(t: Translator) -> str:
     """The print stylesheet's page rules: A4, running header, page x of y."""
-    page = _css_string(t("report.page") + " ")
-    of = _css_string(" " + t("report.of") + " ")
+    page = _css_string(t("Page") + " ")
+    of = _css_string(" " + t("of") + " ")
     return f"""
 @page {{
   size: A4;
@@ -111,7 +111,7 @@ def render_template(
     **context: Any,
 ) -> str:
     """Render ``report/<name>`` for ``medium`` "screen" or "print" in ``lang``."""
-    t = Messages(lang)
+    t = Translator(lang)
     env = environment()
     template = env.get_template(f"report/{name}")
     css = stylesheet() + (page_css(t) if medium == "print" else "")
@@ -168,15 +168,15 @@ def improvement_pdf(
     return html_to_pdf(improvement_html(report, medium="print", charts=charts), fetcher)
 
 
-def _score_headings(t: Messages) -> tuple[str, ...]:
+def _score_headings(t: Translator) -> tuple[str, ...]:
     """The score export's headings in the report's language; the machine ids last."""
     return (
-        t("label.instrument"),
-        t("label.dimension"),
-        t("export.score"),
-        t("export.level"),
-        t("export.dont_know"),
-        t("export.respondents"),
+        t("Instrument"),
+        t("Dimension"),
+        t("Score (0–100)"),
+        t("Level (1–5)"),
+        t("Don't know (%)"),
+        t("Respondents"),
         *ID_COLUMNS,
     )
 
@@ -196,7 +196,7 @@ def scores_csv(report: ImprovementReport) -> bytes:
     rounded as printed; hidden figures are empty cells; the machine ids come last."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_score_headings(Messages(report.lang)))
+    writer.writerow(_score_headings(Translator(report.lang)))
     for row in report.scores:
         writer.writerow(
             (
@@ -220,7 +220,7 @@ def _blank(value: int | None) -> str:
 def action_plan_xlsx(report: ImprovementReport) -> bytes:
     """The action plan (owner, deadline with date validation, status dropdown) and the
     scores, as a workbook."""
-    t = Messages(report.lang)
+    t = Translator(report.lang)
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
     bold = book.add_format({"bold": True, "bg_color": "#DCE6F0", "border": 1, "text_wrap": True})
@@ -228,17 +228,17 @@ def action_plan_xlsx(report: ImprovementReport) -> bytes:
     date_format = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
     number = book.add_format({"num_format": "0", "valign": "top"})
 
-    plan = book.add_worksheet(t("action.title")[:31])
+    plan = book.add_worksheet(t("Action plan")[:31])
     headers = (
-        t("label.rank"),
-        t("label.instrument"),
-        t("label.dimension"),
-        t("action.priority"),
-        t("label.recommendation"),
-        t("label.source"),
-        t("action.owner"),
-        t("action.deadline"),
-        t("action.status"),
+        t("#"),
+        t("Instrument"),
+        t("Dimension"),
+        t("Priority"),
+        t("Recommendation"),
+        t("Source"),
+        t("Owner"),
+        t("Deadline"),
+        t("Status"),
         *ID_COLUMNS,
         "item_id",
     )
@@ -270,8 +270,8 @@ def action_plan_xlsx(report: ImprovementReport) -> bytes:
             "criteria": "between",
             "minimum": date(2000, 1, 1),
             "maximum": date(2100, 12, 31),
-            "error_title": t("action.deadline"),
-            "error_message": t("xlsx.deadline_error"),
+            "error_title": t("Deadline"),
+            "error_message": t("Enter a date, for example 2026-12-31."),
         },
     )
     plan.data_validation(
@@ -281,18 +281,18 @@ def action_plan_xlsx(report: ImprovementReport) -> bytes:
         8,
         {
             "validate": "list",
-            "source": [t(f"status.{s}") for s in STATUSES],
-            "error_title": t("action.status"),
-            "error_message": t("xlsx.status_error"),
+            "source": [t(label) for label in STATUSES.values()],
+            "error_title": t("Status"),
+            "error_message": t("Choose a status from the list."),
         },
     )
     plan.freeze_panes(1, 0)
     plan.autofilter(0, 0, max(len(report.actions), 1), len(headers) - 1)
     write_sheet(book, report.followup, t, bold, wrap)
 
-    scores = book.add_worksheet(t("xlsx.scores")[:31])
+    scores = book.add_worksheet(t("Scores")[:31])
     score_headers = _score_headings(t)
-    score_headers = (*score_headers[:4], t("xlsx.level_description"), *score_headers[4:])
+    score_headers = (*score_headers[:4], t("Level description"), *score_headers[4:])
     for col, header in enumerate(score_headers):
         scores.write(0, col, header, bold)
     scores.set_column(0, 1, 30, wrap)

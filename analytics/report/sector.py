@@ -24,13 +24,17 @@ from sqlalchemy.orm import Session
 
 from analytics import benchmark, data, item_report
 from analytics.benchmark import RESULTS_SCHEMA
-from analytics.report.messages import Messages
 from instruments import Instrument, vocabularies
 from survey import scoring
 from survey.disclosure import peers, rules
+from survey.i18n import N_, Translator
 from survey.models import DimensionResult, ItemResult, Organisation, Round, RoundInstrument
 
-GROUPINGS = ("sector", "size_band", "country")
+GROUPINGS = {
+    "sector": N_("By sector"),
+    "size_band": N_("By size band"),
+    "country": N_("By country"),
+}
 WEAK_BELOW = scoring.LEVEL_LOWER_BOUNDS[1]
 WEAK_ITEMS_OVERALL = 10
 WEAK_ITEMS_PER_SECTOR = 3
@@ -317,7 +321,7 @@ def _cells(
 
 
 def _group_rows(
-    statistics: pl.DataFrame, grouping: str, dimensions: Sequence[DimensionTitle], t: Messages
+    statistics: pl.DataFrame, grouping: str, dimensions: Sequence[DimensionTitle], t: Translator
 ) -> list[GroupRow]:
     """One row per group of ``grouping`` (or the single "all" group), in vocabulary order."""
     vocab = vocabularies()
@@ -337,7 +341,7 @@ def _group_rows(
         found.append(
             GroupRow(
                 key=key,
-                label=vocabulary.label(key, t.lang) if vocabulary else t("sector.all_sectors"),
+                label=vocabulary.label(key, t.lang) if vocabulary else t("All sectors"),
                 organisations=max((c.peer_count for c in cells), default=0),
                 suppressed=all(c.suppressed for c in cells),
                 cells=cells,
@@ -372,7 +376,7 @@ def _trend(
 
 
 def _weak_items(
-    source: SectorInput, dimensions: Sequence[DimensionTitle], t: Messages
+    source: SectorInput, dimensions: Sequence[DimensionTitle], t: Translator
 ) -> list[WeakItemGroup]:
     if source.item_results.is_empty():
         return []
@@ -423,9 +427,7 @@ def _weak_items(
                     )
                 )
             if listed:
-                label = (
-                    t("sector.all_sectors") if key is None else sectors.label(key[0], source.lang)
-                )
+                label = t("All sectors") if key is None else sectors.label(key[0], source.lang)
                 groups.append(
                     WeakItemGroup(
                         label=label,
@@ -438,7 +440,7 @@ def _weak_items(
 
 def sector_report(source: SectorInput) -> SectorReport:
     """The sector report model; every figure as :mod:`analytics.benchmark` shows it."""
-    t = Messages(source.lang)
+    t = Translator(source.lang)
     inst = source.instrument
     dimensions = [DimensionTitle(d.id, d.title.get(source.lang)) for d in inst.dimensions]
     reps = benchmark.representatives(source.results)
@@ -446,13 +448,13 @@ def sector_report(source: SectorInput) -> SectorReport:
     overall = (
         overall_rows[0]
         if overall_rows
-        else GroupRow("all", t("sector.all_sectors"), 0, True, _cells({}, dimensions, t.lang))
+        else GroupRow("all", t("All sectors"), 0, True, _cells({}, dimensions, t.lang))
     )
     by_sector = benchmark.peer_statistics(reps, "sector")
     groupings = [
         Grouping(
             key=grouping,
-            title=t(f"sector.by.{grouping}"),
+            title=t.of(GROUPINGS, grouping),
             rows=_group_rows(
                 by_sector if grouping == "sector" else benchmark.peer_statistics(reps, grouping),
                 grouping,
@@ -478,9 +480,17 @@ def sector_report(source: SectorInput) -> SectorReport:
         trend=trend,
         weak_items=_weak_items(source, dimensions, t),
         anonymity=[
-            t("anonymity.peer_rule"),
-            t("sector.anonymity_scores", minimum=rules.MIN_PEER_GROUP),
-            t("sector.weak_items_intro", threshold=score_threshold()),
+            t(
+                "Peer figures are 5-point bands. A group shows its median band with at least 4 organisations whose scores a reader does not already know, its quartiles with 10; otherwise only its count."
+            ),
+            t(
+                "No organisation is named and no single organisation's score is shown: every figure is a band of a group of at least %(minimum)s organisations.",
+                minimum=rules.MIN_PEER_GROUP,
+            ),
+            t(
+                "Statements scoring below %(threshold)s (level 1 or 2) in the most organisations, counted only in groups that show their quartiles.",
+                threshold=score_threshold(),
+            ),
         ],
         sector_statistics=by_sector,
         item_statistics=None

@@ -31,11 +31,11 @@ from analytics.report import charts, followup, render, sector
 from analytics.report.content import improvement_report
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
 from analytics.report.inputs import DEFAULT_PEER_GROUP, improvement_input, pinned_versions
-from analytics.report.messages import LANGUAGES
 from analytics.report.model import ReportInput
 from instruments import Instrument, InstrumentLibrary
 from survey.db import Database
 from survey.errors import Conflict, InvalidInput
+from survey.i18n import LANGUAGES
 from survey.models import (
     DimensionResult,
     InstrumentResult,

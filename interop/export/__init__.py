@@ -12,9 +12,9 @@ from pathlib import Path
 
 from instruments import Instrument
 from interop.export import codebook_file, limesurvey, qualtrics, xlsform
+from survey.i18n import LANGUAGES
 
 FORMATS = ("limesurvey", "xlsform", "qualtrics", "codebook")
-LANGUAGES = ("en", "nl")
 
 _WRITERS: dict[str, Callable[[Instrument, str], bytes]] = {
     "limesurvey": limesurvey.survey_structure,

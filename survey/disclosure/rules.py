@@ -2,7 +2,7 @@
 
 Everything that decides how a peer figure is published reads its numbers from here,
 and every hidden figure carries one of the :data:`REASONS` codes, explained in
-English and Dutch by :func:`explain`. :data:`PUBLICATION_RULES` is the table of
+every language of the catalogue by :func:`explain`. :data:`PUBLICATION_RULES` is the table of
 ``docs/methodology.md`` ("Disclosure control"); a test keeps the two the same.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from survey.i18n import LANGUAGES, N_, translator
 
 BAND_WIDTH = 5
 """P1: every peer score is replaced by its band [5b, 5b + 5) before any statistic."""
@@ -55,110 +57,54 @@ HIDDEN_PART = "hidden_part"
 NO_PEERS = "no_peers"
 
 
-@dataclass(frozen=True)
-class Reason:
-    """Why a figure is not shown (or shown coarser): a code and its text per language."""
-
-    code: str
-    en: str
-    nl: str
-
-
-REASONS: dict[str, Reason] = {
-    reason.code: reason
-    for reason in (
-        Reason(
-            FEW_UNKNOWN,
-            "Only the number of organisations is shown: fewer than 4 organisations whose "
-            "scores a reader does not already know.",
-            "Alleen het aantal organisaties staat er: minder dan 4 organisaties waarvan een "
-            "lezer de score niet al kent.",
-        ),
-        Reason(
-            QUARTILES_FEW_UNKNOWN,
-            "The spread of the peers (quartiles, top tenth, peers' points) needs 10 "
-            "organisations whose scores a reader does not already know; there are fewer, so "
-            "only the median band and the own position show.",
-            "De spreiding van de vergelijkingsgroep (kwartielen, beste tiende, punten van "
-            "anderen) vraagt 10 organisaties waarvan een lezer de score niet al kent; het zijn "
-            "er minder, dus alleen de band van de mediaan en de eigen positie staan er.",
-        ),
-        Reason(
-            FEW_RESPONDENTS,
-            "This score rests on fewer than 3 respondents.",
-            "Deze score rust op minder dan 3 deelnemers.",
-        ),
-        Reason(
-            NO_SCORE,
-            "Your organisation has no score on this dimension.",
-            "Uw organisatie heeft geen score op deze dimensie.",
-        ),
-        Reason(
-            NOT_ASKED,
-            "None of the role groups that answered is asked these questions (questions are "
-            "routed by role).",
-            "Geen van de rolgroepen die antwoordden krijgt deze vragen (vragen gaan per rol).",
-        ),
-        Reason(
-            ROLE_NOT_ASKED,
-            "This role group is not asked these questions (questions are routed by role).",
-            "Deze rolgroep krijgt deze vragen niet (vragen gaan per rol).",
-        ),
-        Reason(
-            NOT_IN_ROUND,
-            "The questionnaire this figure comes from was not part of this round.",
-            "De vragenlijst waar dit cijfer uit komt, hoorde niet bij deze ronde.",
-        ),
-        Reason(
-            FEW_IN_VIEW,
-            "Fewer than 3 respondents of this role group answered here: a role group's figure "
-            "needs 3.",
-            "Minder dan 3 deelnemers van deze rolgroep antwoordden hier: een cijfer van een "
-            "rolgroep vraagt er 3.",
-        ),
-        Reason(
-            COMPLEMENTARY,
-            "Hidden with a smaller role group: shown, it would let that group's figure be "
-            "worked out from the overall score.",
-            "Verborgen samen met een kleinere rolgroep: zichtbaar zou het cijfer van die groep "
-            "uit de totaalscore af te leiden zijn.",
-        ),
-        Reason(
-            HIDDEN_PART,
-            "Hidden because a figure it is made of is hidden: shown, it would reveal that figure.",
-            "Verborgen omdat een cijfer waaruit het bestaat verborgen is: zichtbaar zou het dat "
-            "cijfer verraden.",
-        ),
-        Reason(
-            NO_PEERS,
-            "No organisation in this group has a score on this dimension.",
-            "Geen organisatie in deze groep heeft een score op deze dimensie.",
-        ),
-        Reason(
-            FEW_IN_ROLE,
-            "Roles with fewer than 3 respondents are counted together; fewer than 3 in all.",
-            "Rollen met minder dan 3 deelnemers worden samen geteld; samen minder dan 3.",
-        ),
-    )
+REASONS: dict[str, str] = {
+    FEW_UNKNOWN: N_(
+        "Only the number of organisations is shown: fewer than 4 organisations whose scores a reader does not already know."
+    ),
+    QUARTILES_FEW_UNKNOWN: N_(
+        "The spread of the peers (quartiles, top tenth, peers' points) needs 10 organisations whose scores a reader does not already know; there are fewer, so only the median band and the own position show."
+    ),
+    FEW_RESPONDENTS: N_("This score rests on fewer than 3 respondents."),
+    NO_SCORE: N_("Your organisation has no score on this dimension."),
+    NOT_ASKED: N_(
+        "None of the role groups that answered is asked these questions (questions are routed by role)."
+    ),
+    ROLE_NOT_ASKED: N_(
+        "This role group is not asked these questions (questions are routed by role)."
+    ),
+    NOT_IN_ROUND: N_("The questionnaire this figure comes from was not part of this round."),
+    FEW_IN_VIEW: N_(
+        "Fewer than 3 respondents of this role group answered here: a role group's figure needs 3."
+    ),
+    COMPLEMENTARY: N_(
+        "Hidden with a smaller role group: shown, it would let that group's figure be worked out from the overall score."
+    ),
+    HIDDEN_PART: N_(
+        "Hidden because a figure it is made of is hidden: shown, it would reveal that figure."
+    ),
+    NO_PEERS: N_("No organisation in this group has a score on this dimension."),
+    FEW_IN_ROLE: N_(
+        "Roles with fewer than 3 respondents are counted together; fewer than 3 in all."
+    ),
 }
+"""Why a figure is not shown (or shown coarser): its text per reason code, in English
+(the catalogue translates it)."""
 
 
 def explain(code: str, lang: str) -> str:
-    """The text of reason ``code`` in ``lang`` (``en`` or ``nl``)."""
+    """The text of reason ``code`` in ``lang`` (one of :data:`survey.i18n.LANGUAGES`)."""
     try:
-        reason = REASONS[code]
+        text = REASONS[code]
     except KeyError:
         raise ValueError(f"unknown reason code {code!r}") from None
-    if lang not in ("en", "nl"):
-        raise ValueError(f"unsupported language {lang!r}")
-    return reason.en if lang == "en" else reason.nl
+    return translator(lang).gettext(text)
 
 
 def explanations(code: str | None) -> dict[str, str] | None:
-    """Both texts of ``code`` (for API answers and exports), or None without a code."""
+    """The text of ``code`` in every language (for API answers and exports), or None."""
     if code is None:
         return None
-    return {"en": explain(code, "en"), "nl": explain(code, "nl")}
+    return {lang: explain(code, lang) for lang in LANGUAGES}
 
 
 @dataclass(frozen=True)

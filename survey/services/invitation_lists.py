@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
-from instruments import LANGUAGES, vocabularies
+from instruments import vocabularies
 from survey.errors import InvalidInput
+from survey.i18n import LANGUAGES, N_, Translator
 
 MAX_PEOPLE = 2000
 MAX_PROBLEMS_SHOWN = 10
@@ -29,33 +30,48 @@ HEADERS = {
 }
 
 
-ENGLISH = {
-    "not_utf8": "The file is not UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and try again.",
-    "not_xlsx": "This is not a readable .xlsx file. Save it from your spreadsheet as .xlsx or CSV.",
-    "too_large": "The file is too large: at most {value} kB.",
-    "empty": "The list is empty: give one e-mail address and role per line.",
-    "too_many": "At most {value} people per list.",
-    "columns": "The first line names columns but not: {value}. Name them email and role "
-    "(and optionally lang).",
-    "two_columns": "Each line needs an e-mail address and a role, separated by a comma "
-    "(or columns named email and role).",
-    "email": "line {line}: '{value}' is not an e-mail address",
-    "role": "line {line}: unknown role '{value}' (use one of: {roles})",
-    "lang": "line {line}: unknown language '{value}' (use en or nl)",
-    "more": "and {value} more",
+PROBLEMS = {
+    "not_utf8": N_(
+        "The file is not UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and try again."
+    ),
+    "not_xlsx": N_(
+        "This is not a readable .xlsx file. Save it from your spreadsheet as .xlsx or CSV."
+    ),
+    "too_large": N_("The file is too large: at most %(value)s kB."),
+    "empty": N_("The list is empty: give one e-mail address and role per line."),
+    "too_many": N_("At most %(value)s people per list."),
+    "columns": N_(
+        "The first line names columns but not: %(value)s. Name them email and role "
+        "(and optionally lang)."
+    ),
+    "two_columns": N_(
+        "Each line needs an e-mail address and a role, separated by a comma "
+        "(or columns named email and role)."
+    ),
+    "email": N_("line %(line)s: '%(value)s' is not an e-mail address"),
+    "role": N_("line %(line)s: unknown role '%(value)s' (use one of: %(roles)s)"),
+    "lang": N_("line %(line)s: unknown language '%(value)s' (use %(languages)s)"),
+    "more": N_("and %(value)s more"),
 }
 
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong (a key of ``ENGLISH``), on which line, with which value."""
+    """What is wrong (a key of ``PROBLEMS``), on which line, with which value."""
 
     code: str
     line: int | None = None
     value: str = ""
 
-    def english(self) -> str:
-        return ENGLISH[self.code].format(line=self.line, value=self.value, roles=role_ids())
+    def text(self, lang: str) -> str:
+        """The problem in ``lang``, line and value filled in."""
+        return Translator(lang).gettext(
+            PROBLEMS[self.code],
+            line=self.line,
+            value=self.value,
+            roles=role_ids(),
+            languages=", ".join(LANGUAGES),
+        )
 
 
 class ListRefused(InvalidInput):
@@ -63,7 +79,7 @@ class ListRefused(InvalidInput):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        texts = [p.english() for p in problems]
+        texts = [p.text("en") for p in problems]
         line_problems = any(p.line is not None for p in problems)
         message = ("Nothing was imported: " if line_problems else "") + "; ".join(texts)
         super().__init__(message + ("." if line_problems else ""), "list")

@@ -11,8 +11,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from instruments import LANGUAGES, Instrument, InstrumentLibrary, vocabularies
+from instruments import Instrument, InstrumentLibrary, vocabularies
 from survey.errors import Conflict, InvalidInput, NotFound
+from survey.i18n import LANGUAGES
 from survey.models import Answer, Response, Round, utcnow
 from survey.policy import DEFAULT_POLICY, CredentialPolicy
 from survey.services.rounds import round_for_invite, round_instruments
@@ -43,7 +44,7 @@ def start_response(session: Session, invite_code: str, *, role: str, lang: str) 
     if role not in vocabularies().roles:
         raise InvalidInput(f"Unknown role '{role}'.", "role")
     if lang not in LANGUAGES:
-        raise InvalidInput(f"Unknown language '{lang}' (use en or nl).", "lang")
+        raise InvalidInput(f"Unknown language '{lang}' (use {', '.join(LANGUAGES)}).", "lang")
     token = new_token()
     response = Response(round_id=round_.id, role=role, lang=lang, token_hash=hash_token(token))
     session.add(response)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from babel.messages.pofile import read_po
 from litestar.testing import TestClient
 
-from web.i18n import catalog_path
+from survey.i18n import CATALOGUES
 from web.security import CONTENT_SECURITY_POLICY
 
 VOID = {
@@ -197,7 +197,7 @@ def csrf_token(html: str) -> str:
 
 def english_sentences() -> set[str]:
     """English texts of the catalog that Dutch pages must never show (longer ones only)."""
-    with catalog_path("nl").open("rb") as fh:
+    with CATALOGUES["nl"].open("rb") as fh:
         catalog = read_po(fh, locale="nl")
     found = set()
     for message in catalog:

@@ -7,13 +7,15 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
+from survey import catalogue
+from survey import i18n as catalogues
 from web import i18n
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 
 
 def catalog(lang: str):
-    with i18n.catalog_path(lang).open("rb") as fh:
+    with catalogues.CATALOGUES[lang].open("rb") as fh:
         return read_po(fh, locale=lang)
 
 
@@ -22,10 +24,10 @@ def ids(messages) -> set:
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
-def test_catalogs_hold_exactly_the_texts_of_the_templates_and_controllers(lang):
-    extracted = ids(i18n.extract_messages())
+def test_catalogs_hold_exactly_the_texts_of_the_code_and_templates(lang):
+    extracted = ids(catalogue.extract_messages())
     assert extracted, "nothing extracted"
-    assert ids(catalog(lang)) == extracted, "run `python -m web.i18n` and translate"
+    assert ids(catalog(lang)) == extracted, "run `make i18n` and translate"
 
 
 def test_every_text_has_a_dutch_translation_with_the_same_placeholders():

@@ -7,6 +7,7 @@ The PDF is opened with pypdf and its text compared with what the results service
 from __future__ import annotations
 
 import csv
+import html
 import io
 import random
 import re
@@ -29,7 +30,7 @@ from survey.models import Organisation, ReportCache, Round
 from survey.services import results, rounds
 from survey.settings import Settings, get_settings
 from tests import factories
-from tests.integration.pages import Browser
+from tests.integration.pages import Browser, english_sentences
 from web.app import create_app
 from web.stores import build_stores
 
@@ -429,6 +430,20 @@ def test_dutch_report_is_in_dutch(database, library, main_round, settings):
         assert word not in text, word
     assert plain(shown["instruments"][0]["title"]) in text
     assert plain(shown["priorities"][0]["recommendation"]) in text
+
+
+def test_dutch_html_report_shows_no_english_text_of_the_catalogue(
+    database, library, main_round, settings
+):
+    with database.session() as s:
+        content, _, _ = service.build_report(
+            s, s.get(Round, main_round), library, format="html", lang="nl", settings=settings
+        )
+    text = html.unescape(re.sub(r"<[^>]+>", " ", content.decode()))
+    text = re.sub(r"\s+", " ", text)
+    assert "Verbeterrapport" in text and "sturing" in text.lower()
+    leaked = [sentence for sentence in english_sentences() if sentence in text]
+    assert not leaked, leaked
 
 
 # --- the other formats ------------------------------------------------------------------------

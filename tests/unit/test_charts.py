@@ -263,7 +263,7 @@ def test_balance_map_of_a_suppressed_group_has_no_peers():
     spec = charts.balance_chart(points, lang="nl").to_dict()
     assert layers(spec)[3]["data"]["values"] == []
     assert layers(spec)[4]["data"]["values"] == []
-    assert spec["title"] == "Balans tussen beheersing en ruimte geven"
+    assert spec["title"] == "Balans tussen sturing en stimulering"
     assert len(charts.balance_table(points).rows) == 1
 
 

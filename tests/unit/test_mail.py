@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from survey.mail.message import build_message
 from survey.mail.smtp import MailConfigError, parse_smtp_url
-from survey.mail.texts import TEXTS, invitation_mail, reminder_mail
+from survey.mail.texts import closed_mail, invitation_mail, reminder_mail
 
 
 def test_smtp_urls():
@@ -24,8 +26,21 @@ def test_smtp_urls():
             parse_smtp_url(bad)
 
 
-def test_every_text_exists_in_english_and_dutch():
-    assert all(set(variants) == {"en", "nl"} for variants in TEXTS.values())
+def test_mails_come_from_the_catalogue_in_the_respondents_language():
+    dutch = invitation_mail(
+        lang="nl", organisation="Gemeente Zuid", role="HR", link="https://x.org/p/abc",
+        closes_at=datetime(2027, 1, 31, 12, 0, tzinfo=UTC),
+    )  # fmt: skip
+    assert dutch.subject == "Je uitnodiging: zelfevaluatie sociale media van Gemeente Zuid"
+    assert "De ronde sluit op 2027-01-31 12:00 (UTC).\n\nStuur deze mail niet door" in dutch.text
+    one, two = (
+        closed_mail(lang=lang, organisation="O", round_label="R", submitted=n, link="https://x")
+        for lang, n in (("nl", 1), ("en", 2))
+    )
+    assert "met 1 verstuurde antwoordenlijst." in one.text
+    assert "with 2 submitted responses." in two.text
+    with pytest.raises(ValueError, match="unsupported language 'de'"):
+        reminder_mail(lang="de", organisation="O", link="https://x", closes_at=None)
 
 
 def test_a_message_has_plain_text_and_html_and_no_tracking():

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from analytics.report import render
 from analytics.report.content import improvement_report
-from analytics.report.messages import Messages
+from survey.i18n import Translator
 from tests.unit.test_report_content import PROFILE, make_input, priority, results
 
 HOSTILE = 'Gemeente <img src="http://example.com/x.png"> "&" <script>alert(1)</script>'
@@ -50,7 +50,7 @@ def test_print_version_has_a4_page_numbers_and_running_header():
 
 
 def test_page_words_are_translated_and_escaped_for_css():
-    assert render.page_css(Messages("nl")).count('"Pagina "') == 1
+    assert render.page_css(Translator("nl")).count('"Pagina "') == 1
     assert render._css_string('a"b\\c') == '"a\\22 b\\5c c"'
 
 
@@ -99,7 +99,7 @@ def test_xlsx_has_validated_deadline_and_status_columns():
     book = load_workbook(io.BytesIO(render.action_plan_xlsx(model("nl"))))
     plan, agreed, scores = book.worksheets
     assert (plan.title, agreed.title, scores.title) == ("Actieplan", "Afgesproken acties", "Scores")
-    assert [c.value for c in plan[1]][6:9] == ["Eigenaar", "Termijn", "Status"]
+    assert [c.value for c in plan[1]][6:9] == ["Trekker", "Termijn", "Status"]
     assert plan.cell(2, 4).value.startswith("De organisatie heeft specifieke verwachtingen")
     assert plan.cell(2, 7).value is None and plan.cell(2, 8).value is None
     by_type = {v.type: v for v in plan.data_validations.dataValidation}

@@ -19,7 +19,7 @@ from web.controllers.api.schemas import (
 )
 from web.state import app_state
 
-LangParam = Annotated[Lang, Parameter(description="Language of the texts: en or nl")]
+LangParam = Annotated[Lang, Parameter(description="Language of the texts")]
 
 
 class InstrumentController(Controller):

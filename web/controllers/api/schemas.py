@@ -7,15 +7,20 @@ by the ``*_out`` functions so that every controller writes the same shape.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 
 from instruments import Instrument, Item, Option
+from survey.i18n import LANGUAGES
 from survey.models import Organisation, Response, Round
 from survey.services.rounds import Progress
 
-Lang = Literal["en", "nl"]
+if TYPE_CHECKING:
+    Lang = str
+else:
+    Lang = Literal[LANGUAGES]
+    """One of the catalogue's languages: validated and listed in the OpenAPI schema."""
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]  # OpenAPI security requirement
 NO_NUL = "^[^\\x00]*$"  # no database can store a NUL character in text
 Text = Annotated[str, msgspec.Meta(max_length=1000, pattern=NO_NUL)]

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from analytics.report import followup
 from analytics.report.action_export import actions_csv
 from analytics.report.followup import follow_up
-from analytics.report.messages import Messages
 from analytics.report.service import slug
 from survey.errors import InvalidInput
+from survey.i18n import Translator
 from survey.models import Round
 from survey.services import actions, audit, rounds
 from web import downloads
@@ -66,7 +66,7 @@ class ActionPages(PageController):
         with db_session(request) as session:
             round_ = coordinator_round(request, session, round_id)
             agreed, carried = followup.gather(session, round_, state_of(request).library, lang)
-            t = Messages(lang)
+            t = Translator(lang)
             content = actions_csv(follow_up([], [], agreed, carried, t), t)
             downloads.record(
                 session,

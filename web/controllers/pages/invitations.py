@@ -23,7 +23,6 @@ from survey.services.invitation_lists import (
     people_from_rows,
     read_text,
     read_upload,
-    role_ids,
 )
 from web import i18n
 from web.auth import coordinator_for, personal_url, respondent_for, resume_cookie
@@ -31,7 +30,6 @@ from web.controllers.pages.common import (
     NO_STORE,
     PageController,
     db_session,
-    gettext,
     lang_of,
     redirect,
     render,
@@ -44,29 +42,6 @@ INVALID_PERSONAL_LINK = N_("This personal link is not valid.")
 SIGN_IN_AGAIN = N_("Open your personal link again to continue answering.")
 SIGN_IN_COORDINATOR = N_("Open your dashboard link again to see this page.")
 MAX_UPLOAD_KB = 900
-PROBLEMS = {
-    "not_utf8": N_(
-        "The file is not UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and try again."
-    ),
-    "not_xlsx": N_(
-        "This is not a readable .xlsx file. Save it from your spreadsheet as .xlsx or CSV."
-    ),
-    "too_large": N_("The file is too large: at most %(value)s kB."),
-    "empty": N_("The list is empty: give one e-mail address and role per line."),
-    "too_many": N_("At most %(value)s people per list."),
-    "columns": N_(
-        "The first line names columns but not: %(value)s. Name them email and role "
-        "(and optionally lang)."
-    ),
-    "two_columns": N_(
-        "Each line needs an e-mail address and a role, separated by a comma "
-        "(or columns named email and role)."
-    ),
-    "email": N_("line %(line)s: '%(value)s' is not an e-mail address"),
-    "role": N_("line %(line)s: unknown role '%(value)s' (use one of: %(roles)s)"),
-    "lang": N_("line %(line)s: unknown language '%(value)s' (use en or nl)"),
-    "more": N_("and %(value)s more"),
-}
 
 UploadForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
@@ -158,10 +133,7 @@ class InvitationPages(PageController):
                 rows = read_text(text)
             people = people_from_rows(rows, default_lang)
         except ListRefused as exc:
-            problems = [
-                gettext(request, PROBLEMS[p.code], line=p.line, value=p.value, roles=role_ids())
-                for p in exc.problems
-            ]
+            problems = [p.text(lang_of(request)) for p in exc.problems]
             return self._page(request, round_id, text=text, errors=problems, created=[])
         settings = state_of(request).settings
         with db_session(request) as session:
