@@ -215,7 +215,7 @@ def test_action_plan_csv_download(browser, make_client, database, lib):
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["cache-control"] == "no-store"
     rows = list(csv.reader(io.StringIO(response.text)))
-    assert rows[0][:6] == ["Ronde", "Actie", "Onderwerpen", "Eigenaar", "Streefdatum", "Status"]
+    assert rows[0][:6] == ["Ronde", "Actie", "Onderwerpen", "Trekker", "Streefdatum", "Status"]
     assert rows[1][:6] == ["2026", "Schrijf de richtlijn", "Regels, Cultuur", "HR, Piet",
                            "2026-10-01", "gepland"]  # fmt: skip
     assert make_client().get(f"{first}/actions.csv").status_code == 401

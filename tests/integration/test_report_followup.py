@@ -98,7 +98,7 @@ def test_dutch_report_and_workbook_follow_up(database, library, two_rounds):
     assert header[0] == "Ronde" and header[-1] == "Actie-id"
     (row,) = list(sheet.iter_rows(min_row=2, values_only=True))
     assert row[0] == "Round one" and row[1] == "Train every team on the guideline"
-    assert row[5] == "klaar" and row[-1] == action_id
+    assert row[5] == "afgerond" and row[-1] == action_id
     assert "+" in row[7]  # the topics improved
 
 

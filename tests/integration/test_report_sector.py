@@ -148,7 +148,7 @@ def test_dutch_sector_report_html(database, library, population):
         )
     page = content.decode()
     assert media_type == "text/html; charset=utf-8" and filename.endswith("-nl.html")
-    assert "Sectorrapport benchmark" in page and "Gemeenten" in page and "Van jaar tot jaar" in page
+    assert "Sectorbenchmarkrapport" in page and "Gemeenten" in page and "Van jaar tot jaar" in page
     assert "Distribution per group" not in page and "Year on year" not in page
     assert "<svg" in page  # the heat map of sector medians
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
