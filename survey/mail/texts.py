@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from survey.mail.message import MailContent, paragraphs_to_html
+from survey.mail.message import MailContent, languages_to_html, paragraphs_to_html
+
+LANGUAGES = ("en", "nl")
+"""The languages of every text, in the order a mail to someone of unknown language has them."""
+EVERY_LANGUAGE = ",".join(LANGUAGES)
+"""The ``Content-Language`` of a mail in every language (RFC 3282: a list)."""
 
 TEXTS: dict[str, dict[str, str]] = {
     "invitation.subject": {
@@ -51,6 +56,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en is gesloten, met {submitted} verstuurde antwoordenlijst(en). De scores staan op je "
         "dashboard: {link}\n\nDe adressen van de uitnodigingen van deze ronde zijn gewist.",
     },
+    "reset.subject": {
+        "en": "Reset your password: social media self-assessment",
+        "nl": "Je wachtwoord opnieuw instellen: zelfevaluatie sociale media",
+    },
+    "reset.body": {
+        "en": "Hello,\n\nSomeone asked to reset the password of the coordinator account "
+        "{email}. If that was you, choose a new password with this link; it works once, "
+        "until {expires} (UTC): {link}\n\nIf you did not ask for this, you can ignore this "
+        "mail: your password stays as it is.",
+        "nl": "Hallo,\n\nIemand heeft gevraagd het wachtwoord van het coördinatoraccount "
+        "{email} opnieuw in te stellen. Was jij dat, kies dan met deze link een nieuw "
+        "wachtwoord; de link werkt één keer, tot {expires} (UTC): {link}\n\nHeb je hier niet "
+        "om gevraagd, dan kun je deze mail negeren: je wachtwoord blijft zoals het is.",
+    },
 }
 
 
@@ -92,14 +111,29 @@ def reminder_mail(
     )
 
 
-def closed_mail(
-    *, lang: str, organisation: str, round_label: str, submitted: int, link: str
-) -> MailContent:
+def reset_mail(*, lang: str, email: str, link: str, expires_at: datetime) -> MailContent:
     return _content(
-        "closed",
-        lang,
-        organisation=organisation,
-        round=round_label,
-        submitted=submitted,
-        link=link,
+        "reset", lang, email=email, link=link, expires=expires_at.strftime("%Y-%m-%d %H:%M")
+    )
+
+
+def closed_mail(
+    *, lang: str | None, organisation: str, round_label: str, submitted: int, link: str
+) -> MailContent:
+    """The notice that a round closed at its deadline; in every language when ``lang``
+    is None (a coordinator whose language is not known)."""
+    values = {"organisation": organisation, "round": round_label, "submitted": submitted}
+    if lang is not None:
+        return _content("closed", lang, link=link, **values)
+    return _every_language("closed", link=link, **values)
+
+
+def _every_language(kind: str, **values: object) -> MailContent:
+    """One mail with the text in each of ``LANGUAGES``: subjects joined by " / ", bodies
+    one after the other."""
+    contents = {lang: _content(kind, lang, **values) for lang in LANGUAGES}
+    return MailContent(
+        " / ".join(dict.fromkeys(c.subject for c in contents.values())),
+        "\n\n---\n\n".join(c.text for c in contents.values()),
+        languages_to_html([(lang, c.text.split("\n\n")) for lang, c in contents.items()]),
     )
