@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select, update
 
 from survey.db import Database
-from survey.mail.worker import run_once
+from survey.mail.worker import public_base, run_once
 from survey.models import AccountToken, OutboxMessage, utcnow
 from survey.services.password_reset_mail import MAX_PER_HOUR
 from survey.tokens import hash_token
@@ -132,6 +132,22 @@ def test_at_most_three_links_an_hour_and_each_expires(
     fresh = _token(smtp.inbox.wait_for(MAX_PER_HOUR + 1)[-1])
     assert browser.client.get(f"/password-reset/{expired}").status_code == 404
     assert browser.client.get(f"/password-reset/{fresh}").status_code == 200
+
+
+def test_the_link_never_follows_the_requests_host_header(
+    make_client, make_settings, lib, database, smtp, mail
+):
+    """Without BASE_URL the link is built from the configured host and port: a request
+    with a forged Host header cannot point Anna's link at the attacker's site."""
+    settings = make_settings(**mail, base_url=None)
+    claim(Browser(make_client(**mail)))
+    attacker = Browser(make_client(**mail, base_url=None))
+    attacker.client.headers["host"] = "attacker.example"
+    _ask(attacker, "anna@example.org")
+    assert run_once(database, settings, lib).delivery.sent == 1
+    text = smtp.inbox.wait_for(1)[0].get_body(("plain",)).get_content()
+    assert "attacker.example" not in text
+    assert f"{public_base(settings)}/password-reset/" in text
 
 
 def test_a_bad_address_is_refused_and_without_mail_there_is_no_form(client, make_client, mail):

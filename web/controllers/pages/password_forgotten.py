@@ -2,8 +2,9 @@
 
 Shown only when mail is configured (``SMTP_URL``); without it the sign-in page says to
 ask another coordinator or the administrators. The answer is the same whether the
-address has an account or not. The link in the mail is served by `AccountPages`, which
-exchanges its token for the session and redirects to a URL without it.
+address has an account or not. The link in the mail is built from ``BASE_URL`` (never
+from the request's Host header) and served by `AccountPages`, which exchanges its token
+for the session and redirects to a URL without it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from litestar.params import Body
 from litestar.response import Template
 
 from survey.errors import InvalidInput, NotFound
+from survey.mail.worker import public_base
 from survey.policy import policy_from
 from survey.services import coordinators, password_reset_mail
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
-    absolute_url,
     db_session,
     form_value,
     gettext,
@@ -68,8 +69,11 @@ class PasswordForgottenPages(PageController):
             password_reset_mail.mail_reset_link(
                 session,
                 email,
-                link_for=lambda token: absolute_url(
-                    request, request.app.route_reverse("password_reset_link", token=token)
+                # From the settings, never the request's Host header: an attacker asking
+                # for someone else's link must not be able to point it at their own site.
+                link_for=lambda token: (
+                    public_base(settings)
+                    + request.app.route_reverse("password_reset_link", token=token)
                 ),
                 lang=lang_of(request),
                 policy=policy_from(settings),
