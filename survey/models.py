@@ -330,6 +330,8 @@ class User(Base):
     # accepted (a code is usable once).
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Sessions that began before this moment are no longer valid (password changed).
+    credentials_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ApiToken(Base):
@@ -362,6 +364,9 @@ class Coordinator(Base):
     # Sessions that began before this moment are no longer valid (password changed or reset).
     credentials_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The language of the pages when the account was claimed or the invitation accepted:
+    # notices are sent in it (None, for older accounts: in every language).
+    lang: Mapped[str | None] = mapped_column(String(5), nullable=True)
 
 
 class AccountToken(Base):

@@ -158,7 +158,13 @@ def office_for(connection: ASGIConnection, db: Session) -> User | ApiToken | Non
     token = bearer_token(connection)
     if token is not None:
         return users.api_token_for(db, token)
-    return users.get_user(db, _str_or_none(_session(connection).get(USER_KEY)))
+    data = _session(connection)
+    found = users.get_user(db, _str_or_none(data.get(USER_KEY)))
+    login_at = data.get(LOGIN_AT_KEY)
+    if found is None or not isinstance(login_at, int | float):
+        return None
+    began = datetime.fromtimestamp(login_at, UTC)
+    return found if users.session_still_valid(found, began) else None
 
 
 def _str_or_none(value: object) -> str | None:

@@ -23,7 +23,24 @@ class MailContent:
 
 def paragraphs_to_html(paragraphs: list[str], lang: str) -> str:
     """A small, self-contained HTML body: each paragraph escaped; URLs become links."""
-    body = "".join(f"<p>{_linked(p)}</p>\n" for p in paragraphs)
+    return _document(lang, _paragraphs(paragraphs))
+
+
+def languages_to_html(parts: list[tuple[str, list[str]]]) -> str:
+    """One HTML body with the same text in several languages, each part marked with its
+    language and separated by a rule; the document's language is the first part's."""
+    body = "<hr>\n".join(
+        f'<div lang="{html.escape(lang)}">\n{_paragraphs(paragraphs)}</div>\n'
+        for lang, paragraphs in parts
+    )
+    return _document(parts[0][0], body)
+
+
+def _paragraphs(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{_linked(p)}</p>\n" for p in paragraphs)
+
+
+def _document(lang: str, body: str) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8"></head>'
         f'<body style="font-family: sans-serif; line-height: 1.5">\n{body}</body></html>\n'

@@ -5,7 +5,8 @@ with one conditional UPDATE that succeeds for exactly one of them, sends outside
 transaction, and records the outcome. A claim lasts ``CLAIM_SECONDS``; a worker that
 dies mid-send leaves a claim that expires, and the row is tried again. A failed send
 waits ``BASE_DELAY`` doubled per attempt (at most ``LONGEST_DELAY``) and counts as
-failed after the configured number of attempts.
+failed after the configured number of attempts. Once a mail is sent, or counts as
+failed, its text is erased from the queue (it may hold a personal or reset link).
 """
 
 from __future__ import annotations
@@ -155,8 +156,16 @@ def _record_success(database: Database, message_id: str, at: datetime) -> None:
         row.claim = None
         row.claimed_until = None
         row.last_error = None
+        _erase_text(row)
         if row.invitation_id and (invitation := session.get(Invitation, row.invitation_id)):
             invitation.mailed_at = invitation.mailed_at or at
+
+
+def _erase_text(row: OutboxMessage) -> None:
+    """A sent (or given-up) mail keeps its recipient, subject and outcome, not its text:
+    the text may hold a personal link or a password-reset link."""
+    row.body_text = ""
+    row.body_html = ""
 
 
 def _record_failure(
@@ -172,6 +181,7 @@ def _record_failure(
         row.last_error = f"{type(exc).__name__}: {exc}"[:500]
         if row.attempts >= max_attempts:
             row.failed_at = at
+            _erase_text(row)
             return 1
         row.next_attempt_at = at + retry_delay(row.attempts)
         return 0

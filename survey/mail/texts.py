@@ -1,4 +1,5 @@
-"""The mails: invitation, reminder and round closed, as plain text and HTML.
+"""The mails: invitation, reminder, round closed and password reset, as plain text and
+HTML.
 
 Their wording is in the one catalogue (Dutch in the informal "je"); the ``%(name)s``
 placeholders are filled here.
@@ -8,8 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from survey.i18n import Translator
-from survey.mail.message import MailContent, paragraphs_to_html
+from survey.i18n import LANGUAGES, Translator
+from survey.mail.message import MailContent, languages_to_html, paragraphs_to_html
+
+EVERY_LANGUAGE = ",".join(LANGUAGES)
+"""The ``Content-Language`` of a mail in every language (RFC 3282: a list)."""
 
 
 def _deadline(t: Translator, closes_at: datetime | None) -> str:
@@ -78,10 +82,52 @@ def reminder_mail(
     )
 
 
-def closed_mail(
-    *, lang: str, organisation: str, round_label: str, submitted: int, link: str
-) -> MailContent:
+def reset_mail(*, lang: str, email: str, link: str, expires_at: datetime) -> MailContent:
     t = Translator(lang)
+    return _content(
+        t,
+        t("Reset your password: social media self-assessment"),
+        [
+            t("Hello,"),
+            t(
+                "Someone asked to reset the password of the coordinator account %(email)s. If "
+                "that was you, choose a new password with this link; it works once, until "
+                "%(expires)s (UTC): %(link)s",
+                email=email,
+                expires=expires_at.strftime("%Y-%m-%d %H:%M"),
+                link=link,
+            ),
+            t(
+                "If you did not ask for this, you can ignore this mail: your password stays as "
+                "it is."
+            ),
+        ],
+    )
+
+
+def closed_mail(
+    *, lang: str | None, organisation: str, round_label: str, submitted: int, link: str
+) -> MailContent:
+    """The notice that a round closed at its deadline; in every language when ``lang``
+    is None (a coordinator whose language is not known)."""
+    if lang is None:
+        contents = [
+            _closed_mail(Translator(each), organisation, round_label, submitted, link)
+            for each in LANGUAGES
+        ]
+        return MailContent(
+            " / ".join(dict.fromkeys(c.subject for c in contents)),
+            "\n\n---\n\n".join(c.text for c in contents),
+            languages_to_html(
+                [(each, c.text.split("\n\n")) for each, c in zip(LANGUAGES, contents, strict=True)]
+            ),
+        )
+    return _closed_mail(Translator(lang), organisation, round_label, submitted, link)
+
+
+def _closed_mail(
+    t: Translator, organisation: str, round_label: str, submitted: int, link: str
+) -> MailContent:
     return _content(
         t,
         t("Round closed: %(round)s", round=round_label),

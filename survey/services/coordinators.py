@@ -86,13 +86,18 @@ def _own_context(session: Session, coordinator: Coordinator) -> tuple[str, ...]:
     return _context(session, coordinator.organisation_id, coordinator.email)
 
 
-def _new_account(session: Session, organisation_id: str, email: str, password: str) -> Coordinator:
+def _new_account(
+    session: Session, organisation_id: str, email: str, password: str, lang: str | None
+) -> Coordinator:
     email = normalise_email(email)
     check_new_password(password, context=_context(session, organisation_id, email))
     if session.scalar(select(Coordinator).where(Coordinator.email == email)):
         raise Conflict("There is already a coordinator account with this e-mail address.")
     coordinator = Coordinator(
-        organisation_id=organisation_id, email=email, password_hash=hash_password(password)
+        organisation_id=organisation_id,
+        email=email,
+        password_hash=hash_password(password),
+        lang=lang,
     )
     session.add(coordinator)
     session.flush()
@@ -106,9 +111,11 @@ def claim_first_account(
     password: str,
     *,
     address: str | None = None,
+    lang: str | None = None,
     now: datetime | None = None,
 ) -> Coordinator:
-    """Create the organisation's first coordinator with its dashboard link; uses it up."""
+    """Create the organisation's first coordinator with its dashboard link; uses it up.
+    ``lang`` is the language of the pages it was claimed in (that of later notices)."""
     now = now or utcnow()
     organisation = session.scalar(
         select(Organisation)
@@ -122,7 +129,7 @@ def claim_first_account(
             "This organisation already has a coordinator account: ask a coordinator for an "
             "invitation, or reset the password."
         )
-    coordinator = _new_account(session, organisation.id, email, password)
+    coordinator = _new_account(session, organisation.id, email, password, lang)
     organisation.coordinator_token_revoked_at = now
     audit.record(
         session,
@@ -167,12 +174,14 @@ def accept_invitation(
     password: str,
     *,
     address: str | None = None,
+    lang: str | None = None,
     now: datetime | None = None,
 ) -> Coordinator:
-    """Create the invited coordinator's account (the e-mail address is the invitation's)."""
+    """Create the invited coordinator's account (the e-mail address is the invitation's),
+    in ``lang``, the language of the pages it was accepted in."""
     row = _live_token(session, INVITATION, token, now)
     assert row.email is not None
-    coordinator = _new_account(session, row.organisation_id, row.email, password)
+    coordinator = _new_account(session, row.organisation_id, row.email, password, lang)
     row.used_at = now or utcnow()
     audit.record(
         session,

@@ -16,7 +16,7 @@ from survey.disclosure.counts import OTHER_ROLES, progress_lines
 from survey.disclosure.rules import MIN_RESPONDENTS
 from survey.errors import InvalidInput
 from survey.mail import enqueue_message
-from survey.mail.texts import closed_mail, reminder_mail
+from survey.mail.texts import EVERY_LANGUAGE, closed_mail, reminder_mail
 from survey.models import Coordinator, Invitation, Round, RoundSchedule, utcnow
 from survey.services import invitations, rounds
 
@@ -156,8 +156,8 @@ def close_overdue_rounds(
     now: datetime,
     notify: bool,
 ) -> list[Round]:
-    """Close every open round past its deadline; with ``notify``, queue a notice to its
-    coordinators."""
+    """Close every open round past its deadline; with ``notify``, queue a notice to each
+    of its coordinators, in their language (in every language when it is not known)."""
     overdue = list(
         session.scalars(
             select(Round)
@@ -179,18 +179,20 @@ def close_overdue_rounds(
         closed.append(round_)
         if not notify:
             continue
-        coordinators = session.scalars(
-            select(Coordinator.email).where(Coordinator.organisation_id == round_.organisation_id)
+        coordinators = session.execute(
+            select(Coordinator.email, Coordinator.lang).where(
+                Coordinator.organisation_id == round_.organisation_id
+            )
         )
-        for email in coordinators:
+        for email, lang in coordinators:
             content = closed_mail(
-                lang="en",
+                lang=lang,
                 organisation=round_.organisation.name,
                 round_label=round_.label,
                 submitted=round_.submitted_count,
                 link=dashboard_link(round_.id),
             )
-            enqueue_message(session, to=email, lang="en", content=content)
+            enqueue_message(session, to=email, lang=lang or EVERY_LANGUAGE, content=content)
     return closed
 
 

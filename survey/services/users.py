@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from survey.errors import Conflict, InvalidInput
 from survey.models import ApiToken, User, utcnow
-from survey.passwords import MIN_LENGTH, check_new_password, hash_password
+from survey.passwords import MIN_LENGTH, check_new_password, hash_password, verify_password
 from survey.policy import DEFAULT_POLICY, CredentialPolicy
 from survey.services import audit, totp
 from survey.services.login import (
@@ -96,6 +96,37 @@ def complete_second_factor(
         secret=code,
         now=now,
     )
+
+
+def change_password(
+    session: Session,
+    user: User,
+    current: str,
+    new_password: str,
+    *,
+    address: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Change the user's own password; the current one is required. Earlier sessions end."""
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput("The current password is not right.", "current_password")
+    check_new_password(new_password)
+    user.password_hash = hash_password(new_password)
+    user.credentials_changed_at = now or utcnow()
+    audit.record(
+        session,
+        audit.PASSWORD_CHANGED,
+        audit.Actor(OFFICE, user.id, user.username),
+        address=address,
+        secrets=[current, new_password],
+    )
+    session.flush()
+
+
+def session_still_valid(user: User, signed_in_at: datetime) -> bool:
+    """False for a session that began before the password last changed."""
+    changed = user.credentials_changed_at
+    return changed is None or signed_in_at >= changed
 
 
 def authenticate(

@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 from instruments import default_library
 from survey.db import Database
 from survey.services import organisations, responses, rounds
+from survey.services.questionnaire import round_pages
 from tests.e2e.conftest import DESKTOP, PHONE
-from web.controllers.pages.respondent import round_pages
 
 pytestmark = pytest.mark.e2e
 

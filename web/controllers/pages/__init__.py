@@ -12,7 +12,9 @@ from web.controllers.pages.dashboard import DashboardPages
 from web.controllers.pages.dialogue import DialoguePages
 from web.controllers.pages.invitations import InvitationPages
 from web.controllers.pages.office import OfficePages
+from web.controllers.pages.office_password import OfficePasswordPages
 from web.controllers.pages.office_security import OfficeSecurityPages
+from web.controllers.pages.password_forgotten import PasswordForgottenPages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
 from web.controllers.pages.respondent import RespondentPages
@@ -23,6 +25,7 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     PublicPages,
     CoordinatorPages,
     AccountPages,
+    PasswordForgottenPages,
     TokenPages,
     ActionPages,
     DialoguePages,
@@ -31,6 +34,7 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     RoundSettingsPages,
     OfficePages,
     OfficeSecurityPages,
+    OfficePasswordPages,
     BenchmarkPages,
     DashboardPages,
     ReportPages,

@@ -40,6 +40,7 @@ from web.controllers.pages.common import (
     db_session,
     form_value,
     gettext,
+    lang_of,
     redirect,
     render,
     state_of,
@@ -190,6 +191,7 @@ class AccountPages(PageController):
                         email,
                         password,
                         address=_address(request),
+                        lang=lang_of(request),
                     )
                 except InvalidInput as exc:
                     errors = (
@@ -284,7 +286,7 @@ class AccountPages(PageController):
                 return self._join(request, row.email or "", errors, status_code=422)
             try:
                 coordinator = coordinators.accept_invitation(
-                    session, token, password, address=_address(request)
+                    session, token, password, address=_address(request), lang=lang_of(request)
                 )
             except Conflict:
                 return self._join(request, row.email or "", {"password": "email_taken"}, 409)
@@ -385,6 +387,7 @@ class AccountPages(PageController):
             headers={**NO_STORE, **(headers or {})},
             email=email,
             notice=notice,
+            mail_on=state_of(request).settings.smtp_url is not None,
             errors=errors if translated else self._errors(request, errors),
         )
 

@@ -66,7 +66,8 @@ def login_message(request: Req, result: LoginResult[Any]) -> tuple[str, int]:
     return gettext(request, message, minutes=minutes), STATUS.get(result.outcome, 401)
 
 
-def _office_user(request: Req, session: Session) -> User:
+def office_user(request: Req, session: Session) -> User:
+    """The signed-in integrity-office user (not an API token); 401 otherwise."""
     who = office_for(request, session)
     if not isinstance(who, User):
         raise NotAuthorizedException(detail=SIGN_IN_FIRST)
@@ -144,14 +145,14 @@ class OfficeSecurityPages(PageController):
     @get("/office/security", name="office_security", sync_to_thread=True)
     def security_page(self, request: Req) -> Template:
         with db_session(request) as session:
-            user = _office_user(request, session)
+            user = office_user(request, session)
             return self._security(request, user, "", {})
 
     @post("/office/security/reset", name="office_reset_coordinator", sync_to_thread=True)
     def reset_coordinator(self, request: Req, data: FormData) -> Template:
         email = form_value(data, "email").strip()
         with db_session(request) as session:
-            user = _office_user(request, session)
+            user = office_user(request, session)
             try:
                 coordinators.normalise_email(email)
             except InvalidInput:
@@ -172,7 +173,7 @@ class OfficeSecurityPages(PageController):
     @get("/office/audit", name="office_audit", sync_to_thread=True)
     def audit_log(self, request: Req) -> Template:
         with db_session(request) as session:
-            user = _office_user(request, session)
+            user = office_user(request, session)
             latest = audit.latest(session, AUDIT_PAGE_SIZE)
             return render(request, "office/audit.html", headers=NO_STORE, user=user, events=latest)
 
@@ -183,7 +184,7 @@ class OfficeSecurityPages(PageController):
             raise InvalidInput("Choose csv or jsonl.", "fmt")
         out = io.StringIO()
         with db_session(request) as session:
-            user = _office_user(request, session)
+            user = office_user(request, session)
             count = audit.export(session, out, fmt=fmt)
             audit.record(
                 session,
@@ -262,6 +263,7 @@ class OfficeSecurityPages(PageController):
             email=email,
             reset=reset,
             enrolled=bool(request.query_params.get("enrolled")),
+            password_changed=bool(request.query_params.get("password_changed")),
             required=state_of(request).settings.office_totp_required,
             errors={field: gettext(request, message) for field, message in errors.items()},
         )

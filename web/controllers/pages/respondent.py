@@ -1,8 +1,7 @@
 """The respondent's pages: invitation, pages of questions, review, submit, thanks.
 
-Pages are numbered from 1, in the order of the round's instruments and dimensions, at
-most ``MAX_ITEMS_PER_PAGE`` questions each (`round_pages`); the review page comes
-after the last. ``Response.last_page`` holds the page
+Pages are numbered from 1 and laid out by `survey.services.questionnaire`; the review
+page comes after the last. ``Response.last_page`` holds the page
 where the respondent continues: every "next" or "previous" saves the answers of the
 page and moves it, so a closed tab, the resume link or the cookie lead back there.
 
@@ -13,7 +12,6 @@ stays signed in to the dashboard.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -23,10 +21,11 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
-from instruments import Dimension, Instrument, Item, vocabularies
+from instruments import vocabularies
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Response, Round
 from survey.services import burden, responses, rounds
+from survey.services.questionnaire import Page, answer_key, round_pages
 from web import i18n
 from web.auth import respondent_for, resume_cookie
 from web.controllers.pages.common import (
@@ -56,71 +55,6 @@ START_ERRORS = {
     "lang": N_("Choose a language."),
     "role": N_("Choose the role that fits you best."),
 }
-
-
-MAX_ITEMS_PER_PAGE = 8
-
-
-@dataclass(frozen=True)
-class Section:
-    dimension: Dimension
-    items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class Page:
-    number: int
-    instrument: Instrument
-    dimension: Dimension
-    """The page's first dimension (its title when it has one section)."""
-    items: tuple[Item, ...]
-    sections: tuple[Section, ...] = ()
-
-
-def answer_key(instrument: Instrument, item: Item) -> str:
-    """The key of an answer in the form and in `save_answers`: unambiguous across instruments."""
-    return f"{instrument.id}/{item.id}"
-
-
-def _chunks(items: tuple[Item, ...], size: int) -> list[tuple[Item, ...]]:
-    """``items`` in as few pieces of at most ``size`` as possible, of near-equal length."""
-    pieces = -(-len(items) // size)
-    cut = [round(n * len(items) / pieces) for n in range(pieces + 1)]
-    return [items[cut[n] : cut[n + 1]] for n in range(pieces)]
-
-
-def round_pages(instruments: list[Instrument], role: str | None = None) -> list[Page]:
-    """The pages of a respondent in ``role`` (routing: only the items asked of it).
-
-    Each dimension is a section; a section of more than ``MAX_ITEMS_PER_PAGE`` items is
-    split. Schema-2 instruments, whose routing leaves most roles one to four items per
-    dimension, put consecutive sections of an instrument on one page up to that many
-    items; schema-1 instruments keep one dimension per page."""
-    groups: list[tuple[Instrument, list[Section]]] = []
-    for instrument in instruments:
-        current: list[Section] = []
-        for dimension in instrument.dimensions:
-            items = tuple(
-                i for i in instrument.items_of(dimension.id) if role is None or i.asked_of(role)
-            )
-            for piece in _chunks(items, MAX_ITEMS_PER_PAGE) if items else []:
-                held = sum(len(s.items) for s in current)
-                if current and (instrument.scheme == 1 or held + len(piece) > MAX_ITEMS_PER_PAGE):
-                    groups.append((instrument, current))
-                    current = []
-                current.append(Section(dimension, piece))
-        if current:
-            groups.append((instrument, current))
-    return [
-        Page(
-            number,
-            instrument,
-            sections[0].dimension,
-            tuple(item for s in sections for item in s.items),
-            tuple(sections),
-        )
-        for number, (instrument, sections) in enumerate(groups, start=1)
-    ]
 
 
 def _respondent(request: Request[Any, Any, Any], session: Session) -> Response:
@@ -251,7 +185,7 @@ class RespondentPages(PageController):
             if not 1 <= page <= len(pages):
                 raise NotFound(NO_SUCH_PAGE)
             current = pages[page - 1]
-            keys = [answer_key(current.instrument, item) for item in current.items]
+            keys = [answer_key(instrument, item) for instrument, item in current.questions]
             answers = {
                 key: form_value(data, ANSWER_PREFIX + key)
                 for key in keys
@@ -294,9 +228,9 @@ class RespondentPages(PageController):
                 "page": p.number,
                 "title": " · ".join(dict.fromkeys(s.dimension.title.get(lang) for s in p.sections)),
                 "questions": [
-                    {"id": f"q-{p.instrument.id}-{item.id}", "text": item.text.get(lang)}
-                    for item in p.items
-                    if (p.instrument.id, item.id) not in saved
+                    {"id": f"q-{instrument.id}-{item.id}", "text": item.text.get(lang)}
+                    for instrument, item in p.questions
+                    if (instrument.id, item.id) not in saved
                 ],
             }
             for p in pages
@@ -363,13 +297,13 @@ class RespondentPages(PageController):
         current = pages[number - 1]
         items: list[dict[str, Any]] = []
         sections = []
-        for section in current.sections:
+        for index, section in enumerate(current.sections):
             shown: list[dict[str, Any]] = []
             for item in section.items:
-                key = answer_key(current.instrument, item)
+                key = answer_key(section.instrument, item)
                 shown.append(
                     {
-                        "id": f"q-{current.instrument.id}-{item.id}",
+                        "id": f"q-{section.instrument.id}-{item.id}",
                         "name": ANSWER_PREFIX + key,
                         "number": len(items) + len(shown) + 1,
                         "text": item.text.get(lang),
@@ -382,8 +316,14 @@ class RespondentPages(PageController):
                     }
                 )
             items.extend(shown)
+            new_instrument = (
+                index > 0 and section.instrument.id != current.sections[index - 1].instrument.id
+            )
             sections.append(
                 {
+                    "instrument_title": section.instrument.title.get(lang)
+                    if new_instrument
+                    else None,
                     "title": section.dimension.title.get(lang),
                     "description": section.dimension.description.get(lang),
                     "questions": shown,
@@ -397,9 +337,9 @@ class RespondentPages(PageController):
             headers=NO_STORE,
             page=number,
             page_count=len(pages),
-            instrument_title=current.instrument.title.get(lang),
-            dimension_title=current.dimension.title.get(lang),
-            dimension_description=current.dimension.description.get(lang),
+            instrument_title=current.sections[0].instrument.title.get(lang),
+            dimension_title=current.sections[0].dimension.title.get(lang),
+            dimension_description=current.sections[0].dimension.description.get(lang),
             items=items,
             sections=sections,
             single=len(sections) == 1,
@@ -418,8 +358,8 @@ class RespondentPages(PageController):
         """The refused answers of the page, each with the message to show next to it."""
         message = gettext(request, INVALID_OPTION)
         refused = {}
-        for item in current.items:
-            key = answer_key(current.instrument, item)
+        for instrument, item in current.questions:
+            key = answer_key(instrument, item)
             value = answers.get(key)
             if value is not None and item.option(value) is None:
                 refused[key] = message

@@ -1,0 +1,100 @@
+"""An integrity-office user changes their own password (the current one is required).
+
+The change is recorded in the audit log; the user's other sessions end, this one starts
+afresh (a new session id).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from survey.errors import InvalidInput
+from survey.passwords import MAX_LENGTH, MIN_LENGTH
+from survey.services import users
+from web.auth import login_user
+from web.controllers.pages.common import (
+    NO_STORE,
+    PageController,
+    db_session,
+    form_value,
+    gettext,
+    redirect,
+    render,
+)
+from web.controllers.pages.office_security import office_user
+from web.i18n import N_
+from web.security import TOKEN_LIMIT, client_address
+
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Req = Request[Any, Any, Any]
+
+MESSAGES = {
+    "current_password": N_("The current password is not right."),
+    "password": N_("Choose a password of %(min)s to %(max)s characters."),
+    "password_repeat": N_("The two passwords are not the same."),
+}
+
+
+def _form_errors(data: dict[str, Any]) -> dict[str, str]:
+    """The new password's problems that need no database: length, NUL, repetition."""
+    password = form_value(data, "password")
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH or "\x00" in password:
+        return {"password": "password"}
+    if password != form_value(data, "password_repeat"):
+        return {"password_repeat": "password_repeat"}
+    return {}
+
+
+class OfficePasswordPages(PageController):
+    @get("/office/security/password", name="office_password", sync_to_thread=True)
+    def form(self, request: Req) -> Template:
+        with db_session(request) as session:
+            office_user(request, session)
+        return self._page(request, {})
+
+    @post(
+        "/office/security/password",
+        name="office_password_submit",
+        sync_to_thread=True,
+        opt=TOKEN_LIMIT,
+    )
+    def change(self, request: Req, data: FormData) -> Template | Redirect:
+        errors = _form_errors(data)
+        with db_session(request) as session:
+            user = office_user(request, session)
+            if not errors:
+                try:
+                    users.change_password(
+                        session,
+                        user,
+                        form_value(data, "current_password"),
+                        form_value(data, "password"),
+                        address=client_address(request.scope),
+                    )
+                except InvalidInput as exc:
+                    field = exc.field if exc.field in MESSAGES else "password"
+                    errors = {field: field}
+                else:
+                    login_user(request, user)
+        if errors:
+            return self._page(request, errors, 422)
+        path = request.app.route_reverse("office_security")
+        return redirect(request, f"{path}?password_changed=1")
+
+    def _page(self, request: Req, errors: dict[str, str], status_code: int = 200) -> Template:
+        return render(
+            request,
+            "office/password.html",
+            status_code=status_code,
+            headers=NO_STORE,
+            min_length=MIN_LENGTH,
+            errors={
+                field: gettext(request, MESSAGES[key], min=MIN_LENGTH, max=MAX_LENGTH)
+                for field, key in errors.items()
+            },
+        )
