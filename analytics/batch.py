@@ -58,8 +58,10 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from pyarrow import ArrowException
 
 from analytics import benchmark
+from analytics.parquet_codes import read_coded
 from instruments import default_library
 from instruments.schema import HALF_STEPS
 from interop import engine
@@ -502,11 +504,13 @@ def _answers_scan(path: Path) -> pl.LazyFrame | None:
 def read_lean_answers(
     path: Path, items: pl.DataFrame, organisations: pl.DataFrame
 ) -> pl.DataFrame | None:
-    """The answers in one streaming scan (Parquet, or UTF-8 CSV through ``scan_csv``):
-    organisations, items and kinds as :func:`answer_enums`, roles as an enum of the
-    roles a Parquet file holds (a category from CSV), respondents as categories. None when the file is of another kind or a value does not fit (no
-    member of its enum, not a number): :func:`read_answers` then reads it with the row
-    reader, and :func:`check_answers` names the problem."""
+    """The answers in one streaming read: organisations, items and kinds as
+    :func:`answer_enums`, respondents as categories, roles as an enum of the roles a
+    Parquet file holds (a category from CSV); a Parquet file's text is coded through its
+    dictionaries (:mod:`analytics.parquet_codes`), a UTF-8 CSV file read by ``scan_csv``.
+    None when the file is of another kind or a value does not fit (no member of its
+    enum, not a number): :func:`read_answers` then reads it with the row reader, and
+    :func:`check_answers` names the problem."""
     try:
         scan = _answers_scan(path) if path.is_file() else None
     except (OSError, pl.exceptions.PolarsError):
@@ -515,26 +519,21 @@ def read_lean_answers(
         return None
     names = scan.collect_schema().names()
     enums = {c: t for c, t in answer_enums(items, organisations).items() if c in names}
-    if _format(path) == "parquet":  # its role column alone reads in hundredths of a second
+    optional = OPTIONAL_TEXT["answers"]
+    columns = [*ANSWER_COLUMNS, *([optional] if optional in names else [])]
+    types = {c: enums.get(c, ANSWER_COLUMNS.get(c, CATEGORIES)) for c in columns}
+    if _format(path) == "parquet":
         try:
-            roles = scan.select(pl.col("role").drop_nulls().unique().sort()).collect()
-        except (OSError, pl.exceptions.PolarsError):
+            return read_coded(path, types | {"role": pl.Enum([])})
+        except (OSError, ArrowException, pl.exceptions.PolarsError):
             return None
-        enums["role"] = pl.Enum(roles.get_column("role"))
     lost = pl.any_horizontal(
         pl.col(c).is_not_null() & pl.col(c).cast(t, strict=False).is_null()
         for c, t in enums.items()
     )
-    optional = OPTIONAL_TEXT["answers"]
-    columns = [*ANSWER_COLUMNS, *([optional] if optional in names else [])]
     try:
         frame = scan.select(
-            *(
-                pl.col(c).cast(enums[c], strict=False)
-                if c in enums
-                else pl.col(c).cast(ANSWER_COLUMNS.get(c, CATEGORIES))
-                for c in columns
-            ),
+            *(pl.col(c).cast(t, strict=c not in enums) for c, t in types.items()),
             lost.alias("_lost"),
         ).collect(engine="streaming")
     except (OSError, pl.exceptions.PolarsError):
