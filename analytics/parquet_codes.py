@@ -41,18 +41,18 @@ def read_coded(path: Path, types: Mapping[str, pl.DataType]) -> pl.DataFrame | N
     open_enums = [c for c, t in text.items() if isinstance(t, pl.Enum) and not t.categories.len()]
     held: dict[str, list[pa.DictionaryArray]] = {c: [] for c in open_enums}
     parts: list[pl.DataFrame] = []
-    for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=[*text, *numbers]):
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=list(types)):
         columns = {}
-        for name, dtype in text.items():
+        for name, category in text.items():
             if name in held:
                 held[name].append(batch.column(name))
                 continue
-            coded = _coded(batch.column(name), dtype)
+            coded = _coded(batch.column(name), category)
             if coded is None:
                 return None
             columns[name] = coded.alias(name)
-        for name, dtype in numbers.items():
-            columns[name] = pl.Series(name, batch.column(name)).cast(dtype)
+        for name, number in numbers.items():
+            columns[name] = pl.Series(name, batch.column(name)).cast(number)
         parts.append(pl.DataFrame(columns))
     if not parts:
         return pl.DataFrame(schema=dict(types))
@@ -60,10 +60,9 @@ def read_coded(path: Path, types: Mapping[str, pl.DataType]) -> pl.DataFrame | N
     del parts
     for name, chunks in held.items():
         values = pl.concat(pl.Series(c.dictionary).cast(pl.String) for c in chunks)
-        dtype = pl.Enum(values.drop_nulls().unique().sort())
-        coded = pl.concat(
-            [_coded(chunk, dtype) for chunk in chunks],  # type: ignore[misc]
-            rechunk=True,
+        members = pl.Enum(values.drop_nulls().unique().sort())
+        coded_chunks = [_coded(chunk, members) for chunk in chunks]
+        frame = frame.with_columns(
+            pl.concat([c for c in coded_chunks if c is not None], rechunk=True).alias(name)
         )
-        frame = frame.with_columns(coded.alias(name))
     return frame.select(*types)
