@@ -51,13 +51,15 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
 from pyarrow import ArrowException
 
 from analytics import benchmark
@@ -712,34 +714,41 @@ def write_benchmark(
 ) -> int:
     """Write ``benchmark.parquet`` atomically, one peer group at a time (each group's
     rows in the representatives' order, the groups in :data:`analytics.benchmark.PEER_GROUPS`
-    order), so that only one group's rows are ever in memory; the number of rows."""
+    order), each group a row group of its own appended as it is computed, so that only
+    one group's rows are ever in memory; the number of rows."""
     representatives = engine.representatives(results)
+    schema = pl.DataFrame(schema=BENCHMARK_FILE_SCHEMA).to_arrow().schema
     rows = 0
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:
-        parts = []
-        for n, group in enumerate(engine.PEER_GROUPS):
+    with _atomic(path) as temporary, pq.ParquetWriter(temporary, schema) as writer:
+        for group in engine.PEER_GROUPS:
             frame = engine.benchmark_group(representatives, group).select(
                 pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items()
             )
-            parts.append(Path(folder) / f"{n}.parquet")
-            frame.write_parquet(parts[-1])
+            writer.write_table(frame.to_arrow().cast(schema))
             rows += frame.height
             del frame
         step("writing")
-        write_atomically(pl.scan_parquet(parts), path)
     return rows
 
 
-def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
-    """Write atomically (through ``sink_parquet``): a reader never sees half a file."""
+@contextmanager
+def _atomic(path: Path) -> Iterator[str]:
+    """A temporary file next to ``path`` that replaces it when the block ends without an
+    error (a reader never sees half a file), and is removed otherwise."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
-        frame.lazy().sink_parquet(temporary)
+        yield temporary
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
+    """Write atomically (through ``sink_parquet``): a reader never sees half a file."""
+    with _atomic(path) as temporary:
+        frame.lazy().sink_parquet(temporary)
 
 
 def _load_references() -> None:

@@ -56,13 +56,13 @@ def read_coded(path: Path, types: Mapping[str, pl.DataType]) -> pl.DataFrame | N
         parts.append(pl.DataFrame(columns))
     if not parts:
         return pl.DataFrame(schema=dict(types))
-    frame = pl.concat(parts, rechunk=True)
+    frame = pl.concat(parts, rechunk=False)
     del parts
     for name, chunks in held.items():
         values = pl.concat(pl.Series(c.dictionary).cast(pl.String) for c in chunks)
         members = pl.Enum(values.drop_nulls().unique().sort())
         coded_chunks = [_coded(chunk, members) for chunk in chunks]
         frame = frame.with_columns(
-            pl.concat([c for c in coded_chunks if c is not None], rechunk=True).alias(name)
+            pl.concat([c for c in coded_chunks if c is not None], rechunk=False).alias(name)
         )
     return frame.select(*types)
