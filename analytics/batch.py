@@ -605,6 +605,29 @@ def _answer_checks(
     ]
 
 
+def _counts(frame: pl.DataFrame) -> dict[str, int]:
+    """The numbers of organisations, respondents (organisation × respondent id) and
+    respondent ids. Counted among the rows where the respondent changes: every value
+    appears in one of them, and a file holds each respondent's answers together more
+    often than not, which leaves one row per respondent to count instead of every row."""
+    respondent = (
+        pl.col("organisation_id").to_physical().cast(pl.UInt64) * 2**32
+        + pl.col("respondent_id").to_physical()
+    )
+    return (
+        frame.lazy()
+        .select("organisation_id", "respondent_id", respondent.alias("respondent"))
+        .filter(pl.col("respondent").ne_missing(pl.col("respondent").shift()))
+        .select(
+            pl.col("organisation_id").n_unique().alias("organisations"),
+            pl.col("respondent").n_unique().alias("respondents"),
+            pl.col("respondent_id").n_unique().alias("respondent_ids"),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+
+
 def check_answers(
     frame: pl.DataFrame, path: Path, items: pl.DataFrame, organisations: pl.DataFrame
 ) -> CheckedAnswers:
@@ -622,21 +645,12 @@ def check_answers(
             .cast(pl.Enum(scoring.KINDS))
             .alias("kind")
         )
-    respondent = (
-        pl.col("organisation_id").to_physical().cast(pl.UInt64) * 2**32
-        + pl.col("respondent_id").to_physical()
-    )
     found = (
         frame.lazy()
-        .select(
-            *(condition.any().alias(str(n)) for n, (_c, condition, _m) in enumerate(checks)),
-            pl.col("organisation_id").n_unique().alias("organisations"),
-            respondent.n_unique().alias("respondents"),
-            pl.col("respondent_id").n_unique().alias("respondent_ids"),
-        )
+        .select(*(condition.any().alias(str(n)) for n, (_c, condition, _m) in enumerate(checks)))
         .collect()
         .row(0, named=True)
-    )
+    ) | _counts(frame)
     for n, (column, condition, message) in enumerate(checks):
         if found[str(n)] and message is None:
             _no_nulls(frame, path, [column])
