@@ -35,10 +35,12 @@ sharing choice, so no organisation counts as known beyond the reader itself. Any
 problem with a file raises :class:`BadFile`, naming the file and, where there is one,
 the column.
 
-Memory: a Parquet or UTF-8 CSV answers file is read in one streaming scan with
+Memory: a Parquet or UTF-8 CSV answers file is read in one streaming pass with
 organisations, items and kinds as enums of the values the other files allow (one or
-two bytes a row), and the scoring engine holds the only copy of the answers, letting
-go of them once coded; the benchmark is computed and written one peer group at a time.
+two bytes a row; a Parquet file's text coded through its dictionaries, see
+:mod:`analytics.parquet_codes`), and the scoring engine holds the only copy of the
+answers, letting go of them once coded; the benchmark is computed and appended to its
+file one peer group at a time.
 Any other file, and any file that fails a check, is read again by the row reader, so
 that problems are named exactly as before.
 """
