@@ -35,10 +35,12 @@ sharing choice, so no organisation counts as known beyond the reader itself. Any
 problem with a file raises :class:`BadFile`, naming the file and, where there is one,
 the column.
 
-Memory: a Parquet or UTF-8 CSV answers file is read in one streaming scan with
+Memory: a Parquet or UTF-8 CSV answers file is read in one streaming pass with
 organisations, items and kinds as enums of the values the other files allow (one or
-two bytes a row), and the scoring engine holds the only copy of the answers, letting
-go of them once coded; the benchmark is computed and written one peer group at a time.
+two bytes a row; a Parquet file's text coded through its dictionaries, see
+:mod:`analytics.parquet_codes`), and the scoring engine holds the only copy of the
+answers, letting go of them once coded; the benchmark is computed and appended to its
+file one peer group at a time.
 Any other file, and any file that fails a check, is read again by the row reader, so
 that problems are named exactly as before.
 """
@@ -51,15 +53,19 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
+from pyarrow import ArrowException
 
 from analytics import benchmark
+from analytics.parquet_codes import read_coded
 from instruments import default_library
 from instruments.schema import HALF_STEPS
 from interop import engine
@@ -502,11 +508,13 @@ def _answers_scan(path: Path) -> pl.LazyFrame | None:
 def read_lean_answers(
     path: Path, items: pl.DataFrame, organisations: pl.DataFrame
 ) -> pl.DataFrame | None:
-    """The answers in one streaming scan (Parquet, or UTF-8 CSV through ``scan_csv``):
-    organisations, items and kinds as :func:`answer_enums`, roles as an enum of the
-    roles a Parquet file holds (a category from CSV), respondents as categories. None when the file is of another kind or a value does not fit (no
-    member of its enum, not a number): :func:`read_answers` then reads it with the row
-    reader, and :func:`check_answers` names the problem."""
+    """The answers in one streaming read: organisations, items and kinds as
+    :func:`answer_enums`, respondents as categories, roles as an enum of the roles a
+    Parquet file holds (a category from CSV); a Parquet file's text is coded through its
+    dictionaries (:mod:`analytics.parquet_codes`), a UTF-8 CSV file read by ``scan_csv``.
+    None when the file is of another kind or a value does not fit (no member of its
+    enum, not a number): :func:`read_answers` then reads it with the row reader, and
+    :func:`check_answers` names the problem."""
     try:
         scan = _answers_scan(path) if path.is_file() else None
     except (OSError, pl.exceptions.PolarsError):
@@ -515,26 +523,21 @@ def read_lean_answers(
         return None
     names = scan.collect_schema().names()
     enums = {c: t for c, t in answer_enums(items, organisations).items() if c in names}
-    if _format(path) == "parquet":  # its role column alone reads in hundredths of a second
+    optional = OPTIONAL_TEXT["answers"]
+    columns = [*ANSWER_COLUMNS, *([optional] if optional in names else [])]
+    types = {c: enums.get(c, ANSWER_COLUMNS.get(c, CATEGORIES)) for c in columns}
+    if _format(path) == "parquet":
         try:
-            roles = scan.select(pl.col("role").drop_nulls().unique().sort()).collect()
-        except (OSError, pl.exceptions.PolarsError):
+            return read_coded(path, types | {"role": pl.Enum([])})
+        except (OSError, ArrowException, pl.exceptions.PolarsError):
             return None
-        enums["role"] = pl.Enum(roles.get_column("role"))
     lost = pl.any_horizontal(
         pl.col(c).is_not_null() & pl.col(c).cast(t, strict=False).is_null()
         for c, t in enums.items()
     )
-    optional = OPTIONAL_TEXT["answers"]
-    columns = [*ANSWER_COLUMNS, *([optional] if optional in names else [])]
     try:
         frame = scan.select(
-            *(
-                pl.col(c).cast(enums[c], strict=False)
-                if c in enums
-                else pl.col(c).cast(ANSWER_COLUMNS.get(c, CATEGORIES))
-                for c in columns
-            ),
+            *(pl.col(c).cast(t, strict=c not in enums) for c, t in types.items()),
             lost.alias("_lost"),
         ).collect(engine="streaming")
     except (OSError, pl.exceptions.PolarsError):
@@ -604,6 +607,29 @@ def _answer_checks(
     ]
 
 
+def _counts(frame: pl.DataFrame) -> dict[str, int]:
+    """The numbers of organisations, respondents (organisation × respondent id) and
+    respondent ids. Counted among the rows where the respondent changes: every value
+    appears in one of them, and a file holds each respondent's answers together more
+    often than not, which leaves one row per respondent to count instead of every row."""
+    respondent = (
+        pl.col("organisation_id").to_physical().cast(pl.UInt64) * 2**32
+        + pl.col("respondent_id").to_physical()
+    )
+    return (
+        frame.lazy()
+        .select("organisation_id", "respondent_id", respondent.alias("respondent"))
+        .filter(pl.col("respondent").ne_missing(pl.col("respondent").shift()))
+        .select(
+            pl.col("organisation_id").n_unique().alias("organisations"),
+            pl.col("respondent").n_unique().alias("respondents"),
+            pl.col("respondent_id").n_unique().alias("respondent_ids"),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+
+
 def check_answers(
     frame: pl.DataFrame, path: Path, items: pl.DataFrame, organisations: pl.DataFrame
 ) -> CheckedAnswers:
@@ -621,21 +647,12 @@ def check_answers(
             .cast(pl.Enum(scoring.KINDS))
             .alias("kind")
         )
-    respondent = (
-        pl.col("organisation_id").to_physical().cast(pl.UInt64) * 2**32
-        + pl.col("respondent_id").to_physical()
-    )
     found = (
         frame.lazy()
-        .select(
-            *(condition.any().alias(str(n)) for n, (_c, condition, _m) in enumerate(checks)),
-            pl.col("organisation_id").n_unique().alias("organisations"),
-            respondent.n_unique().alias("respondents"),
-            pl.col("respondent_id").n_unique().alias("respondent_ids"),
-        )
+        .select(*(condition.any().alias(str(n)) for n, (_c, condition, _m) in enumerate(checks)))
         .collect()
         .row(0, named=True)
-    )
+    ) | _counts(frame)
     for n, (column, condition, message) in enumerate(checks):
         if found[str(n)] and message is None:
             _no_nulls(frame, path, [column])
@@ -713,34 +730,41 @@ def write_benchmark(
 ) -> int:
     """Write ``benchmark.parquet`` atomically, one peer group at a time (each group's
     rows in the representatives' order, the groups in :data:`analytics.benchmark.PEER_GROUPS`
-    order), so that only one group's rows are ever in memory; the number of rows."""
+    order), each group a row group of its own appended as it is computed, so that only
+    one group's rows are ever in memory; the number of rows."""
     representatives = engine.representatives(results)
+    schema = pl.DataFrame(schema=BENCHMARK_FILE_SCHEMA).to_arrow().schema
     rows = 0
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:
-        parts = []
-        for n, group in enumerate(engine.PEER_GROUPS):
+    with _atomic(path) as temporary, pq.ParquetWriter(temporary, schema) as writer:
+        for group in engine.PEER_GROUPS:
             frame = engine.benchmark_group(representatives, group).select(
                 pl.col(c).cast(t) for c, t in BENCHMARK_FILE_SCHEMA.items()
             )
-            parts.append(Path(folder) / f"{n}.parquet")
-            frame.write_parquet(parts[-1])
+            writer.write_table(frame.to_arrow().cast(schema))
             rows += frame.height
             del frame
         step("writing")
-        write_atomically(pl.scan_parquet(parts), path)
     return rows
 
 
-def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
-    """Write atomically (through ``sink_parquet``): a reader never sees half a file."""
+@contextmanager
+def _atomic(path: Path) -> Iterator[str]:
+    """A temporary file next to ``path`` that replaces it when the block ends without an
+    error (a reader never sees half a file), and is removed otherwise."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
-        frame.lazy().sink_parquet(temporary)
+        yield temporary
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
+    """Write atomically (through ``sink_parquet``): a reader never sees half a file."""
+    with _atomic(path) as temporary:
+        frame.lazy().sink_parquet(temporary)
 
 
 def _load_references() -> None:

@@ -296,12 +296,17 @@ def _members(reps: pl.DataFrame, group: str, keep: tuple[str, ...] = ()) -> pl.D
     keys = _keys(group)
     banded = _banded(reps)
     figures = _group_figures(banded, keys)
-    ranked = banded.with_columns(
-        (pl.col("band").rank("min").over(keys) - 1).cast(pl.Int64).alias("lower"),
-        (pl.col("band").rank("max").over(keys) - pl.col("band").rank("min").over(keys) + 1)
-        .cast(pl.Int64)
-        .alias("same"),
-    ).join(figures, on=keys, nulls_equal=True)
+    lowest = pl.col("band").rank("min").over(keys).cast(pl.Int64)
+    ranked = (
+        banded.with_columns(lowest.alias("lower"))
+        .with_columns(
+            (pl.col("band").rank("max").over(keys).cast(pl.Int64) - pl.col("lower") + 1).alias(
+                "same"
+            ),
+            pl.col("lower") - 1,
+        )
+        .join(figures, on=keys, nulls_equal=True)
+    )
     frame = roles.suppress_small_counts(
         ranked, count="respondents", columns=("score",), flag="score_suppressed"
     )

@@ -37,6 +37,8 @@ STEP_NAMES = {
 class Run:
     seconds: float
     peak_gb: float
+    cpu_seconds: float
+    """User and system time of the process: what a loaded machine moves least."""
 
 
 def load() -> str:
@@ -63,8 +65,8 @@ def measure(argv: list[str]) -> Run:
     )
     if done.returncode:
         raise RuntimeError(f"{argv[:4]} failed: {done.stderr[-2000:]}")
-    seconds, peak = json.loads(done.stdout.splitlines()[-1])
-    return Run(seconds, peak)
+    seconds, peak, cpu = json.loads(done.stdout.splitlines()[-1])
+    return Run(seconds, peak, cpu)
 
 
 POLARS_ALLOCATOR_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
@@ -81,13 +83,14 @@ def _user_environment() -> dict[str, str]:
 
 
 def _run_measured(argv: list[str]) -> int:
-    """Run ``argv``; print [seconds, peak GB] as JSON; its exit status."""
+    """Run ``argv``; print [seconds, peak GB, CPU seconds] as JSON; its exit status."""
     started = time.perf_counter()
     child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, env=_user_environment())
     _pid, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
-    print(json.dumps([elapsed, usage.ru_maxrss * 1024 / 1e9]))
+    cpu = usage.ru_utime + usage.ru_stime
+    print(json.dumps([elapsed, usage.ru_maxrss * 1024 / 1e9, cpu]))
     return child.returncode
 
 
@@ -140,8 +143,10 @@ def duckdb_job(folder: str, out: str) -> None:
     con.execute(f"COPY ({benchmark_sql}) TO '{target / 'benchmark.parquet'}' (FORMAT parquet)")
 
 
-def breakdown(folder: Path, out: Path, profile: Path | None) -> dict[str, tuple[float, float]]:
-    """Seconds and peak resident GB of each step of :func:`analytics.batch.analyse`, in a
+def breakdown(
+    folder: Path, out: Path, profile: Path | None
+) -> dict[str, tuple[float, float, float]]:
+    """Seconds, CPU seconds and peak resident GB of each step of :func:`analytics.batch.analyse`, in a
     process of its own (importing ``survey`` first, as the CLI does, so that its
     allocator setting applies)."""
     code = (
@@ -157,7 +162,7 @@ def breakdown(folder: Path, out: Path, profile: Path | None) -> dict[str, tuple[
         env=_user_environment(),
     )
     found = json.loads(done.stdout.splitlines()[-1])
-    return {name: (seconds, peak) for name, (seconds, peak) in found.items()}
+    return {name: (seconds, cpu, peak) for name, (seconds, cpu, peak) in found.items()}
 
 
 def _resident_gb() -> float:
@@ -166,12 +171,12 @@ def _resident_gb() -> float:
 
 
 def timed_steps(folder: Path, out: Path, profile: str | None) -> None:
-    """Print the seconds and the peak resident memory (sampled every 5 ms) of each step
-    as JSON; with ``profile`` write pyinstrument's text report of the run there."""
+    """Print the seconds, the CPU seconds of the process and the peak resident memory
+    (sampled every 5 ms) of each step as JSON; with ``profile`` write pyinstrument's text report of the run there."""
     from analytics import batch
 
     files = paths(folder)
-    marks: list[tuple[str, float]] = []
+    marks: list[tuple[str, float, float]] = []
     peaks: dict[str, float] = {}
     done = threading.Event()
 
@@ -185,7 +190,7 @@ def timed_steps(folder: Path, out: Path, profile: str | None) -> None:
         if marks:
             previous = marks[-1][0]
             peaks[previous] = max(peaks.get(previous, 0.0), _resident_gb())
-        marks.append((name, time.perf_counter()))
+        marks.append((name, time.perf_counter(), time.process_time()))
 
     def run() -> None:
         batch.analyse(files["answers"], files["items"], files["organisations"], out, step=step)
@@ -205,8 +210,8 @@ def timed_steps(folder: Path, out: Path, profile: str | None) -> None:
     done.set()
     sampler.join()
     seconds = {
-        STEP_NAMES[name]: (end - start, peaks.get(name, 0.0))
-        for (name, start), (_next, end) in pairwise(marks)
+        STEP_NAMES[name]: (end - start, cpu_end - cpu, peaks.get(name, 0.0))
+        for (name, start, cpu), (_next, end, cpu_end) in pairwise(marks)
     }
     print(json.dumps(seconds))
 

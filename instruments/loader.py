@@ -107,7 +107,6 @@ def load_file(path: Path) -> Instrument:
             [InstrumentProblem(name, "", f"cannot read the file: {exc}")]
         ) from exc
     try:
-        node = yaml.compose(raw_text, Loader=yaml.CSafeLoader)
         data = yaml.load(raw_text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except RecursionError as exc:
         raise InstrumentError(
@@ -128,21 +127,24 @@ def load_file(path: Path) -> Instrument:
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
-        raise InstrumentError(
-            [
-                InstrumentProblem(
-                    name, _location(err["loc"], data), err["msg"], _line(node, err["loc"])
-                )
-                for err in exc.errors()
-            ]
-        ) from exc
-    problems = [
-        InstrumentProblem(name, _location(path_, data), msg, _line(node, path_))
-        for path_, msg in _semantic_problems(parsed)
-    ]
-    if problems:
-        raise InstrumentError(problems)
+        found = [(err["loc"], err["msg"]) for err in exc.errors()]
+        raise InstrumentError(_problems(name, raw_text, data, found)) from exc
+    semantic = _semantic_problems(parsed)
+    if semantic:
+        raise InstrumentError(_problems(name, raw_text, data, semantic))
     return _build(parsed)
+
+
+def _problems(
+    name: str, raw_text: str, data: Any, found: Sequence[tuple[Sequence[Any], str]]
+) -> list[InstrumentProblem]:
+    """The problems with their lines: the file's YAML nodes are composed (a second parse,
+    about as long as the first) only for a file that has problems."""
+    node = yaml.compose(raw_text, Loader=yaml.CSafeLoader)
+    return [
+        InstrumentProblem(name, _location(loc, data), message, _line(node, loc))
+        for loc, message in found
+    ]
 
 
 def load_files(paths: Iterable[Path]) -> list[Instrument]:

@@ -2,22 +2,61 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from survey.i18n import cli_translator
-from survey.settings import get_settings
+
+if TYPE_CHECKING:
+    from survey.settings import Settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def get_settings() -> Settings:
+    """The settings, imported when a command needs them (pydantic-settings takes a
+    noticeable part of a second to import, which ``survey analyse`` does not need)."""
+    from survey.settings import get_settings as settings
+
+    return settings()
+
+
+class PluginGroup(click.Group):
+    """A group that also offers commands living with the part of the platform they
+    drive ("name": "module:attribute"), imported only when one of them runs or is
+    listed, so that one command does not import every other command's modules."""
+
+    def __init__(self, *args: Any, plugins: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plugins = plugins or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.plugins})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.plugins:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = self.plugins[cmd_name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(
+    cls=PluginGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    plugins={
+        "analyse": "analytics.cli:analyse",
+        "report": "analytics.report.cli:report",
+        "sector-report": "analytics.report.cli:sector_report",
+    },
+)
 def main() -> None:
     """Social media maturity assessment and benchmarking platform."""
 
 
-@main.group()
+@main.group(cls=PluginGroup, plugins={"export": "interop.cli:export_instrument"})
 def instruments() -> None:
     """Work with the instrument library."""
 
@@ -569,20 +608,6 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         log_level="info",
     )
 
-
-def _register_plugins() -> None:
-    """Commands that live with the part of the platform they drive."""
-    from analytics.cli import analyse
-    from analytics.report.cli import report, sector_report
-    from interop.cli import export_instrument
-
-    instruments.add_command(export_instrument)
-    main.add_command(analyse)
-    main.add_command(report)
-    main.add_command(sector_report)
-
-
-_register_plugins()
 
 if __name__ == "__main__":
     main()

@@ -51,13 +51,17 @@ def answer_codes(typed: pl.DataFrame) -> AnswerCodes:
     instrument = codes(typed.get_column("instrument_id"))
     item = codes(typed.get_column("item_id"))
     items_per_instrument = max(size(item), 1)
-    if size(instrument) * items_per_instrument * max(size(respondent), 1) >= 2**63:
+    space = size(instrument) * items_per_instrument * max(size(respondent), 1)
+    if space >= 2**63:
         raise ValueError("answers: too many respondents and items to score at once")
-    item_key = instrument.cast(pl.UInt64) * items_per_instrument + item.cast(pl.UInt64)
-    answer_key = respondent.cast(pl.UInt64) * (size(instrument) * items_per_instrument) + item_key
+    key = pl.UInt32 if space < 2**32 else pl.UInt64  # half the memory, a faster sort
+    item_key = instrument.cast(key) * items_per_instrument + item.cast(key)
+    answer_key = respondent.cast(key) * (size(instrument) * items_per_instrument) + item_key
     ordered = answer_key.sort()  # a sorted copy finds repeats without an 11-million-key hash set
+    del answer_key
     if (ordered.slice(1) == ordered.slice(0, max(len(ordered) - 1, 0))).any():
         raise ValueError("answers: more than one row per (respondent_id, instrument_id, item_id)")
+    del ordered
     first = respondent.arg_unique()
     length = size(respondent)
     for column in (ORG, "role"):

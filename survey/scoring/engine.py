@@ -296,24 +296,46 @@ class Engine:
 
     @cached_property
     def dimension_codes(self) -> pl.DataFrame:
+        """Per organisation and dimension, straight from the respondent sums: a
+        respondent without an answer in a dimension adds nothing to its means, counts
+        or rates, so only the dimensions nobody in the organisation answered are
+        added (no score, no respondents) rather than every respondent's."""
         keys = [ORG, *DIMENSION_KEY]
-        rates = (
-            self.respondent_dimension_codes.lazy()
-            .group_by(keys)
-            .agg(
-                pl.col("answered").sum(),
-                pl.col("dont_know").sum(),
-                (pl.col("answered") > 0).sum().alias("answering_respondents"),
+        respondent, dimension = pl.col("key") // self._dims, pl.col("key") % self._dims
+        answered = half_rule(
+            self.respondent_sums.lazy().select(
+                self._of_respondent(ORG, respondent),
+                self._of_respondent("role", respondent),
+                self._of_dimension("instrument_id", dimension),
+                dimension.cast(pl.UInt32).alias("dimension_id"),
+                self._of_dimension("item_count", dimension),
+                "weighted",
+                "weights",
+                "scored_items",
+                "answered",
+                "dont_know",
             )
+        )
+        rates = answered.group_by(keys).agg(
+            pl.col("answered").sum(),
+            pl.col("dont_know").sum(),
+            (pl.col("answered") > 0).sum().alias("answering_respondents"),
+        )
+        scores = organisation_dimensions_plan(role_plan(answered, DIMENSION_KEY))
+        counts = ["respondents", "role_groups", "answered", "dont_know", "answering_respondents"]
+        return (
+            self.organisation_instruments.lazy()
+            .join(self.dimension_table.lazy().select(DIMENSION_KEY), on="instrument_id")
+            .join(scores.join(rates, on=keys), on=keys, how="left")
             .with_columns(
+                pl.col(counts).fill_null(0),
                 pl.when(pl.col("answered") > 0)
                 .then(pl.col("dont_know") / pl.col("answered"))
                 .otherwise(None)
-                .alias("dont_know_rate")
+                .alias("dont_know_rate"),
             )
+            .collect()
         )
-        scores = organisation_dimensions_plan(self.role_dimension_codes.lazy())
-        return scores.join(rates, on=keys, how="left").collect()
 
     @cached_property
     def item_codes(self) -> pl.DataFrame:
