@@ -59,7 +59,6 @@ from analytics.report.model import (
 from instruments import sources, vocabularies
 from survey import scoring
 from survey.disclosure import peers, rules
-from survey.disclosure.counts import role_counts
 from survey.disclosure.roles import MIN_ROLE_GROUP
 from survey.i18n import N_, Translator
 from survey.services.results import where_to_start
@@ -323,16 +322,14 @@ def _overview(data: ReportInput, t: Translator, group_label: str) -> Overview:
     coherence_key = "unknown" if coherent is None else ("yes" if coherent else "no")
     strongest, weakest = _strongest_weakest(_dimension_refs(results))
     shown_counts = [i.peers.peer_count for i in instruments if not i.peers.suppressed]
-    labels = {r["role"]: r["label"] for r in results.get("roles", [])}
-    published = role_counts({r["role"]: r["respondents"] for r in results.get("roles", [])})
     roles = [
         RoleCount(
-            role=line.role,
-            label=labels.get(line.role) or t("Other roles"),
-            respondents=line.count,
-            shown=line.count is not None,
+            role=line["role"],
+            label=line["label"] or t("Other roles"),
+            respondents=line["respondents"],
+            shown=line["respondents"] is not None,
         )
-        for line in published
+        for line in results.get("who_answered", [])
     ]
     label, meaning = _balance_verdict(balance, t)
     placed = quadrant is not None or bool(balance.get("near_line"))
@@ -850,11 +847,37 @@ def _notes(data: ReportInput, t: Translator, snapshots: Sequence[InstrumentSnaps
     if not (hidden_roles or hidden_dims or hidden_items or hidden_peers):
         anonymity_notes.append(t("No figure in this report had to be hidden."))
     anonymity_notes.append(
-        t("The numbers of respondents per role are shown; their answers are not.")
+        t(
+            "The numbers of respondents are shown for roles of 3 or more, the smaller roles together; their answers are not."
+        )
     )
     roles = vocabularies().roles
-    answered = {r["role"] for r in results.get("roles", []) if r["respondents"] > 0}
-    missing = [roles.label(role, t.lang) for role in roles.ids() if role not in answered]
+    if results.get("scheme") == 2:
+        viewed = {r["role"] for r in results.get("roles", [])}
+        without = [roles.label(role, t.lang) for role in roles.ids() if role not in viewed]
+        take_part = (
+            t(
+                "No view of their own (fewer than 3 respondents, or none) for: %(roles)s. Their answers count only in the statement figures, together as other roles, and not in the dimension scores.",
+                roles=", ".join(without),
+            )
+            if without
+            else t(
+                "Every role has a view of its own; each counts with its number of respondents, up to 10."
+            )
+        )
+    else:
+        answered = {r["role"] for r in results.get("roles", [])}
+        missing = [roles.label(role, t.lang) for role in roles.ids() if role not in answered]
+        take_part = (
+            t(
+                "No respondents from: %(roles)s. Their view is missing from the scores.",
+                roles=", ".join(missing),
+            )
+            if missing
+            else t(
+                "Every role took part, but the roles weigh equally however many respondents each has."
+            )
+        )
     limits = [
         t(
             "This is a self-assessment: the scores show how respondents see the policy and its practice, not what an audit would find."
@@ -863,14 +886,7 @@ def _notes(data: ReportInput, t: Translator, snapshots: Sequence[InstrumentSnaps
             "%(count)s respondents took part. With few respondents one answer moves a score noticeably; read small differences as no difference.",
             count=int(results["round"].get("submitted") or 0),
         ),
-        t(
-            "No respondents from: %(roles)s. Their view is missing from the scores.",
-            roles=", ".join(missing),
-        )
-        if missing
-        else t(
-            "Every role took part, but the roles weigh equally however many respondents each has."
-        ),
+        take_part,
         t(
             "Peers are organisations that chose to take the test, not a random sample of the sector."
         ),

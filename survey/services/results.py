@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from instruments import Instrument, InstrumentLibrary, vocabularies
 from survey import scoring
+from survey.disclosure.counts import OTHER_ROLES
+from survey.disclosure.counts import role_counts as published_role_counts
 from survey.disclosure.roles import (
     anonymise_scores,
     composite_reason,
@@ -159,6 +161,7 @@ def round_scores(
         "coherent": coherence.get("coherent"),
         "maturity_in_round": any(i.id == shown.maturity_instrument_id for i in instruments),
         "roles": _roles(shown, counts, instruments, lang),
+        "who_answered": _who_answered(counts, lang),
         "priorities": _priorities(shown, instruments, lang),
         "previous": previous_comparison(session, round_, instruments, dims),
     }
@@ -426,13 +429,33 @@ def _roles(
             {
                 "role": role,
                 "label": labels.label(role, lang),
-                "respondents": int(counts.get(role, 0)),
+                "respondents": _count(counts.get(role, 0)),
                 "suppressed": all(cell["suppressed"] for cell in cells),
                 **_reason(every.pop() if len(every) == 1 else None, lang),
                 "dimensions": cells,
             }
         )
     return found
+
+
+def _count(n: int) -> int | None:
+    """A role's number of respondents as published (P5): None below 3."""
+    return int(n) if n >= MIN_RESPONDENTS else None
+
+
+def _who_answered(counts: Counter[str], lang: str) -> list[dict[str, Any]]:
+    """The published respondents per role (P5): roles of 3 or more by name, the smaller
+    ones together as ``other`` (with their total when it is 3 or more)."""
+    labels = vocabularies().roles
+    return [
+        {
+            "role": line.role,
+            "label": None if line.role == OTHER_ROLES else labels.label(line.role, lang),
+            "respondents": line.count,
+            **_reason(line.reason, lang),
+        }
+        for line in published_role_counts(counts)
+    ]
 
 
 def _priorities(

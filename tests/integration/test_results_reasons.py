@@ -54,6 +54,13 @@ def test_hidden_role_groups_say_which_rule_hid_them(browser, database, lib, lang
     assert roles["hr"]["reason"] == "complementary" and roles["hr"]["respondents"] == 3
     assert {d["reason"] for d in roles["staff"]["dimensions"]} == {None}
     assert roles["hr"]["reason_text"] == explain("complementary", lang)
+    assert roles["it"]["respondents"] is None  # P5: a count of 1 or 2 points at a person
+    assert [(w["role"], w["respondents"]) for w in shown["who_answered"]] == [
+        ("hr", 3),
+        ("management", 3),
+        ("staff", 3),
+        ("other", None),
+    ]
     text = browser.get(f"{round_path}/results", lang=lang).text
     labels = {"en": ("HR", "IT"), "nl": ("HR", "ICT")}[lang]
     assert f"{labels[0]}: {explain('complementary', lang)}" in text

@@ -23,6 +23,7 @@ from analytics.report.content import (
 from analytics.report.dialogue import AGENDA, ROLES_BY_DIMENSION, SESSION_MINUTES, invite_roles
 from analytics.report.model import OrganisationProfile, ReportInput
 from instruments import default_library, vocabularies
+from survey.disclosure.counts import role_counts
 from survey.scoring import ITEM_RESULT_SCHEMA, level_of
 
 LIB = default_library()
@@ -36,6 +37,7 @@ def results(
     instruments: list[str] | None = None,
     default: float = 60.0,
     roles: dict[str, dict[tuple[str, str], float | None]] | None = None,
+    scheme: int = 1,
     counts: dict[str, int] | None = None,
     priorities: list[dict[str, Any]] | None = None,
     quadrant: str | None = "balanced",
@@ -79,7 +81,7 @@ def results(
         {
             "role": role,
             "label": vocabularies().roles.label(role, lang),
-            "respondents": counts.get(role, 3),
+            "respondents": counts.get(role, 3) if counts.get(role, 3) >= 3 else None,
             "suppressed": all(v is None for v in by_dim.values()),
             "dimensions": [
                 {
@@ -105,7 +107,16 @@ def results(
         "instruments": shaped,
         "balance": {"control": 70.0, "enablement": 65.0, "quadrant": quadrant},
         "coherent": coherent,
+        "scheme": scheme,
         "roles": role_rows,
+        "who_answered": [
+            {
+                "role": line.role,
+                "label": None if line.role == "other" else vocabularies().roles.label(line.role),
+                "respondents": line.count,
+            }
+            for line in role_counts(counts or {role: 3 for role in roles})
+        ],
         "priorities": priorities or [],
     }
 
@@ -501,6 +512,29 @@ def test_notes_count_what_was_hidden_without_showing_it():
         notes.method[-1]
         == "The scoring rules are published at https://smb.example.org/methodology."
     )
+
+
+def test_who_answered_follows_p5_and_the_limits_never_call_a_small_role_absent():
+    """Schema 2 lists views of 3 or more only: a role of 1 or 2 is neither counted by
+    name nor said to be missing; it is among the roles without a view of their own."""
+    key = ("sm-maturity", "strategy")
+    res = results(
+        {key: 60.0},
+        instruments=["sm-maturity"],
+        roles={"management": {key: 70.0}, "staff": {key: 50.0}},
+        counts={"management": 3, "staff": 3, "legal": 1},
+        scheme=2,
+    )
+    report = improvement_report(make_input(res))
+    lines = [(r.role, r.respondents) for r in report.overview.roles]
+    assert lines == [("management", 3), ("staff", 3), ("other", None)]
+    limits = " ".join(report.notes.limits)
+    assert "No respondents from" not in limits
+    assert (
+        "own (fewer than 3 respondents, or none) for: HR, Communications, IT, Legal, Integrity."
+        in limits
+    )
+    assert "Their answers count only in the statement figures" in limits
 
 
 def test_notes_when_nothing_was_hidden():
