@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
 def normalise_url(url: str) -> str:
@@ -77,3 +80,32 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class Upsert:
+    """An insert-on-conflict statement, built once for each dialect.
+
+    It takes its values as parameters (``session.execute(statement, rows)``), so
+    SQLAlchemy compiles it once, whatever the rows and however many there are."""
+
+    by_dialect: Mapping[str, Executable]
+
+    def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            session.execute(self.by_dialect[session.get_bind().dialect.name], list(rows))
+
+
+def upsert(model: type[DeclarativeBase], keys: Sequence[str], update: Sequence[str] = ()) -> Upsert:
+    """Insert rows of ``model``; where one with the same ``keys`` exists, overwrite its
+    ``update`` columns (latest wins), or leave it as it is when ``update`` is empty."""
+
+    def build(insert: Callable[[Any], Any]) -> Executable:
+        statement = insert(model)
+        if not update:
+            return statement.on_conflict_do_nothing(index_elements=list(keys))  # type: ignore[no-any-return]
+        return statement.on_conflict_do_update(  # type: ignore[no-any-return]
+            index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
+        )
+
+    return Upsert({"postgresql": build(pg_insert), "sqlite": build(sqlite_insert)})

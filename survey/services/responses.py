@@ -7,18 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from instruments import LANGUAGES, Instrument, InstrumentLibrary, vocabularies
+from instruments import LANGUAGES, Instrument, vocabularies
+from survey.db import upsert
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Answer, Response, Round, utcnow
 from survey.policy import DEFAULT_POLICY, CredentialPolicy
-from survey.services.rounds import round_for_invite, round_instruments
+from survey.services.pinned import PinnedInstruments
+from survey.services.rounds import round_for_invite
 from survey.tokens import hash_token, new_token
 
 MAX_ANSWERS_PER_REQUEST = 500
+SAVE_ANSWERS = upsert(
+    Answer, keys=("response_id", "instrument_id", "item_id"), update=("option_value", "updated_at")
+)
 
 
 @dataclass(frozen=True)
@@ -149,29 +152,30 @@ def save_answers(
     session: Session,
     response: Response,
     answers: Mapping[str, object],
-    library: InstrumentLibrary,
+    pinned: PinnedInstruments,
     *,
     page: int | None = None,
 ) -> SaveResult:
-    """Validate all answers, then upsert them (latest wins) in one transaction.
+    """Validate all answers, then upsert them (latest wins) in the session's transaction.
 
     Idempotent: saving the same answers twice leaves the same state. Refused with
-    Conflict when the response is submitted or the round is closed.
+    Conflict when the response is submitted or the round is closed. The response row is
+    locked, and the round's shared, so that a close or a submit waits for the save.
     """
     locked = _lock_response(session, response.id)
-    round_ = session.scalar(
-        select(Round).where(Round.id == locked.round_id).with_for_update(read=True)
+    status = session.scalar(
+        select(Round.status).where(Round.id == locked.round_id).with_for_update(read=True)
     )
-    assert round_ is not None
-    if not round_.is_open:
+    if status != "open":
         raise Conflict("This assessment round is closed; answers can no longer be changed.")
     if locked.status == "submitted":
         raise Conflict("This response has been submitted; answers can no longer be changed.")
-    instruments = round_instruments(round_, library)
+    instruments = pinned.of(session, locked.round_id)
     resolved = resolve_answers(answers, instruments, locked.role)
     now = utcnow()
-    if resolved:
-        rows = [
+    SAVE_ANSWERS.execute(
+        session,
+        [
             {
                 "response_id": locked.id,
                 "instrument_id": instrument_id,
@@ -180,17 +184,8 @@ def save_answers(
                 "updated_at": now,
             }
             for instrument_id, item_id, value in resolved
-        ]
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        statement = insert(Answer).values(rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=["response_id", "instrument_id", "item_id"],
-            set_={
-                "option_value": statement.excluded.option_value,
-                "updated_at": statement.excluded.updated_at,
-            },
-        )
-        session.execute(statement)
+        ],
+    )
     locked.updated_at = now
     if page is not None and page >= 0:
         locked.last_page = page

@@ -27,6 +27,7 @@ from instruments import Dimension, Instrument, Item, vocabularies
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Response, Round
 from survey.services import burden, responses, rounds
+from survey.services.pinned import PinnedInstruments
 from web import i18n
 from web.auth import respondent_for, resume_cookie
 from web.controllers.pages.common import (
@@ -240,7 +241,11 @@ class RespondentPages(PageController):
 
     @post("/respond/{page:int}", name="respond_save", sync_to_thread=True)
     def save(
-        self, request: Request[Any, Any, Any], page: FromPath[int], data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        pinned: PinnedInstruments,
+        page: FromPath[int],
+        data: FormData,
     ) -> Template | Redirect:
         action = form_value(data, "action")
         with db_session(request) as session:
@@ -259,9 +264,7 @@ class RespondentPages(PageController):
             }
             target = max(1, page - 1) if action == "previous" else page + 1
             try:
-                responses.save_answers(
-                    session, response, answers, state_of(request).library, page=target
-                )
+                responses.save_answers(session, response, answers, pinned, page=target)
             except InvalidInput as exc:
                 saved = responses.answers_of(session, response)
                 values = {f"{i}/{item}": v for (i, item), v in saved.items()}
