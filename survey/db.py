@@ -72,6 +72,17 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def capacity(self) -> int:
+        """How many request sessions may hold a connection at once: one on SQLite (one
+        writer at a time, every transaction begins ``IMMEDIATE``), else the pool's
+        size, which leaves its overflow to sessions opened outside a request's gate
+        (``web.request_db``)."""
+        if self.is_sqlite:
+            return 1
+        pool: Any = self.engine.pool
+        return int(pool.size())
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""

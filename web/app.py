@@ -88,7 +88,6 @@ def create_app(
     passwords.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
     state = AppState.build(settings, database, library)
     mail_worker = MailWorkerTask(database, settings, library)
-    gates = [state.write_gate.open] if state.write_gate is not None else []
 
     async def warm_up() -> None:
         """Start the chart and PDF engines (fonts, templates) before the first report."""
@@ -133,7 +132,7 @@ def create_app(
         template_config=template_config(settings),
         static_files_config=[static_files_config()],
         openapi_config=openapi_config(),
-        on_startup=[*gates, stores.clean_up, warm_up, mail_worker.start],
+        on_startup=[state.gate.open, stores.clean_up, warm_up, mail_worker.start],
         on_shutdown=[shut_down],
         debug=settings.debug,
     )

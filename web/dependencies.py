@@ -16,11 +16,12 @@ A handler names what it needs as a parameter and the app (``web.app``) provides 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
 from anyio.to_thread import run_sync
 from litestar import Request
 from litestar.di import Provide
+from litestar.params import Dependency
 from sqlalchemy.orm import Session
 
 from instruments import InstrumentLibrary
@@ -41,6 +42,10 @@ from web.auth import (
 from web.state import app_state
 
 AnyRequest = Request[Any, Any, Any]
+# A union of two models is more than Litestar's signature model takes; the lookup has
+# checked the type already.
+OfficeCaller = Annotated[User | ApiToken, Dependency(skip_validation=True)]
+OfficeOrNone = Annotated[User | ApiToken | None, Dependency(skip_validation=True)]
 
 
 async def provide_db(request: AnyRequest) -> AsyncGenerator[Session, None]:
@@ -64,7 +69,7 @@ async def provide_respondent_or_none(request: AnyRequest) -> Response | None:
     return found if isinstance(found, Response) else None
 
 
-async def provide_office_or_none(request: AnyRequest) -> User | ApiToken | None:
+async def provide_office_or_none(request: AnyRequest) -> OfficeOrNone:
     found = await request_db.caller(request, OFFICE, office_for)
     return found if isinstance(found, User | ApiToken) else None
 
@@ -81,7 +86,7 @@ async def provide_respondent(respondent_or_none: Response | None) -> Response:
     return respondent_or_none
 
 
-async def provide_office(office_or_none: User | ApiToken | None) -> User | ApiToken:
+async def provide_office(office_or_none: OfficeOrNone) -> OfficeCaller:
     if office_or_none is None:
         raise unauthorized(OFFICE)
     return office_or_none

@@ -5,10 +5,15 @@ credential, or a handler's ``db`` dependency (``web.dependencies``), which commi
 it after the handler returns and before the response is sent. ``RequestSessionMiddleware``
 closes it whatever happened (rolling back what was not committed).
 
-On SQLite a request holds its worker's write gate from opening its session to closing
-it: SQLite takes one writer at a time (every transaction begins ``IMMEDIATE``, see
-``survey.db``), and requests that queue in the worker, first come first served, wait
-less than in SQLite's busy handler, which sleeps ever longer between tries.
+A request holds one of its worker's gate slots (``web.state.SessionGate``) from
+opening its session to committing or closing it, and there are as many slots as the
+database takes sessions at once (``Database.capacity``): on PostgreSQL the connection
+pool's size, so that no thread ever waits for a connection long (the pool's overflow
+stays free for sessions opened in a thread, which give theirs back before the thread
+ends); on SQLite one, as SQLite takes one writer at a time (every
+transaction begins ``IMMEDIATE``, see ``survey.db``), and requests that queue in the
+worker, first come first served, wait less than in SQLite's busy handler, which
+sleeps ever longer between tries.
 """
 
 from __future__ import annotations
@@ -85,10 +90,9 @@ async def request_session(connection: ASGIConnection) -> Session:
     opened = _opened(connection)
     if opened.session is None:
         app = app_state(connection.app.state)
-        if app.write_gate is not None:
-            gate = app.write_gate.lock
-            await gate.acquire()
-            opened.gate = gate
+        gate = app.gate.semaphore
+        await gate.acquire()
+        opened.gate = gate
         opened.session = app.database.sessions()
     return opened.session
 
@@ -108,5 +112,5 @@ async def caller(
 
 async def commit(connection: ASGIConnection) -> None:
     """Commit the request's transaction now, before slow work that needs no database
-    (rendering a report), and let the next SQLite writer in."""
+    (rendering a report), and give its gate slot to the next request."""
     await _opened(connection).commit()

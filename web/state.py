@@ -13,17 +13,18 @@ from survey.services.pinned import PinnedInstruments
 from survey.settings import Settings
 
 
-class WriteGate:
-    """SQLite's one writer at a time, queued in the worker (``web.request_db``): a
-    semaphore, not a lock, because a request may end in another task than it began.
+class SessionGate:
+    """As many request sessions at once as the database takes (``Database.capacity``),
+    the others queued in the worker (``web.request_db``). A semaphore, not a lock: a
+    request may end in another task than it began. Made anew whenever the app starts,
+    in the event loop that serves it."""
 
-    Its lock is made anew whenever the app starts, in the event loop that serves it."""
-
-    def __init__(self) -> None:
-        self.lock = anyio.Semaphore(1)
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self.semaphore = anyio.Semaphore(slots)
 
     async def open(self) -> None:
-        self.lock = anyio.Semaphore(1)
+        self.semaphore = anyio.Semaphore(self.slots)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class AppState:
     database: Database
     library: InstrumentLibrary
     pinned: PinnedInstruments
-    write_gate: WriteGate | None
+    gate: SessionGate
 
     @classmethod
     def build(cls, settings: Settings, database: Database, library: InstrumentLibrary) -> AppState:
@@ -41,7 +42,7 @@ class AppState:
             database=database,
             library=library,
             pinned=PinnedInstruments(library),
-            write_gate=WriteGate() if database.is_sqlite else None,
+            gate=SessionGate(database.capacity),
         )
 
     def as_litestar_state(self) -> State:

@@ -19,12 +19,12 @@ from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
 from analytics import export_filters, service
-from survey.models import ApiToken, User
 from survey.services import audit
 from web import downloads
 from web.auth import require_office
 from web.controllers.api.openapi import DATABASE, LIMITED, documented_as, errors
 from web.controllers.api.schemas import BEARER, Text
+from web.dependencies import OfficeCaller
 from web.security import TOKEN_LIMIT
 
 ExportFormat = Literal["csv", "xlsx", "parquet"]
@@ -132,7 +132,7 @@ class ExportController(Controller):
     def scores(
         self,
         db: Session,
-        office: User | ApiToken,
+        office: OfficeCaller,
         request: Request,
         format: Annotated[ExportFormat, Parameter(description="File format")] = "csv",
         instrument: Annotated[Text | None, Parameter(description="Instrument id")] = None,

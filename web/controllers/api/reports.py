@@ -19,13 +19,14 @@ from analytics.report.service import (
 )
 from instruments import InstrumentLibrary
 from survey.db import Database
-from survey.models import ApiToken, Organisation, User
+from survey.models import Organisation
 from survey.services import audit, rounds
 from survey.settings import Settings
 from web import downloads, request_db
 from web.auth import require_coordinator, require_office
 from web.controllers.api.openapi import GUARDED, documented_as, errors
 from web.controllers.api.schemas import BEARER, Lang
+from web.dependencies import OfficeCaller
 from web.security import TOKEN_LIMIT
 
 RoundFormat = Literal["html", "pdf", "xlsx", "csv"]
@@ -120,7 +121,7 @@ class SectorReportController(Controller):
     async def sector_report(
         self,
         db: Session,
-        office: User | ApiToken,
+        office: OfficeCaller,
         library: InstrumentLibrary,
         database: Database,
         request: Request,
