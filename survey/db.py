@@ -103,8 +103,10 @@ class Upsert:
     by_dialect: Mapping[str, Executable]
 
     def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run it in the session's transaction, as Core (no ORM bulk machinery)."""
         if rows:
-            session.execute(self.by_dialect[session.get_bind().dialect.name], list(rows))
+            connection = session.connection()
+            connection.execute(self.by_dialect[connection.dialect.name], list(rows))
 
 
 def upsert(model: type[DeclarativeBase], keys: Sequence[str], update: Sequence[str] = ()) -> Upsert:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from instruments import LANGUAGES, Instrument, vocabularies
 from survey.db import upsert
@@ -19,6 +21,16 @@ from survey.services.rounds import round_for_invite
 from survey.tokens import hash_token, new_token
 
 MAX_ANSWERS_PER_REQUEST = 500
+_RESPONSES = cast(Table, Response.__table__)
+# The response's last save and page (kept when None), as Core: compiled once.
+_TOUCH = (
+    update(_RESPONSES)
+    .where(_RESPONSES.c.id == bindparam("response"))
+    .values(
+        updated_at=bindparam("now"),
+        last_page=func.coalesce(bindparam("page", type_=Integer), _RESPONSES.c.last_page),
+    )
+)
 SAVE_ANSWERS = upsert(
     Answer, keys=("response_id", "instrument_id", "item_id"), update=("option_value", "updated_at")
 )
@@ -186,10 +198,11 @@ def save_answers(
             for instrument_id, item_id, value in resolved
         ],
     )
-    locked.updated_at = now
-    if page is not None and page >= 0:
-        locked.last_page = page
-    session.flush()
+    page = page if page is not None and page >= 0 else None
+    session.connection().execute(_TOUCH, {"response": locked.id, "now": now, "page": page})
+    set_committed_value(locked, "updated_at", now)
+    if page is not None:
+        set_committed_value(locked, "last_page", page)
     return SaveResult(
         answered=answered_count(session, locked),
         total=asked_count(instruments, locked.role),
