@@ -89,6 +89,12 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    def ping(self) -> None:
+        """Run ``SELECT 1`` on a connection of its own (raises when the database is
+        unreachable or locked past the busy timeout)."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
     def dispose(self) -> None:
         self.engine.dispose()
 

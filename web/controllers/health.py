@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from litestar import Controller, get
 from litestar.exceptions import ServiceUnavailableException
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
+from survey.db import Database
 from web.controllers.api.openapi import DATABASE, errors
 from web.errors import RETRY_AFTER_SECONDS
 
@@ -19,9 +18,11 @@ class HealthController(Controller):
         summary="Liveness and database check",
         responses=errors(DATABASE),
     )
-    def health(self, db: Session) -> dict[str, str]:
+    def health(self, database: Database) -> dict[str, str]:
+        """A liveness check outside the request session and its gate: it waits for no
+        queue of writers, only for the database itself."""
         try:
-            db.execute(text("SELECT 1"))
+            database.ping()
         except SQLAlchemyError as exc:
             raise ServiceUnavailableException(
                 "database unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
