@@ -19,8 +19,8 @@ class HealthController(Controller):
         responses=errors(DATABASE),
     )
     def health(self, database: Database) -> dict[str, str]:
-        """A liveness check outside the request session and its gate: it waits for no
-        queue of writers, only for the database itself."""
+        # Outside the request session and its gate: it waits for no queue of writers,
+        # only for the database itself.
         try:
             database.ping()
         except SQLAlchemyError as exc:
