@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
 def normalise_url(url: str) -> str:
@@ -69,11 +72,59 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def capacity(self) -> int:
+        """How many request sessions may hold a connection at once: one on SQLite (one
+        writer at a time, every transaction begins ``IMMEDIATE``), else the pool's
+        size, which leaves its overflow to sessions opened outside a request's gate
+        (``web.request_db``)."""
+        if self.is_sqlite:
+            return 1
+        pool: Any = self.engine.pool
+        return int(pool.size())
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
         with self.sessions() as session, session.begin():
             yield session
 
+    def ping(self) -> None:
+        """Run ``SELECT 1`` on a connection of its own (raises when the database is
+        unreachable or locked past the busy timeout)."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class Upsert:
+    """An insert-on-conflict statement, built once for each dialect.
+
+    It takes its values as parameters (``session.execute(statement, rows)``), so
+    SQLAlchemy compiles it once, whatever the rows and however many there are."""
+
+    by_dialect: Mapping[str, Executable]
+
+    def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run it in the session's transaction, as Core (no ORM bulk machinery)."""
+        if rows:
+            connection = session.connection()
+            connection.execute(self.by_dialect[connection.dialect.name], list(rows))
+
+
+def upsert(model: type[DeclarativeBase], keys: Sequence[str], update: Sequence[str] = ()) -> Upsert:
+    """Insert rows of ``model``; where one with the same ``keys`` exists, overwrite its
+    ``update`` columns (latest wins), or leave it as it is when ``update`` is empty."""
+
+    def build(insert: Callable[[Any], Any]) -> Executable:
+        statement = insert(model)
+        if not update:
+            return statement.on_conflict_do_nothing(index_elements=list(keys))  # type: ignore[no-any-return]
+        return statement.on_conflict_do_update(  # type: ignore[no-any-return]
+            index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
+        )
+
+    return Upsert({"postgresql": build(pg_insert), "sqlite": build(sqlite_insert)})

@@ -54,10 +54,13 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=600,
         description=(
-            "Requests per minute per client address on endpoints that take a token or an "
-            "invitation code. Tokens carry 256 bits and codes 160, so the limit is a second "
-            "line of defence; it is generous because a whole organisation may answer from "
-            "behind one address."
+            "Failed lookups per minute per client address (an unknown or expired token, "
+            "invitation code, link or password: 401, 403, 404 or a locked account's 429) on "
+            "endpoints that take "
+            "one; past it every such request is refused (429) until the minute ends, the "
+            "right credential as well. Valid requests are not counted, so a whole "
+            "organisation answering from behind one address is never throttled. Tokens "
+            "carry 256 bits and codes 160, so the limit is a second line of defence."
         ),
     )
     registration_limit_per_hour: int = Field(

@@ -7,6 +7,7 @@ from pathlib import Path
 from instruments import InstrumentLibrary, load_library
 from survey.db import Database
 from survey.services import organisations, responses, rounds
+from survey.services.pinned import PinnedInstruments
 
 DATA = Path(__file__).parent / "data"
 SECRET = "test-secret"
@@ -39,7 +40,7 @@ def respond(db: Database, invite_code: str, library, answers: dict, role="staff"
     """Start a response, save `answers` and (by default) submit; returns (id, token)."""
     with db.session() as s:
         started = responses.start_response(s, invite_code, role=role, lang="en")
-        responses.save_answers(s, started.response, answers, library)
+        responses.save_answers(s, started.response, answers, PinnedInstruments(library))
         if submit:
             responses.submit(s, started.response)
         return started.response.id, started.token

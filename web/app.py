@@ -23,9 +23,11 @@ from web.controllers.assets import AssetController
 from web.controllers.favicon import favicon
 from web.controllers.health import HealthController
 from web.controllers.pages import PAGE_CONTROLLERS
+from web.dependencies import DEPENDENCIES
 from web.errors import exception_handlers
 from web.input_guard import InputGuardMiddleware
 from web.logs import mask_tokens_in_logs
+from web.request_db import RequestSessionMiddleware
 from web.security import (
     BodySizeLimitMiddleware,
     RateLimitMiddleware,
@@ -84,7 +86,7 @@ def create_app(
     stores = stores or build_stores(settings)
     database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     passwords.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
-    state = AppState(settings=settings, database=database, library=library)
+    state = AppState.build(settings, database, library)
     mail_worker = MailWorkerTask(database, settings, library)
 
     async def warm_up() -> None:
@@ -121,14 +123,16 @@ def create_app(
                 config=csrf_config(settings),
                 session_cookie=cookie_name(SESSION_COOKIE, settings),
             ),
+            RequestSessionMiddleware,
         ],
+        dependencies=DEPENDENCIES,
         before_send=security_hooks(settings),
         exception_handlers=exception_handlers(),
         request_max_body_size=settings.max_request_bytes,
         template_config=template_config(settings),
         static_files_config=[static_files_config()],
         openapi_config=openapi_config(),
-        on_startup=[stores.clean_up, warm_up, mail_worker.start],
+        on_startup=[state.gate.open, stores.clean_up, warm_up, mail_worker.start],
         on_shutdown=[shut_down],
         debug=settings.debug,
     )

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from anyio.to_thread import run_sync
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException
@@ -41,6 +40,7 @@ from survey.mail.worker import PERSONAL_LINK
 from survey.models import ApiToken, Coordinator, Organisation, Response, User
 from survey.services import coordinators, organisations, personal_tokens, responses, users
 from survey.settings import Settings
+from web import request_db
 from web.security import cookie_name
 from web.state import app_state
 from web.stores import SESSIONS
@@ -171,7 +171,7 @@ def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _unauthorized(what: str) -> NotAuthorizedException:
+def unauthorized(what: str) -> NotAuthorizedException:
     return NotAuthorizedException(
         detail=f"This needs a valid {what} credential (Authorization: Bearer <token>).",
         headers={"WWW-Authenticate": "Bearer"},
@@ -181,21 +181,21 @@ def _unauthorized(what: str) -> NotAuthorizedException:
 def current_coordinator(connection: ASGIConnection, db: Session) -> Organisation:
     """The caller's organisation in the handler's own transaction; 401 if there is none."""
     if (found := coordinator_for(connection, db)) is None:
-        raise _unauthorized("coordinator")
+        raise unauthorized("coordinator")
     return found
 
 
 def current_respondent(connection: ASGIConnection, db: Session) -> Response:
     """The caller's response in the handler's own transaction; 401 if there is none."""
     if (found := respondent_for(connection, db)) is None:
-        raise _unauthorized("respondent")
+        raise unauthorized("respondent")
     return found
 
 
 def current_office(connection: ASGIConnection, db: Session) -> User | ApiToken:
     """The integrity-office caller in the handler's own transaction; 401 if there is none."""
     if (found := office_for(connection, db)) is None:
-        raise _unauthorized("integrity-office")
+        raise unauthorized("integrity-office")
     return found
 
 
@@ -203,25 +203,23 @@ def current_office(connection: ASGIConnection, db: Session) -> User | ApiToken:
 
 
 def _guard(find: Callable[[ASGIConnection, Session], object | None], what: str) -> Guard:
-    """A Litestar guard: 401 unless ``find`` recognises the caller's credential."""
+    """A Litestar guard: 401 unless ``find`` recognises the caller's credential. The
+    caller it finds is kept for the request (``web.dependencies`` hands it on)."""
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-        database = app_state(connection.app.state).database
-
-        def recognised() -> bool:
-            with database.session() as db:
-                return find(connection, db) is not None
-
-        if not await run_sync(recognised):
-            raise _unauthorized(what)
+        if await request_db.caller(connection, what, find) is None:
+            raise unauthorized(what)
 
     guard.__name__ = f"require_{what.replace('-', '_')}"
     return guard
 
 
-require_coordinator = _guard(coordinator_for, "coordinator")
-require_respondent = _guard(respondent_for, "respondent")
-require_office = _guard(office_for, "integrity-office")
+COORDINATOR = "coordinator"
+RESPONDENT = "respondent"
+OFFICE = "integrity-office"
+require_coordinator = _guard(coordinator_for, COORDINATOR)
+require_respondent = _guard(respondent_for, RESPONDENT)
+require_office = _guard(office_for, OFFICE)
 
 
 # --- browser sessions --------------------------------------------------------------

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from secrets import compare_digest
 from typing import Any
 
@@ -40,7 +41,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from survey.settings import Settings
-from web.stores import Counter
+from web.stores import Counter, Hit
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -196,11 +197,28 @@ class SessionBoundCSRFMiddleware(CSRFMiddleware):
         await self.app(scope, receive, send)
 
 
-def rate_limits(settings: Settings) -> dict[str, tuple[int, int]]:
-    """Limit name -> (requests allowed, window in seconds)."""
+@dataclass(frozen=True)
+class Limit:
+    """``allowed`` requests per client address in a window of ``window`` seconds; with
+    ``failures_only`` only refused ones count (``FAILED``), but once the count is reached
+    every request is refused until the window ends, the right credential as well."""
+
+    allowed: int
+    window: int
+    failures_only: bool = False
+
+
+# What a failed credential or code lookup answers: no such token, code, link or password
+# (401, 403, 404), or a login refused because its account is locked (429).
+FAILED = frozenset({401, 403, 404, 429})
+
+
+def rate_limits(settings: Settings) -> dict[str, Limit]:
+    """Limit name -> its limit. Token endpoints count failed lookups only, so that a
+    whole organisation answering from behind one address is never throttled."""
     return {
-        TOKEN: (settings.rate_limit_per_minute, 60),
-        REGISTRATION: (settings.registration_limit_per_hour, 3600),
+        TOKEN: Limit(settings.rate_limit_per_minute, 60, failures_only=True),
+        REGISTRATION: Limit(settings.registration_limit_per_hour, 3600),
     }
 
 
@@ -213,10 +231,10 @@ def client_address(scope: Scope) -> str:
 class RateLimitMiddleware:
     """Count requests per client and limit for handlers that opt in with ``opt``.
 
-    Runs before guards, so failed credential guesses count as well.
+    Runs around the guards, so failed credential guesses count as well.
     """
 
-    def __init__(self, app: ASGIApp, *, counter: Counter, limits: dict[str, tuple[int, int]]):
+    def __init__(self, app: ASGIApp, *, counter: Counter, limits: dict[str, Limit]):
         self.app = app
         self.counter = counter
         self.limits = limits
@@ -227,27 +245,39 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or name is None:
             await self.app(scope, receive, send)
             return
-        allowed, window = self.limits[name]
-        hit = await self.counter.hit(f"{name}:{client_address(scope)}", window)
-        headers = {
-            "RateLimit-Limit": str(allowed),
-            "RateLimit-Remaining": str(max(0, allowed - hit.count)),
-            "RateLimit-Reset": str(hit.reset_in),
-        }
-        if hit.count > allowed:
+        limit = self.limits[name]
+        key = f"{name}:{client_address(scope)}"
+        if limit.failures_only:
+            hit = await self.counter.peek(key, limit.window)
+            over = hit.count >= limit.allowed
+        else:
+            hit = await self.counter.hit(key, limit.window)
+            over = hit.count > limit.allowed
+        if over:
             raise TooManyRequestsException(
                 detail="Too many requests; try again later.",
-                headers={**headers, "Retry-After": str(hit.reset_in)},
+                headers={**_headers(limit, hit), "Retry-After": str(hit.reset_in)},
             )
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                counted = hit
+                if limit.failures_only and message["status"] in FAILED:
+                    counted = await self.counter.hit(key, limit.window)
                 mutable = MutableScopeHeaders.from_message(message)
-                for key, value in headers.items():
-                    mutable[key] = value
+                for header, value in _headers(limit, counted).items():
+                    mutable[header] = value
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _headers(limit: Limit, hit: Hit) -> dict[str, str]:
+    return {
+        "RateLimit-Limit": str(limit.allowed),
+        "RateLimit-Remaining": str(max(0, limit.allowed - hit.count)),
+        "RateLimit-Reset": str(hit.reset_in),
+    }
 
 
 class BodySizeLimitMiddleware:

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import anyio
 from litestar.datastructures import State
 
 from instruments import InstrumentLibrary
 from survey.db import Database
+from survey.services.pinned import PinnedInstruments
 from survey.settings import Settings
+
+
+class SessionGate:
+    """As many request sessions at once as the database takes (``Database.capacity``),
+    the others queued in the worker (``web.request_db``). A semaphore, not a lock: a
+    request may end in another task than it began. Made anew whenever the app starts,
+    in the event loop that serves it."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self.semaphore = anyio.Semaphore(slots)
+
+    async def open(self) -> None:
+        self.semaphore = anyio.Semaphore(self.slots)
 
 
 @dataclass(frozen=True)
@@ -16,6 +32,18 @@ class AppState:
     settings: Settings
     database: Database
     library: InstrumentLibrary
+    pinned: PinnedInstruments
+    gate: SessionGate
+
+    @classmethod
+    def build(cls, settings: Settings, database: Database, library: InstrumentLibrary) -> AppState:
+        return cls(
+            settings=settings,
+            database=database,
+            library=library,
+            pinned=PinnedInstruments(library),
+            gate=SessionGate(database.capacity),
+        )
 
     def as_litestar_state(self) -> State:
         return State({"app": self})

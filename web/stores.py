@@ -52,6 +52,10 @@ class Counter(Protocol):
         """Count one request for ``key`` in the current fixed window of ``window`` seconds."""
         ...
 
+    async def peek(self, key: str, window: int) -> Hit:
+        """The count of ``key`` in the current window, without counting."""
+        ...
+
     async def prune(self) -> None:
         """Forget windows that have ended."""
         ...
@@ -79,6 +83,11 @@ class RedisCounter:
             count, _ = await pipe.execute()
         return Hit(int(count), reset_in)
 
+    async def peek(self, key: str, window: int) -> Hit:
+        start, reset_in = _window(window)
+        count = await self._redis.get(f"{self._namespace}:{key}:{window}:{start}")
+        return Hit(int(count or 0), reset_in)
+
     async def prune(self) -> None:
         """Nothing to do: every key expires with its window."""
 
@@ -94,23 +103,44 @@ class FileCounter:
     async def hit(self, key: str, window: int) -> Hit:
         return await anyio.to_thread.run_sync(self._hit, key, window)
 
+    async def peek(self, key: str, window: int) -> Hit:
+        return await anyio.to_thread.run_sync(self._peek, key, window)
+
+    def _file(self, key: str, window: int) -> Path:
+        return self.path / hashlib.blake2s(f"{key}:{window}".encode()).hexdigest()
+
+    @staticmethod
+    def _count(fd: int, start: int) -> int:
+        stored = os.read(fd, 64).decode("ascii", "replace").split()
+        if len(stored) == 2 and stored[0] == str(start) and stored[1].isdigit():
+            return int(stored[1])
+        return 0
+
     def _hit(self, key: str, window: int) -> Hit:
         start, reset_in = _window(window)
         self.path.mkdir(parents=True, exist_ok=True)
-        name = hashlib.blake2s(f"{key}:{window}".encode()).hexdigest()
-        fd = os.open(self.path / name, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self._file(key, window), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            stored = os.read(fd, 64).decode("ascii", "replace").split()
-            count = 1
-            if len(stored) == 2 and stored[0] == str(start) and stored[1].isdigit():
-                count = int(stored[1]) + 1
+            count = self._count(fd, start) + 1
             os.lseek(fd, 0, os.SEEK_SET)
             os.ftruncate(fd, 0)
             os.write(fd, f"{start} {count}".encode("ascii"))
         finally:
             os.close(fd)  # also releases the lock
         return Hit(count, reset_in)
+
+    def _peek(self, key: str, window: int) -> Hit:
+        start, reset_in = _window(window)
+        try:
+            fd = os.open(self._file(key, window), os.O_RDONLY)
+        except FileNotFoundError:
+            return Hit(0, reset_in)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            return Hit(self._count(fd, start), reset_in)
+        finally:
+            os.close(fd)
 
     async def prune(self) -> None:
         await anyio.to_thread.run_sync(self._prune)

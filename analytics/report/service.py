@@ -22,8 +22,6 @@ from functools import cache, partial
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from analytics.benchmark import PEER_GROUPS
@@ -33,7 +31,7 @@ from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
 from analytics.report.inputs import DEFAULT_PEER_GROUP, improvement_input, pinned_versions
 from analytics.report.model import ReportInput
 from instruments import Instrument, InstrumentLibrary
-from survey.db import Database
+from survey.db import Database, upsert
 from survey.errors import Conflict, InvalidInput
 from survey.i18n import LANGUAGES
 from survey.models import (
@@ -232,6 +230,11 @@ def round_fingerprint(
 # --- the cache -----------------------------------------------------------------------------
 
 
+_STORE = upsert(
+    ReportCache, keys=("key",), update=("fingerprint", "media_type", "content", "created_at")
+)
+
+
 def cached(session: Session, key: str, fingerprint: str) -> ReportCache | None:
     entry = session.get(ReportCache, key, populate_existing=True)
     if entry is not None and entry.fingerprint == fingerprint:
@@ -241,20 +244,17 @@ def cached(session: Session, key: str, fingerprint: str) -> ReportCache | None:
 
 def store(session: Session, key: str, fingerprint: str, media_type: str, content: bytes) -> None:
     """Insert or replace the cache entry (an upsert, so concurrent workers never clash)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    values = {
-        "key": key,
-        "fingerprint": fingerprint,
-        "media_type": media_type,
-        "content": content,
-        "created_at": datetime.now(UTC),
-    }
-    statement = insert(ReportCache).values(**values)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[ReportCache.key],
-            set_={name: statement.excluded[name] for name in values if name != "key"},
-        )
+    _STORE.execute(
+        session,
+        [
+            {
+                "key": key,
+                "fingerprint": fingerprint,
+                "media_type": media_type,
+                "content": content,
+                "created_at": datetime.now(UTC),
+            }
+        ],
     )
     session.flush()
 

@@ -5,21 +5,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Integer, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from instruments import Instrument, InstrumentLibrary, vocabularies
+from instruments import Instrument, vocabularies
+from survey.db import upsert
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.i18n import LANGUAGES
 from survey.models import Answer, Response, Round, utcnow
 from survey.policy import DEFAULT_POLICY, CredentialPolicy
-from survey.services.rounds import round_for_invite, round_instruments
+from survey.services.pinned import PinnedInstruments
+from survey.services.rounds import round_for_invite
 from survey.tokens import hash_token, new_token
 
 MAX_ANSWERS_PER_REQUEST = 500
+_RESPONSES = cast(Table, Response.__table__)
+# The response's last save and page (kept when None), as Core: compiled once.
+_TOUCH = (
+    update(_RESPONSES)
+    .where(_RESPONSES.c.id == bindparam("response"))
+    .values(
+        updated_at=bindparam("now"),
+        last_page=func.coalesce(bindparam("page", type_=Integer), _RESPONSES.c.last_page),
+    )
+)
+SAVE_ANSWERS = upsert(
+    Answer, keys=("response_id", "instrument_id", "item_id"), update=("option_value", "updated_at")
+)
 
 
 @dataclass(frozen=True)
@@ -150,29 +165,30 @@ def save_answers(
     session: Session,
     response: Response,
     answers: Mapping[str, object],
-    library: InstrumentLibrary,
+    pinned: PinnedInstruments,
     *,
     page: int | None = None,
 ) -> SaveResult:
-    """Validate all answers, then upsert them (latest wins) in one transaction.
+    """Validate all answers, then upsert them (latest wins) in the session's transaction.
 
     Idempotent: saving the same answers twice leaves the same state. Refused with
-    Conflict when the response is submitted or the round is closed.
+    Conflict when the response is submitted or the round is closed. The response row is
+    locked, and the round's shared, so that a close or a submit waits for the save.
     """
     locked = _lock_response(session, response.id)
-    round_ = session.scalar(
-        select(Round).where(Round.id == locked.round_id).with_for_update(read=True)
+    status = session.scalar(
+        select(Round.status).where(Round.id == locked.round_id).with_for_update(read=True)
     )
-    assert round_ is not None
-    if not round_.is_open:
+    if status != "open":
         raise Conflict("This assessment round is closed; answers can no longer be changed.")
     if locked.status == "submitted":
         raise Conflict("This response has been submitted; answers can no longer be changed.")
-    instruments = round_instruments(round_, library)
+    instruments = pinned.of(session, locked.round_id)
     resolved = resolve_answers(answers, instruments, locked.role)
     now = utcnow()
-    if resolved:
-        rows = [
+    SAVE_ANSWERS.execute(
+        session,
+        [
             {
                 "response_id": locked.id,
                 "instrument_id": instrument_id,
@@ -181,21 +197,13 @@ def save_answers(
                 "updated_at": now,
             }
             for instrument_id, item_id, value in resolved
-        ]
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        statement = insert(Answer).values(rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=["response_id", "instrument_id", "item_id"],
-            set_={
-                "option_value": statement.excluded.option_value,
-                "updated_at": statement.excluded.updated_at,
-            },
-        )
-        session.execute(statement)
-    locked.updated_at = now
-    if page is not None and page >= 0:
-        locked.last_page = page
-    session.flush()
+        ],
+    )
+    page = page if page is not None and page >= 0 else None
+    session.connection().execute(_TOUCH, {"response": locked.id, "now": now, "page": page})
+    set_committed_value(locked, "updated_at", now)
+    if page is not None:
+        set_committed_value(locked, "last_page", page)
     return SaveResult(
         answered=answered_count(session, locked),
         total=asked_count(instruments, locked.role),

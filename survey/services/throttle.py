@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from survey.db import upsert
 from survey.models import LoginThrottle, utcnow
 from survey.policy import Throttle
 
@@ -38,6 +37,9 @@ class Keys:
         return pairs
 
 
+_NEW_ROW = upsert(LoginThrottle, keys=("key",))
+
+
 @dataclass(frozen=True)
 class Lock:
     what: str  # "account" or "address"
@@ -50,13 +52,7 @@ class Lock:
 
 def _row(session: Session, key: str) -> LoginThrottle:
     """The key's row, created if missing, locked for this transaction."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    now = utcnow()
-    session.execute(
-        insert(LoginThrottle)
-        .values(key=key, failures=0, window_started_at=now)
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
+    _NEW_ROW.execute(session, [{"key": key, "failures": 0, "window_started_at": utcnow()}])
     row = session.scalar(
         select(LoginThrottle)
         .where(LoginThrottle.key == key)

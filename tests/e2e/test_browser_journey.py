@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from instruments import default_library
 from survey.db import Database
 from survey.services import organisations, responses, rounds
+from survey.services.pinned import PinnedInstruments
 from survey.services.questionnaire import round_pages
 from tests.e2e.conftest import DESKTOP, PHONE
 
@@ -225,7 +226,7 @@ def test_results_page_reads_well_on_phone_and_desktop(live_server, new_context):
                             answers[item.id] = "dont_know"
                         else:
                             answers[item.id] = pick.value
-                    responses.save_answers(s, started.response, answers, library)
+                    responses.save_answers(s, started.response, answers, PinnedInstruments(library))
                     responses.submit(s, started.response)
         with database.session() as s:
             round_ = rounds.round_for_invite(s, opened.invite_code)

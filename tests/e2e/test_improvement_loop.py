@@ -17,6 +17,7 @@ from instruments import default_library
 from survey.db import Database
 from survey.models import Round
 from survey.services import organisations, responses, results, rounds
+from survey.services.pinned import PinnedInstruments
 from tests.e2e.conftest import DESKTOP
 
 pytestmark = pytest.mark.e2e
@@ -46,7 +47,7 @@ def _round(database, library, organisation, settings, label: str, level: int) ->
                     scored = item.scored_options
                     pick = min(len(scored) - 1, max(0, level + (position + person) % 2))
                     answers[item.id] = scored[pick].value
-                responses.save_answers(s, started.response, answers, library)
+                responses.save_answers(s, started.response, answers, PinnedInstruments(library))
                 responses.submit(s, started.response)
     with database.session() as s:
         rounds.close_round(s, s.get(Round, opened.round.id), library)

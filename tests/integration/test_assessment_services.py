@@ -10,6 +10,7 @@ from sqlalchemy import select
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Answer, DimensionResult, Organisation, Response, Round
 from survey.services import organisations, responses, rounds
+from survey.services.pinned import PinnedInstruments
 from survey.tokens import hash_token
 from tests import factories
 
@@ -75,11 +76,14 @@ def test_invalid_answer_saves_nothing_of_the_request(database, opened, lib):
         response = s.get(Response, rid)
         with pytest.raises(InvalidInput) as info:
             responses.save_answers(
-                s, response, {"rules.guideline": "full", "rules.monitoring": "bogus"}, lib
+                s,
+                response,
+                {"rules.guideline": "full", "rules.monitoring": "bogus"},
+                PinnedInstruments(lib),
             )
         assert info.value.field == "answers.rules.monitoring"
         with pytest.raises(InvalidInput):
-            responses.save_answers(s, response, {"nope": "full"}, lib)
+            responses.save_answers(s, response, {"nope": "full"}, PinnedInstruments(lib))
     with database.session() as s:
         assert s.scalars(select(Answer).where(Answer.response_id == rid)).all() == []
 
@@ -90,7 +94,7 @@ def test_saving_is_idempotent_and_latest_wins(database, opened, lib):
     for value in ("some", "some", "most"):
         with database.session() as s:
             result = responses.save_answers(
-                s, s.get(Response, rid), {"rules.guideline": value}, lib
+                s, s.get(Response, rid), {"rules.guideline": value}, PinnedInstruments(lib)
             )
     assert (result.answered, result.total) == (1, 4)
     with database.session() as s:
@@ -105,7 +109,9 @@ def test_submit_replay_returns_first_result_and_blocks_changes(database, opened,
         again = responses.submit(s, s.get(Response, rid))
         assert again.submitted_at == first and again.status == "submitted"
         with pytest.raises(Conflict):
-            responses.save_answers(s, s.get(Response, rid), {"rules.guideline": "none"}, lib)
+            responses.save_answers(
+                s, s.get(Response, rid), {"rules.guideline": "none"}, PinnedInstruments(lib)
+            )
 
 
 def test_close_round_is_idempotent_and_refuses_later_answers(database, opened, lib):
@@ -137,7 +143,9 @@ def test_close_round_is_idempotent_and_refuses_later_answers(database, opened, l
         assert again.submitted_count == 1
     with database.session() as s:
         with pytest.raises(Conflict):
-            responses.save_answers(s, s.get(Response, draft_id), {"rules.guideline": "none"}, lib)
+            responses.save_answers(
+                s, s.get(Response, draft_id), {"rules.guideline": "none"}, PinnedInstruments(lib)
+            )
         with pytest.raises(Conflict):
             responses.submit(s, s.get(Response, draft_id))
         with pytest.raises(Conflict):
@@ -165,7 +173,7 @@ def test_concurrent_saves_lose_nothing_acknowledged(database, opened, lib):
             for n in range(12):
                 answers = {own: scale[n % 4], "culture.mistakes": scale[(n + 1) % 4]}
                 with database.session() as s:
-                    responses.save_answers(s, s.get(Response, rid), answers, lib)
+                    responses.save_answers(s, s.get(Response, rid), answers, PinnedInstruments(lib))
                 last[name].update(answers)
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)

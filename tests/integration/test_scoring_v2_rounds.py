@@ -21,6 +21,7 @@ from survey.models import (
     ViewResult,
 )
 from survey.services import responses, results, rounds
+from survey.services.pinned import PinnedInstruments
 from tests import factories
 from tests.scoring_v2 import MINI_V2
 
@@ -57,9 +58,11 @@ def test_answers_to_items_not_asked_of_the_role_are_refused(database, lib):
     with database.session() as s:
         response = s.get(Response, rid)
         with pytest.raises(InvalidInput, match="not asked of the role 'it'") as info:
-            responses.save_answers(s, response, {"rules.guideline": "ban"}, lib)
+            responses.save_answers(s, response, {"rules.guideline": "ban"}, PinnedInstruments(lib))
         assert info.value.field == "answers.rules.guideline"
-        saved = responses.save_answers(s, response, {"rules.monitoring": "named"}, lib)
+        saved = responses.save_answers(
+            s, response, {"rules.monitoring": "named"}, PinnedInstruments(lib)
+        )
         assert (saved.answered, saved.total) == (1, 2)
 
 

@@ -11,6 +11,7 @@ from web.security import (
     CONTENT_SECURITY_POLICY,
     SECURITY_HEADERS,
     BodySizeLimitMiddleware,
+    Limit,
     RateLimitMiddleware,
     csrf_config,
     derived_secret,
@@ -34,13 +35,22 @@ class MemoryCounter:
         self.counts[key] = self.counts.get(key, 0) + 1
         return Hit(self.counts[key], 30)
 
+    async def peek(self, key: str, window: int) -> Hit:
+        return Hit(self.counts.get(key, 0), 30)
+
     async def prune(self) -> None:
         return None
 
 
-async def _app(scope, receive, send):
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"ok"})
+def _answering(status):
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    return app
+
+
+_app = _answering(200)
 
 
 def _scope(client="10.0.0.1", opt=None, headers=()):
@@ -68,7 +78,7 @@ def _call(middleware, scope):
 
 def test_rate_limit_counts_per_client_and_limit():
     counter = MemoryCounter()
-    middleware = RateLimitMiddleware(_app, counter=counter, limits={"token": (2, 60)})
+    middleware = RateLimitMiddleware(_app, counter=counter, limits={"token": Limit(2, 60)})
     opt = {"rate_limit": "token"}
     for _ in range(2):
         sent = _call(middleware, _scope(opt=opt))
@@ -85,9 +95,33 @@ def test_rate_limit_counts_per_client_and_limit():
     assert counter.counts == {"token:10.0.0.1": 3, "token:10.0.0.2": 1}
 
 
+def test_a_failures_only_limit_counts_refusals_and_then_refuses_everything():
+    counter = MemoryCounter()
+    limits = {"token": Limit(2, 60, failures_only=True)}
+    opt = {"rate_limit": "token"}
+    valid = RateLimitMiddleware(_app, counter=counter, limits=limits)
+    for _ in range(10):
+        sent = _call(valid, _scope(opt=opt))
+        assert sent[0]["status"] == 200
+        assert dict(sent[0]["headers"])[b"ratelimit-remaining"] == b"2"
+    assert counter.counts == {}
+    for status in (401, 404):
+        refused = RateLimitMiddleware(_answering(status), counter=counter, limits=limits)
+        sent = _call(refused, _scope(opt=opt))
+        assert sent[0]["status"] == status
+    assert dict(sent[0]["headers"])[b"ratelimit-remaining"] == b"0"
+    with pytest.raises(TooManyRequestsException):  # the right credential too, now
+        _call(valid, _scope(opt=opt))
+    assert _call(valid, _scope(client="10.0.0.2", opt=opt))[0]["status"] == 200
+    assert counter.counts == {"token:10.0.0.1": 2}
+
+
 def test_rate_limits_come_from_settings():
     settings = Settings(rate_limit_per_minute=7, registration_limit_per_hour=3)
-    assert rate_limits(settings) == {"token": (7, 60), "registration": (3, 3600)}
+    assert rate_limits(settings) == {
+        "token": Limit(7, 60, failures_only=True),
+        "registration": Limit(3, 3600),
+    }
 
 
 def test_body_size_limit_by_declared_length():

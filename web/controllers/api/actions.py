@@ -7,18 +7,18 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, Request, get, patch, post
-from litestar.datastructures import State
+from litestar import Controller, get, patch, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED
+from sqlalchemy.orm import Session
 
-from survey.models import Action
+from instruments import InstrumentLibrary
+from survey.models import Action, Organisation
 from survey.services import actions, rounds
-from web.auth import current_coordinator, require_coordinator
+from web.auth import require_coordinator
 from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import BEARER, NO_NUL, Id, Text
 from web.security import TOKEN_LIMIT
-from web.state import app_state
 
 Status = Literal["planned", "in_progress", "done", "dropped"]
 Finding = Literal["low_score", "awareness_gap", "role_disagreement"]
@@ -149,14 +149,14 @@ class ActionController(Controller):
         responses=errors(*GUARDED),
         sync_to_thread=True,
     )
-    def list_actions(self, request: Request, state: State, round_id: FromPath[str]) -> ActionsOut:
-        app = app_state(state)
-        with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
-            return ActionsOut(
-                actions=[action_out(a) for a in actions.list_actions(db, round_)],
-                carried=[carried_out(c) for c in actions.carried_actions(db, round_)],
-            )
+    def list_actions(
+        self, db: Session, coordinator: Organisation, round_id: FromPath[str]
+    ) -> ActionsOut:
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        return ActionsOut(
+            actions=[action_out(a) for a in actions.list_actions(db, round_)],
+            carried=[carried_out(c) for c in actions.carried_actions(db, round_)],
+        )
 
     @post(
         summary="Add an action to the plan of a closed round (coordinator)",
@@ -165,13 +165,16 @@ class ActionController(Controller):
         sync_to_thread=True,
     )
     def create_action(
-        self, request: Request, state: State, round_id: FromPath[str], data: ActionIn
+        self,
+        db: Session,
+        coordinator: Organisation,
+        library: InstrumentLibrary,
+        round_id: FromPath[str],
+        data: ActionIn,
     ) -> ActionOut:
-        app = app_state(state)
-        with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
-            draft = actions.Draft(**msgspec.structs.asdict(data))
-            return action_out(actions.create_action(db, round_, draft, app.library))
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        draft = actions.Draft(**msgspec.structs.asdict(data))
+        return action_out(actions.create_action(db, round_, draft, library))
 
     @patch(
         "/{action_id:str}",
@@ -181,19 +184,18 @@ class ActionController(Controller):
     )
     def update_action(
         self,
-        request: Request,
-        state: State,
+        db: Session,
+        coordinator: Organisation,
+        library: InstrumentLibrary,
         round_id: FromPath[str],
         action_id: FromPath[str],
         data: ActionPatch,
     ) -> ActionOut:
-        app = app_state(state)
         changes = {
             name: value
             for name, value in msgspec.structs.asdict(data).items()
             if value is not msgspec.UNSET
         }
-        with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
-            action = actions.get_action(db, round_, action_id)
-            return action_out(actions.update_action(db, round_, action, changes, app.library))
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        action = actions.get_action(db, round_, action_id)
+        return action_out(actions.update_action(db, round_, action, changes, library))

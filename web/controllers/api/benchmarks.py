@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get
-from litestar.datastructures import State
+from litestar import Controller, get
 from litestar.params import FromPath, Parameter
 from sqlalchemy.orm import Session
 
@@ -17,12 +16,12 @@ from analytics.benchmark import BAND_COLUMNS
 from instruments import InstrumentLibrary
 from survey.disclosure import rules
 from survey.errors import NotFound
+from survey.models import Organisation
 from survey.services import rounds
-from web.auth import current_coordinator, current_office, require_coordinator, require_office
+from web.auth import require_coordinator, require_office
 from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import BEARER
 from web.security import TOKEN_LIMIT
-from web.state import app_state
 
 PeerGroup = Literal["all", "sector", "size_band", "country", "sector,size_band", "sector,country"]
 OfficeBy = Literal["all", "sector", "size_band", "country", "year"]
@@ -98,16 +97,15 @@ class RoundBenchmarkController(Controller):
     )
     def round_benchmark(
         self,
-        request: Request,
-        state: State,
+        db: Session,
+        coordinator: Organisation,
+        library: InstrumentLibrary,
         round_id: FromPath[str],
         peers: Annotated[PeerGroup, Parameter(description="The peer group")] = "all",
     ) -> dict[str, Any]:
-        app = app_state(state)
-        with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
-            found = service.round_benchmark(db, round_, peers, library=app.library)
-            return round_benchmark_out(found)
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        found = service.round_benchmark(db, round_, peers, library=library)
+        return round_benchmark_out(found)
 
 
 class BenchmarkController(Controller):
@@ -128,8 +126,8 @@ class BenchmarkController(Controller):
     )
     def statistics(
         self,
-        request: Request,
-        state: State,
+        db: Session,
+        library: InstrumentLibrary,
         instrument: Annotated[str, Parameter(max_length=100, description="Instrument id")],
         by: Annotated[OfficeBy, Parameter(description="Grouping")] = "sector",
         version: Annotated[
@@ -143,21 +141,18 @@ class BenchmarkController(Controller):
             bool | None, Parameter(description="Only demo (true) or only real (false) groups")
         ] = None,
     ) -> dict[str, Any]:
-        app = app_state(state)
-        with app.database.session() as db:
-            current_office(request, db)
-            chosen = resolve_version(db, app.library, instrument, version)
-            statistics = service.office_statistics(
-                db,
-                instrument_id=instrument,
-                instrument_version=chosen,
-                by=by,
-                sector=sector,
-                size_band=size_band,
-                country=country,
-                year=year,
-                synthetic=synthetic,
-            )
+        chosen = resolve_version(db, library, instrument, version)
+        statistics = service.office_statistics(
+            db,
+            instrument_id=instrument,
+            instrument_version=chosen,
+            by=by,
+            sector=sector,
+            size_band=size_band,
+            country=country,
+            year=year,
+            synthetic=synthetic,
+        )
         return {
             "instrument": instrument,
             "version": chosen,

@@ -15,17 +15,17 @@ from typing import Annotated, Literal
 import polars as pl
 import xlsxwriter
 from litestar import Controller, Request, Response, get
-from litestar.datastructures import State
 from litestar.params import Parameter
+from sqlalchemy.orm import Session
 
 from analytics import export_filters, service
 from survey.services import audit
 from web import downloads
-from web.auth import current_office, require_office
+from web.auth import require_office
 from web.controllers.api.openapi import DATABASE, LIMITED, documented_as, errors
 from web.controllers.api.schemas import BEARER, Text
+from web.dependencies import OfficeCaller
 from web.security import TOKEN_LIMIT
-from web.state import app_state
 
 ExportFormat = Literal["csv", "xlsx", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet")
@@ -131,8 +131,9 @@ class ExportController(Controller):
     )
     def scores(
         self,
+        db: Session,
+        office: OfficeCaller,
         request: Request,
-        state: State,
         format: Annotated[ExportFormat, Parameter(description="File format")] = "csv",
         instrument: Annotated[Text | None, Parameter(description="Instrument id")] = None,
         version: Annotated[Text | None, Parameter(description="Instrument version")] = None,
@@ -147,10 +148,8 @@ class ExportController(Controller):
                 instrument, version, sector, size_band, country, year, demo
             )
         )
-        with app_state(state).database.session() as db:
-            caller = current_office(request, db)
-            frame = export_filters.apply(service.export_scores(db), filters)
-            downloads.record(
-                db, request, caller, audit.EXPORT, target="scores", detail=detail(frame, format)
-            )
+        frame = export_filters.apply(service.export_scores(db), filters)
+        downloads.record(
+            db, request, office, audit.EXPORT, target="scores", detail=detail(frame, format)
+        )
         return download(frame, format)

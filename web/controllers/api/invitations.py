@@ -6,17 +6,18 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED
+from sqlalchemy.orm import Session
 
+from survey.models import Organisation
 from survey.services import invitations, rounds
 from survey.services.invitation_lists import Person, people_from_rows
-from web.auth import current_coordinator, personal_url, require_coordinator
+from survey.settings import Settings
+from web.auth import personal_url, require_coordinator
 from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import BEARER, Id, Text
 from web.security import TOKEN_LIMIT
-from web.state import app_state
 
 
 class InvitationIn(msgspec.Struct):
@@ -72,35 +73,39 @@ class InvitationController(Controller):
         sync_to_thread=True,
     )
     def invite(
-        self, request: Request, state: State, round_id: FromPath[str], data: InvitationsIn
+        self,
+        db: Session,
+        coordinator: Organisation,
+        settings: Settings,
+        request: Request,
+        round_id: FromPath[str],
+        data: InvitationsIn,
     ) -> InvitationsCreatedOut:
-        app = app_state(state)
         rows = [[i.email, i.role, i.lang] for i in data.invitations]
         people: list[Person] = people_from_rows(rows, "en", detect_header=False) if rows else []
-        with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
-            created = invitations.invite_people(
-                db,
-                round_,
-                people,
-                secret_key=app.settings.resolved_secret_key(),
-                link_for=lambda token: personal_url(request, app.settings, token),
-                mail=app.settings.smtp_url is not None,
-            )
-            return InvitationsCreatedOut(
-                created=[
-                    CreatedInvitationOut(
-                        id=c.invitation.id,
-                        email=c.invitation.email or "",
-                        role=c.invitation.role,
-                        lang=c.invitation.lang,
-                        link=c.link,
-                    )
-                    for c in created
-                ],
-                skipped=len(people) - len(created),
-                mailed=app.settings.smtp_url is not None,
-            )
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        created = invitations.invite_people(
+            db,
+            round_,
+            people,
+            secret_key=settings.resolved_secret_key(),
+            link_for=lambda token: personal_url(request, settings, token),
+            mail=settings.smtp_url is not None,
+        )
+        return InvitationsCreatedOut(
+            created=[
+                CreatedInvitationOut(
+                    id=c.invitation.id,
+                    email=c.invitation.email or "",
+                    role=c.invitation.role,
+                    lang=c.invitation.lang,
+                    link=c.link,
+                )
+                for c in created
+            ],
+            skipped=len(people) - len(created),
+            mailed=settings.smtp_url is not None,
+        )
 
     @get(
         summary="Delivery and response status of each invitation (coordinator)",
@@ -111,12 +116,10 @@ class InvitationController(Controller):
         sync_to_thread=True,
     )
     def list_invitations(
-        self, request: Request, state: State, round_id: FromPath[str]
+        self, db: Session, coordinator: Organisation, round_id: FromPath[str]
     ) -> list[InvitationOut]:
-        app = app_state(state)
-        with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
-            return [
-                InvitationOut(s.id, s.email, s.role, s.lang, s.delivery, s.response)
-                for s in invitations.statuses(db, round_)
-            ]
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        return [
+            InvitationOut(s.id, s.email, s.role, s.lang, s.delivery, s.response)
+            for s in invitations.statuses(db, round_)
+        ]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, post
-from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED
+from sqlalchemy.orm import Session
 
 from survey.services import responses
+from survey.settings import Settings
 from web.auth import resume_url
 from web.controllers.api.openapi import DATABASE, LIMITED, errors
 from web.controllers.api.schemas import ResponseIn, StartedOut
 from web.security import TOKEN_LIMIT
-from web.state import app_state
 
 
 class InviteController(Controller):
@@ -30,13 +30,16 @@ class InviteController(Controller):
         sync_to_thread=True,
     )
     def start_response(
-        self, request: Request, state: State, invite_code: FromPath[str], data: ResponseIn
+        self,
+        db: Session,
+        settings: Settings,
+        request: Request,
+        invite_code: FromPath[str],
+        data: ResponseIn,
     ) -> StartedOut:
-        app = app_state(state)
-        with app.database.session() as db:
-            started = responses.start_response(db, invite_code, role=data.role, lang=data.lang)
-            return StartedOut(
-                id=started.response.id,
-                token=started.token,
-                resume_url=resume_url(request, app.settings, started.token),
-            )
+        started = responses.start_response(db, invite_code, role=data.role, lang=data.lang)
+        return StartedOut(
+            id=started.response.id,
+            token=started.token,
+            resume_url=resume_url(request, settings, started.token),
+        )

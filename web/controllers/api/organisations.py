@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED
+from sqlalchemy.orm import Session
 
+from survey.models import Organisation
 from survey.services import organisations
-from web.auth import current_coordinator, dashboard_url, require_coordinator
+from survey.settings import Settings
+from web.auth import dashboard_url, require_coordinator
 from web.controllers.api.openapi import DATABASE, GUARDED, LIMITED, errors
 from web.controllers.api.schemas import (
     BEARER,
@@ -18,7 +20,6 @@ from web.controllers.api.schemas import (
     organisation_out,
 )
 from web.security import REGISTRATION_LIMIT, TOKEN_LIMIT
-from web.state import app_state
 
 
 class OrganisationController(Controller):
@@ -35,23 +36,23 @@ class OrganisationController(Controller):
         responses=errors(422, LIMITED, DATABASE),
         sync_to_thread=True,
     )
-    def register(self, request: Request, state: State, data: OrganisationIn) -> Registered:
-        app = app_state(state)
-        with app.database.session() as db:
-            registration = organisations.register_organisation(
-                db,
-                name=data.name,
-                sector=data.sector,
-                size_band=data.size_band,
-                country=data.country,
-                share_with_integrity_office=data.share_with_integrity_office,
-            )
-            token = registration.coordinator_token
-            return Registered(
-                id=registration.organisation.id,
-                coordinator_token=token,
-                dashboard_url=dashboard_url(request, app.settings, token),
-            )
+    def register(
+        self, db: Session, settings: Settings, request: Request, data: OrganisationIn
+    ) -> Registered:
+        registration = organisations.register_organisation(
+            db,
+            name=data.name,
+            sector=data.sector,
+            size_band=data.size_band,
+            country=data.country,
+            share_with_integrity_office=data.share_with_integrity_office,
+        )
+        token = registration.coordinator_token
+        return Registered(
+            id=registration.organisation.id,
+            coordinator_token=token,
+            dashboard_url=dashboard_url(request, settings, token),
+        )
 
     @get(
         "/{org_id:str}",
@@ -63,8 +64,6 @@ class OrganisationController(Controller):
         sync_to_thread=True,
     )
     def get_organisation(
-        self, request: Request, state: State, org_id: FromPath[str]
+        self, db: Session, coordinator: Organisation, org_id: FromPath[str]
     ) -> OrganisationOut:
-        with app_state(state).database.session() as db:
-            caller = current_coordinator(request, db)
-            return organisation_out(organisations.get_organisation(db, org_id, of=caller))
+        return organisation_out(organisations.get_organisation(db, org_id, of=coordinator))

@@ -4,24 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from anyio.to_thread import run_sync
 from litestar import Controller, Request, Response, get
-from litestar.datastructures import State
 from litestar.params import FromPath, Parameter
+from sqlalchemy.orm import Session
 
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
 from analytics.report.service import (
+    PendingReport,
     Report,
     finish_report,
     prepare_report,
     prepare_sector_report,
 )
+from instruments import InstrumentLibrary
+from survey.db import Database
+from survey.models import Organisation
 from survey.services import audit, rounds
-from web import downloads
-from web.auth import current_coordinator, current_office, require_coordinator, require_office
+from survey.settings import Settings
+from web import downloads, request_db
+from web.auth import require_coordinator, require_office
 from web.controllers.api.openapi import GUARDED, documented_as, errors
 from web.controllers.api.schemas import BEARER, Lang
+from web.dependencies import OfficeCaller
 from web.security import TOKEN_LIMIT
-from web.state import app_state
 
 RoundFormat = Literal["html", "pdf", "xlsx", "csv"]
 SectorFormat = Literal["html", "pdf"]
@@ -37,6 +43,15 @@ def attachment(report: Report) -> Response[bytes]:
         media_type=media_type,
         headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
     )
+
+
+async def _rendered(
+    request: Request, database: Database, prepared: Report | PendingReport
+) -> Response[bytes]:
+    """The report, rendered after the request's transaction ends (no SQLite writer waits
+    for the rendering)."""
+    await request_db.commit(request)
+    return attachment(await run_sync(finish_report, database, prepared))
 
 
 class RoundReportController(Controller):
@@ -55,39 +70,37 @@ class RoundReportController(Controller):
         "409 while the round is open.",
         operation_class=documented_as([MEDIA_TYPES[f] for f in ROUND_FORMATS]),
         responses=errors(*GUARDED, 409),
-        sync_to_thread=True,
     )
-    def report(
+    async def report(
         self,
+        db: Session,
+        coordinator: Organisation,
+        library: InstrumentLibrary,
+        settings: Settings,
+        database: Database,
         request: Request,
-        state: State,
         round_id: FromPath[str],
         format: Annotated[RoundFormat, Parameter(description="Report format")] = "html",
         lang: Annotated[Lang, Parameter(description="Language of the report")] = "en",
         peers: Annotated[PeerGroup, Parameter(description="Peer group")] = "sector",
     ) -> Response[bytes]:
-        app = app_state(state)
-        with app.database.session() as db:
-            caller = current_coordinator(request, db)
-            round_ = rounds.get_round(db, round_id, of=caller)
+
+        def prepare() -> Report | PendingReport:
+            round_ = rounds.get_round(db, round_id, of=coordinator)
             prepared = prepare_report(
-                db,
-                round_,
-                app.library,
-                format=format,
-                lang=lang,
-                settings=app.settings,
-                peer_group=peers,
+                db, round_, library, format=format, lang=lang, settings=settings, peer_group=peers
             )
             downloads.record(
                 db,
                 request,
-                caller,
+                coordinator,
                 audit.REPORT_DOWNLOAD,
                 target=f"round:{round_.id}",
                 detail=f"round report as {format}, {lang}, peers {peers}",
             )
-        return attachment(finish_report(app.database, prepared))  # rendered after the transaction
+            return prepared
+
+        return await _rendered(request, database, await run_sync(prepare))
 
 
 class SectorReportController(Controller):
@@ -104,28 +117,31 @@ class SectorReportController(Controller):
         "trend and the most common weak items, with the anonymity rules applied.",
         operation_class=documented_as([MEDIA_TYPES[f] for f in SECTOR_FORMATS]),
         responses=errors(*GUARDED, 422),
-        sync_to_thread=True,
     )
-    def sector_report(
+    async def sector_report(
         self,
+        db: Session,
+        office: OfficeCaller,
+        library: InstrumentLibrary,
+        database: Database,
         request: Request,
-        state: State,
         instrument: Annotated[str, Parameter(description="Instrument id")],
         format: Annotated[SectorFormat, Parameter(description="Report format")] = "html",
         lang: Annotated[Lang, Parameter(description="Language of the report")] = "en",
     ) -> Response[bytes]:
-        app = app_state(state)
-        with app.database.session() as db:
-            caller = current_office(request, db)
+
+        def prepare() -> Report | PendingReport:
             prepared = prepare_sector_report(
-                db, app.library, instrument_id=instrument, format=format, lang=lang
+                db, library, instrument_id=instrument, format=format, lang=lang
             )
             downloads.record(
                 db,
                 request,
-                caller,
+                office,
                 audit.REPORT_DOWNLOAD,
                 target=f"instrument:{instrument}",
                 detail=f"sector report as {format}, {lang}",
             )
-        return attachment(finish_report(app.database, prepared))  # rendered after the transaction
+            return prepared
+
+        return await _rendered(request, database, await run_sync(prepare))

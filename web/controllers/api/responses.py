@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post, put
-from litestar.datastructures import State
+from litestar import Controller, get, post, put
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.orm import Session
 
 from instruments import Instrument
 from survey.models import Response, Round
-from survey.services import responses, rounds
-from web.auth import current_respondent, require_respondent
+from survey.services import responses
+from survey.services.pinned import PinnedInstruments
+from web.auth import require_respondent
 from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import BEARER, AnswersIn, ResponseOut, SavedOut, response_out
 from web.security import TOKEN_LIMIT
-from web.state import AppState, app_state
 
 
 def answer_keys(
@@ -33,10 +32,10 @@ def answer_keys(
     }
 
 
-def _response_out(app: AppState, db: Session, response: Response) -> ResponseOut:
+def _response_out(db: Session, pinned: PinnedInstruments, response: Response) -> ResponseOut:
     round_ = db.get(Round, response.round_id)
     assert round_ is not None
-    instruments = rounds.round_instruments(round_, app.library)
+    instruments = pinned.of(db, round_.id)
     return response_out(
         response,
         round_,
@@ -60,12 +59,14 @@ class ResponseController(Controller):
         sync_to_thread=True,
     )
     def get_response(
-        self, request: Request, state: State, response_id: FromPath[str]
+        self,
+        db: Session,
+        pinned: PinnedInstruments,
+        respondent: Response,
+        response_id: FromPath[str],
     ) -> ResponseOut:
-        app = app_state(state)
-        with app.database.session() as db:
-            response = responses.get_response(db, response_id, of=current_respondent(request, db))
-            return _response_out(app, db, response)
+        response = responses.get_response(db, response_id, of=respondent)
+        return _response_out(db, pinned, response)
 
     @put(
         "/{response_id:str}/answers",
@@ -77,13 +78,16 @@ class ResponseController(Controller):
         sync_to_thread=True,
     )
     def save_answers(
-        self, request: Request, state: State, response_id: FromPath[str], data: AnswersIn
+        self,
+        db: Session,
+        pinned: PinnedInstruments,
+        respondent: Response,
+        response_id: FromPath[str],
+        data: AnswersIn,
     ) -> SavedOut:
-        app = app_state(state)
-        with app.database.session() as db:
-            response = responses.get_response(db, response_id, of=current_respondent(request, db))
-            saved = responses.save_answers(db, response, data.answers, app.library, page=data.page)
-            return SavedOut(answered=saved.answered, total=saved.total)
+        response = responses.get_response(db, response_id, of=respondent)
+        saved = responses.save_answers(db, response, data.answers, pinned, page=data.page)
+        return SavedOut(answered=saved.answered, total=saved.total)
 
     @post(
         "/{response_id:str}/submit",
@@ -92,8 +96,12 @@ class ResponseController(Controller):
         responses=errors(*GUARDED, 409, 422),
         sync_to_thread=True,
     )
-    def submit(self, request: Request, state: State, response_id: FromPath[str]) -> ResponseOut:
-        app = app_state(state)
-        with app.database.session() as db:
-            response = responses.get_response(db, response_id, of=current_respondent(request, db))
-            return _response_out(app, db, responses.submit(db, response))
+    def submit(
+        self,
+        db: Session,
+        pinned: PinnedInstruments,
+        respondent: Response,
+        response_id: FromPath[str],
+    ) -> ResponseOut:
+        response = responses.get_response(db, response_id, of=respondent)
+        return _response_out(db, pinned, responses.submit(db, response))

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
 from litestar.params import FromPath, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.orm import Session
 
-from survey.models import Round
+from instruments import InstrumentLibrary
+from survey.models import Organisation, Round
 from survey.services import organisations, results, rounds
+from survey.settings import Settings
 from survey.tokens import invite_code_for
-from web.auth import current_coordinator, invite_url, require_coordinator
+from web.auth import invite_url, require_coordinator
 from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import (
     BEARER,
@@ -24,18 +25,15 @@ from web.controllers.api.schemas import (
     round_out,
 )
 from web.security import TOKEN_LIMIT
-from web.state import AppState, app_state
 
 
-def _round_out(request: Request, app: AppState, db: Session, round_: Round) -> RoundOut:
-    code = (
-        invite_code_for(round_.id, app.settings.resolved_secret_key()) if round_.is_open else None
-    )
+def _round_out(request: Request, settings: Settings, db: Session, round_: Round) -> RoundOut:
+    code = invite_code_for(round_.id, settings.resolved_secret_key()) if round_.is_open else None
     return round_out(
         round_,
         rounds.progress(db, round_),
         invite_code=code,
-        invite_url=invite_url(request, app.settings, code) if code else None,
+        invite_url=invite_url(request, settings, code) if code else None,
     )
 
 
@@ -56,26 +54,29 @@ class RoundController(Controller):
         sync_to_thread=True,
     )
     def open_round(
-        self, request: Request, state: State, org_id: FromPath[str], data: RoundIn
+        self,
+        db: Session,
+        coordinator: Organisation,
+        library: InstrumentLibrary,
+        settings: Settings,
+        request: Request,
+        org_id: FromPath[str],
+        data: RoundIn,
     ) -> OpenedRoundOut:
-        app = app_state(state)
-        with app.database.session() as db:
-            organisation = organisations.get_organisation(
-                db, org_id, of=current_coordinator(request, db)
-            )
-            opened = rounds.open_round(
-                db,
-                organisation,
-                label=data.label,
-                instrument_ids=data.instruments,
-                library=app.library,
-                secret_key=app.settings.resolved_secret_key(),
-            )
-            return OpenedRoundOut(
-                id=opened.round.id,
-                invite_code=opened.invite_code,
-                invite_url=invite_url(request, app.settings, opened.invite_code),
-            )
+        organisation = organisations.get_organisation(db, org_id, of=coordinator)
+        opened = rounds.open_round(
+            db,
+            organisation,
+            label=data.label,
+            instrument_ids=data.instruments,
+            library=library,
+            secret_key=settings.resolved_secret_key(),
+        )
+        return OpenedRoundOut(
+            id=opened.round.id,
+            invite_code=opened.invite_code,
+            invite_url=invite_url(request, settings, opened.invite_code),
+        )
 
     @get(
         "/organisations/{org_id:str}/rounds",
@@ -83,13 +84,16 @@ class RoundController(Controller):
         responses=errors(*GUARDED),
         sync_to_thread=True,
     )
-    def list_rounds(self, request: Request, state: State, org_id: FromPath[str]) -> list[RoundOut]:
-        app = app_state(state)
-        with app.database.session() as db:
-            organisation = organisations.get_organisation(
-                db, org_id, of=current_coordinator(request, db)
-            )
-            return [_round_out(request, app, db, r) for r in rounds.list_rounds(db, organisation)]
+    def list_rounds(
+        self,
+        db: Session,
+        coordinator: Organisation,
+        settings: Settings,
+        request: Request,
+        org_id: FromPath[str],
+    ) -> list[RoundOut]:
+        organisation = organisations.get_organisation(db, org_id, of=coordinator)
+        return [_round_out(request, settings, db, r) for r in rounds.list_rounds(db, organisation)]
 
     @get(
         "/rounds/{round_id:str}",
@@ -97,11 +101,16 @@ class RoundController(Controller):
         responses=errors(*GUARDED),
         sync_to_thread=True,
     )
-    def get_round(self, request: Request, state: State, round_id: FromPath[str]) -> RoundOut:
-        app = app_state(state)
-        with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
-            return _round_out(request, app, db, round_)
+    def get_round(
+        self,
+        db: Session,
+        coordinator: Organisation,
+        settings: Settings,
+        request: Request,
+        round_id: FromPath[str],
+    ) -> RoundOut:
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        return _round_out(request, settings, db, round_)
 
     @post(
         "/rounds/{round_id:str}/close",
@@ -110,12 +119,18 @@ class RoundController(Controller):
         responses=errors(*GUARDED, 409),
         sync_to_thread=True,
     )
-    def close_round(self, request: Request, state: State, round_id: FromPath[str]) -> RoundOut:
-        app = app_state(state)
-        with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
-            closed = rounds.close_round(db, round_, app.library)
-            return _round_out(request, app, db, closed)
+    def close_round(
+        self,
+        db: Session,
+        coordinator: Organisation,
+        settings: Settings,
+        library: InstrumentLibrary,
+        request: Request,
+        round_id: FromPath[str],
+    ) -> RoundOut:
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        closed = rounds.close_round(db, round_, library)
+        return _round_out(request, settings, db, closed)
 
     @get(
         "/rounds/{round_id:str}/scores",
@@ -127,12 +142,11 @@ class RoundController(Controller):
     )
     def get_scores(
         self,
-        request: Request,
-        state: State,
+        db: Session,
+        coordinator: Organisation,
+        library: InstrumentLibrary,
         round_id: FromPath[str],
         lang: Annotated[Lang, Parameter(description="Language of the texts")] = "en",
     ) -> dict[str, Any]:
-        app = app_state(state)
-        with app.database.session() as db:
-            round_ = rounds.get_round(db, round_id, of=current_coordinator(request, db))
-            return results.round_scores(db, round_, app.library, lang)
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        return results.round_scores(db, round_, library, lang)

@@ -25,6 +25,7 @@ from instruments import vocabularies
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Response, Round
 from survey.services import burden, responses, rounds
+from survey.services.pinned import PinnedInstruments
 from survey.services.questionnaire import Page, answer_key, round_pages
 from web import i18n
 from web.auth import respondent_for, resume_cookie
@@ -174,7 +175,11 @@ class RespondentPages(PageController):
 
     @post("/respond/{page:int}", name="respond_save", sync_to_thread=True)
     def save(
-        self, request: Request[Any, Any, Any], page: FromPath[int], data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        pinned: PinnedInstruments,
+        page: FromPath[int],
+        data: FormData,
     ) -> Template | Redirect:
         action = form_value(data, "action")
         with db_session(request) as session:
@@ -193,9 +198,7 @@ class RespondentPages(PageController):
             }
             target = max(1, page - 1) if action == "previous" else page + 1
             try:
-                responses.save_answers(
-                    session, response, answers, state_of(request).library, page=target
-                )
+                responses.save_answers(session, response, answers, pinned, page=target)
             except InvalidInput as exc:
                 saved = responses.answers_of(session, response)
                 values = {f"{i}/{item}": v for (i, item), v in saved.items()}
