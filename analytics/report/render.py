@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
@@ -31,6 +32,9 @@ from analytics.report.sector import SectorReport, score_threshold
 from survey import scoring
 from survey.disclosure.roles import MIN_ROLE_GROUP
 from survey.i18n import N_, Translator
+
+# WeasyPrint logs each step of every render at INFO: seven lines a PDF in the server log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUSES = {"open": N_("open"), "in_progress": N_("in progress"), "done": N_("done")}

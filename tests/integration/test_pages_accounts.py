@@ -308,6 +308,8 @@ def test_no_invitation_or_reset_token_in_the_served_logs(served, db_url, tmp_pat
     assert "GET /password-reset/[masked] HTTP/1.1" in log
     for secret in (invitation, reset.token):
         assert secret not in log
+    assert "Application startup complete" in log  # the report warm-up rendered a PDF
+    assert "weasyprint.progress" not in log  # without its seven INFO lines
 
 
 def test_personal_api_tokens_are_made_used_rotated_and_revoked(make_client):
