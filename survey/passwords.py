@@ -27,7 +27,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
-from survey.errors import DomainError
+from survey.errors import DomainError, InvalidInput
+from survey.i18n import N_
 
 TIME_COST = 2
 MEMORY_COST_KIB = 19 * 1024
@@ -64,10 +65,15 @@ CONTEXT_WORDS = (
 """The words of this service and its users' work (ASVS 5.0 6.1.2), in English and
 Dutch, counted as known to whoever guesses a password."""
 
-TOO_EASY = (
+TOO_EASY = N_(
     "This password is too easy to guess: it is a common password, a pattern, or made of "
     "words of this service or of the account. A phrase of four or more unrelated words works."
 )
+
+
+class PasswordTooEasy(InvalidInput):
+    """A new password that :func:`too_easy` refuses (pages show :data:`TOO_EASY`)."""
+
 
 _hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM)
 
@@ -137,8 +143,6 @@ def check_new_password(
     password: str | None, field: str = "password", context: Iterable[str] = ()
 ) -> str:
     """``password`` if it may be set, else :class:`InvalidInput` saying why."""
-    from survey.errors import InvalidInput
-
     password = password or ""
     if len(password) < MIN_LENGTH:
         raise InvalidInput(f"The password must have at least {MIN_LENGTH} characters.", field)
@@ -147,7 +151,7 @@ def check_new_password(
     if "\x00" in password:
         raise InvalidInput("The password may not contain a NUL character.", field)
     if too_easy(password, context):
-        raise InvalidInput(TOO_EASY, field)
+        raise PasswordTooEasy(TOO_EASY, field)
     return password
 
 

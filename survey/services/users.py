@@ -110,7 +110,7 @@ def change_password(
     """Change the user's own password; the current one is required. Earlier sessions end."""
     if not verify_password(user.password_hash, current):
         raise InvalidInput("The current password is not right.", "current_password")
-    check_new_password(new_password)
+    check_new_password(new_password, context=(user.username,))
     user.password_hash = hash_password(new_password)
     user.credentials_changed_at = now or utcnow()
     audit.record(

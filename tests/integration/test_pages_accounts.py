@@ -235,6 +235,13 @@ def test_a_password_change_ends_other_sessions(make_client):
         status=422,
     )  # fmt: skip
     assert "not right" in field_error(page, "field-current_password")
+    page = one.submit(  # made of the account's own address: the service refuses it
+        "/account/password",
+        {"current_password": PASSWORD, "password": "anna@example.org1",
+         "password_repeat": "anna@example.org1"},
+        status=422,
+    )  # fmt: skip
+    assert "too easy to guess" in field_error(page, "field-password")
     one.submit(
         "/account/password",
         {"current_password": PASSWORD, "password": OTHER_PASSWORD,

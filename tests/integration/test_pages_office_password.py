@@ -52,6 +52,16 @@ def test_an_office_user_changes_their_own_password(make_client, office_user, dat
         status=422,
     )
     assert "not the same" in field_error(page, "field-password_repeat")
+    page = browser.submit(  # strong to a stranger, but made of the username "bios"
+        FORM,
+        {
+            "current_password": PASSWORD,
+            "password": "biosbios2026!",
+            "password_repeat": "biosbios2026!",
+        },
+        status=422,
+    )
+    assert "too easy to guess" in field_error(page, "field-password")
     # Without the form's CSRF token the change is refused.
     refused = browser.client.post(
         FORM,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Coordinator, Organisation
-from survey.passwords import MAX_LENGTH, MIN_LENGTH, too_easy
+from survey.passwords import MAX_LENGTH, MIN_LENGTH, TOO_EASY, PasswordTooEasy, too_easy
 from survey.policy import CredentialPolicy, policy_from
 from survey.services import coordinators
 from survey.services.login import LoginResult, Outcome
@@ -59,10 +59,7 @@ MESSAGES = {
     "email": N_("Give a valid e-mail address."),
     "email_taken": N_("There is already a coordinator account with this e-mail address."),
     "password": N_("Choose a password of %(min)s to %(max)s characters."),
-    "password_easy": N_(
-        "This password is too easy to guess: it is a common password, a pattern, or made of "
-        "words of this service or of the account. A phrase of four or more unrelated words works."
-    ),
+    "password_easy": TOO_EASY,
     "password_missing": N_("Enter your password."),
     "current_password": N_("The current password is not right."),
     "repeat": N_("The two passwords are not the same."),
@@ -193,6 +190,8 @@ class AccountPages(PageController):
                         address=_address(request),
                         lang=lang_of(request),
                     )
+                except PasswordTooEasy:
+                    errors = {"password": "password_easy"}
                 except InvalidInput as exc:
                     errors = (
                         {"email": "email"} if exc.field == "email" else {"password": "password"}
@@ -320,7 +319,12 @@ class AccountPages(PageController):
             coordinators.pending(session, coordinators.RESET, token)
             if errors:
                 return self._password(request, "password_reset_submit", errors, 422)
-            coordinators.reset_password(session, token, password, address=_address(request))
+            try:
+                coordinators.reset_password(session, token, password, address=_address(request))
+            except PasswordTooEasy:
+                return self._password(
+                    request, "password_reset_submit", {"password": "password_easy"}, 422
+                )
         logout(request)
         path = request.app.route_reverse("coordinator_sign_in")
         return redirect(request, f"{path}?notice=password_reset")
@@ -345,6 +349,8 @@ class AccountPages(PageController):
                         password,
                         address=_address(request),
                     )
+                except PasswordTooEasy:
+                    errors = {"password": "password_easy"}
                 except InvalidInput as exc:
                     errors = {exc.field or "password": exc.field or "password"}
                 else:

@@ -14,7 +14,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from survey.errors import InvalidInput
-from survey.passwords import MAX_LENGTH, MIN_LENGTH
+from survey.passwords import MAX_LENGTH, MIN_LENGTH, TOO_EASY, PasswordTooEasy
 from survey.services import users
 from web.auth import login_user
 from web.controllers.pages.common import (
@@ -37,6 +37,7 @@ MESSAGES = {
     "current_password": N_("The current password is not right."),
     "password": N_("Choose a password of %(min)s to %(max)s characters."),
     "password_repeat": N_("The two passwords are not the same."),
+    "password_easy": TOO_EASY,
 }
 
 
@@ -76,6 +77,8 @@ class OfficePasswordPages(PageController):
                         form_value(data, "password"),
                         address=client_address(request.scope),
                     )
+                except PasswordTooEasy:
+                    errors = {"password": "password_easy"}
                 except InvalidInput as exc:
                     field = exc.field if exc.field in MESSAGES else "password"
                     errors = {field: field}
