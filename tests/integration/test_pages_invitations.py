@@ -146,6 +146,8 @@ def test_settings_rename_deadline_reminders_targets_and_participation(browser, d
         status=422,
     )
     assert "in the future" in page.text
+    with database.session() as s:  # the refused form renamed nothing
+        assert s.get(Round, round_id).label == "2026"
     closes = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
     page = browser.submit(
         f"{round_path}/settings",
