@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import polars as pl
+from anyio.to_thread import run_sync
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
@@ -22,7 +24,7 @@ from analytics import export_filters, item_report, service
 from instruments import InstrumentLibrary
 from survey.models import User
 from survey.services import audit
-from web import downloads
+from web import downloads, request_db
 from web.controllers.api.exports import FORMATS, download
 from web.controllers.api.exports import detail as export_detail
 from web.controllers.assets import vega_url
@@ -76,30 +78,38 @@ class DashboardPages(PageController):
             **shown,
         )
 
-    @get("/office/dashboard/export", name="office_export", sync_to_thread=True)
-    def export(
+    @get("/office/dashboard/export", name="office_export")
+    async def export(
         self,
         request: Request[Any, Any, Any],
         db: Session,
         office_user: User | None,
         library: InstrumentLibrary,
     ) -> Response[bytes] | Redirect:
-        """The scores export (as ``GET /api/exports/scores``) for a signed-in user."""
+        """The scores export (as ``GET /api/exports/scores``) for a signed-in user, written
+        once the request's transaction has ended."""
         export_format = request.query_params.get("format") or "csv"
         if export_format not in FORMATS:
             raise NotFoundException()
         if office_user is None:
             return redirect(request, request.app.route_reverse("login"))
-        filters, *_ = filters_of(request.query_params, db, library)
-        frame = export_filters.apply(service.export_scores(db), export_filters_of(filters))
-        downloads.record(
-            db,
-            request,
-            office_user,
-            audit.EXPORT,
-            target="scores",
-            detail=export_detail(frame, export_format),
-        )
-        response = download(frame, export_format)
+        user = office_user
+
+        def scores() -> pl.DataFrame:
+            filters, *_ = filters_of(request.query_params, db, library)
+            frame = export_filters.apply(service.export_scores(db), export_filters_of(filters))
+            downloads.record(
+                db,
+                request,
+                user,
+                audit.EXPORT,
+                target="scores",
+                detail=export_detail(frame, export_format),
+            )
+            return frame
+
+        frame = await run_sync(scores)
+        await request_db.commit(request)
+        response = await run_sync(download, frame, export_format)
         response.headers["Cache-Control"] = "no-store"
         return response
