@@ -59,10 +59,9 @@ class ActionPages(PageController):
         round_id: FromPath[str],
     ) -> Response[bytes]:
         """The action plan (this round's actions, then the carried ones) as CSV."""
-        lang = page_lang
         round_ = rounds.get_round(db, round_id, of=coordinator)
-        agreed, carried = followup.gather(db, round_, library, lang)
-        t = Translator(lang)
+        agreed, carried = followup.gather(db, round_, library, page_lang)
+        t = Translator(page_lang)
         content = actions_csv(follow_up([], [], agreed, carried, t), t)
         downloads.record(
             db,
@@ -70,9 +69,9 @@ class ActionPages(PageController):
             coordinator,
             audit.EXPORT,
             target=f"round:{round_.id}",
-            detail=f"action plan as csv, {lang}",
+            detail=f"action plan as csv, {page_lang}",
         )
-        name = f"action-plan-{slug(coordinator.name)}-{slug(round_.label, 40)}-{lang}"
+        name = f"action-plan-{slug(coordinator.name)}-{slug(round_.label, 40)}-{page_lang}"
         return Response(
             content,
             media_type="text/csv",

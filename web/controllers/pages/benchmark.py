@@ -247,7 +247,6 @@ class BenchmarkPages(PageController):
         page_lang: str,
         round_id: FromPath[str],
     ) -> Template:
-        lang = page_lang
         peers = request.query_params.get("peers") or DEFAULT_PEER_GROUP
         round_ = rounds.get_round(db, round_id, of=coordinator)
         if round_.is_open:
@@ -271,8 +270,8 @@ class BenchmarkPages(PageController):
         if not points.is_empty():
             balance = chart_block(
                 "balance",
-                charts.balance_chart(points, lang=lang),
-                charts.balance_table(points, lang=lang),
+                charts.balance_chart(points, lang=page_lang),
+                charts.balance_table(points, lang=page_lang),
                 key=gettext(request, BALANCE_KEY),
             )
         return render(
@@ -286,7 +285,9 @@ class BenchmarkPages(PageController):
             choices=choices,
             sections=benchmark_sections(request, library, round_, found, role_dimensions),
             balance=balance,
-            balance_note=_balance_note(points, lang),
-            suppression_note=rules.explain(found.suppression, lang) if found.suppression else None,
+            balance_note=_balance_note(points, page_lang),
+            suppression_note=rules.explain(found.suppression, page_lang)
+            if found.suppression
+            else None,
             vega_url=vega_url(request),
         )

@@ -77,14 +77,13 @@ class DialoguePages(PageController):
         page_lang: str,
         round_id: FromPath[str],
     ) -> Template:
-        lang = page_lang
         round_ = rounds.get_round(db, round_id, of=coordinator)
         if round_.is_open:
             raise Conflict("The dialogue session starts once the round is closed.")
-        scores = results.round_scores(db, round_, library, lang)
+        scores = results.round_scores(db, round_, library, page_lang)
         planned = actions.list_actions(db, round_)
         instruments = rounds.round_instruments(round_, library)
-        titles = topic_titles(instruments, lang)
+        titles = topic_titles(instruments, page_lang)
         dimensions = {
             (inst["id"], d["id"]): d for inst in scores["instruments"] for d in inst["dimensions"]
         }
@@ -97,9 +96,9 @@ class DialoguePages(PageController):
                     "priority": priority,
                     "dimension": dimensions.get(key, {}),
                     "roles": role_views(scores, *key),
-                    "case": fitting_case(instruments, *key, lang),
+                    "case": fitting_case(instruments, *key, page_lang),
                     "agreed": [
-                        action_view(a, titles, lang)
+                        action_view(a, titles, page_lang)
                         for a in planned
                         if a.origin_item == priority["item"]
                         and a.instrument_id == priority["instrument"]
@@ -113,6 +112,6 @@ class DialoguePages(PageController):
             organisation=coordinator,
             round=round_,
             findings=findings,
-            roles=role_options(lang),
+            roles=role_options(page_lang),
             agreed=request.query_params.get("agreed"),
         )
