@@ -67,6 +67,11 @@ def test_pasted_list_gives_links_to_copy_and_a_status_table(browser, database):
         assert s.scalar(select(func.count()).select_from(Response)) == 1
 
 
+def test_the_welcome_page_needs_the_personal_link(make_client):
+    page = Browser(make_client()).get("/welcome?lang=en", status=401)
+    assert "Open your personal link again to continue answering." in page.text
+
+
 @pytest.mark.parametrize(
     ("files", "people", "message"),
     [
