@@ -42,6 +42,7 @@ from litestar.testing import TestClient
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
+from bootstrap import build_root
 from instruments import InstrumentLibrary, default_library, vocabularies
 from survey.db import Database, normalise_url
 from survey.demo import COUNTRIES, create_demo
@@ -257,7 +258,9 @@ def _measure(args: argparse.Namespace, folder: Path, url: str, library: Instrume
         secret_key="bench-secret",
         rate_limit_per_minute=1_000_000,
     )
-    app = create_app(settings, library=library, stores=build_stores(settings, namespace="bench"))
+    app = create_app(
+        build_root(settings, library=library), stores=build_stores(settings, namespace="bench")
+    )
     rng = random.Random(args.seed + 1)
     org_ids = list(population.rounds)
     with_history = [o for o in org_ids if len(population.rounds[o]) > 1]

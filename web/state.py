@@ -1,4 +1,5 @@
-"""What the composition root hands to every request: settings, database, instruments."""
+"""What the app hands to every request: the root's settings, database, instruments and
+pinned-instrument cache, and this worker's session gate."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 import anyio
 from litestar.datastructures import State
 
+from bootstrap import Root
 from instruments import InstrumentLibrary
 from survey.db import Database
 from survey.services.pinned import PinnedInstruments
@@ -36,13 +38,13 @@ class AppState:
     gate: SessionGate
 
     @classmethod
-    def build(cls, settings: Settings, database: Database, library: InstrumentLibrary) -> AppState:
+    def build(cls, root: Root) -> AppState:
         return cls(
-            settings=settings,
-            database=database,
-            library=library,
-            pinned=PinnedInstruments(library),
-            gate=SessionGate(database.capacity),
+            settings=root.settings,
+            database=root.database,
+            library=root.library,
+            pinned=root.pinned,
+            gate=SessionGate(root.database.capacity),
         )
 
     def as_litestar_state(self) -> State:

@@ -24,6 +24,7 @@ import uvicorn
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import Browser, BrowserContext, Error, Page, sync_playwright
 
+from bootstrap import build_root
 from survey.settings import Settings
 from web.app import create_app
 from web.stores import build_stores
@@ -88,7 +89,9 @@ def live_server(
         base_url=origin,
         **server_overrides,
     )
-    app = create_app(settings, stores=build_stores(settings, namespace=f"e2e{uuid.uuid4().hex}"))
+    app = create_app(
+        build_root(settings), stores=build_stores(settings, namespace=f"e2e{uuid.uuid4().hex}")
+    )
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )

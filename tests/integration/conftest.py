@@ -19,6 +19,7 @@ import redis
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from bootstrap import build_root
 from instruments import InstrumentLibrary
 from survey.settings import Settings
 from tests import factories
@@ -69,7 +70,7 @@ def make_app(make_settings, lib) -> Iterator[Callable[..., Litestar]]:
         settings = make_settings(**overrides)
         used_redis = used_redis or bool(settings.redis_url)
         stores = build_stores(settings, namespace=namespace or test_namespace)
-        return create_app(settings, library=lib, stores=stores)
+        return create_app(build_root(settings, library=lib), stores=stores)
 
     yield make
     if used_redis and REDIS_URL:

@@ -23,6 +23,7 @@ from analytics import benchmark
 from analytics.report import cli, service
 from analytics.report.content import rate_text, score_text
 from analytics.report.inputs import dimension_results, instrument_results, pinned_versions
+from bootstrap import build_root
 from instruments import InstrumentLibrary, sources
 from survey.disclosure.peers import band_label
 from survey.errors import Conflict, InvalidInput
@@ -249,8 +250,7 @@ def test_the_page_and_the_report_start_with_the_same_findings(
     assert [p["rank"] for p in chosen] == sorted(p["rank"] for p in chosen)
 
     app = create_app(
-        make_settings(redis_url=None),
-        library=library,
+        build_root(make_settings(redis_url=None), library=library),
         stores=build_stores(make_settings(redis_url=None), namespace="where-to-start"),
     )
     with TestClient(app) as client:
