@@ -1,13 +1,12 @@
 """All settings, read from the environment in one typed place.
 
-Tests override them by setting environment variables (or calling
-`get_settings.cache_clear()`) before the app is built.
+The composition root (:func:`bootstrap.build_root`) reads them once per process; tests
+pass their own ``Settings`` to it, or set environment variables before it runs.
 """
 
 from __future__ import annotations
 
 import secrets
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -165,8 +164,3 @@ class Settings(BaseSettings):
             except FileExistsError:
                 pass
         return path.read_text(encoding="utf-8").strip()
-
-
-@cache
-def get_settings() -> Settings:
-    return Settings()
