@@ -49,9 +49,9 @@ from survey.demo import COUNTRIES, create_demo
 from survey.migrate import upgrade
 from survey.models import DimensionResult, Organisation, Round, RoundInstrument
 from survey.services import users
-from survey.settings import Settings
 from survey.tokens import hash_token, new_token
 from web.app import create_app
+from web.settings import WebSettings
 from web.stores import build_stores
 
 ORGANISATIONS = 5_000
@@ -252,7 +252,7 @@ def _measure(args: argparse.Namespace, folder: Path, url: str, library: Instrume
         f"(built in {time.perf_counter() - started:.1f} s)"
     )
 
-    settings = Settings(
+    settings = WebSettings(
         database_url=url,
         data_dir=folder / "data",
         secret_key="bench-secret",

@@ -15,12 +15,12 @@ from instruments import InstrumentLibrary, default_library
 from survey import passwords
 from survey.db import Database
 from survey.services.pinned import PinnedInstruments
-from survey.settings import Settings
+from web.settings import WebSettings
 
 
 @dataclass(frozen=True)
 class Root:
-    settings: Settings
+    settings: WebSettings
     database: Database
     library: InstrumentLibrary
     pinned: PinnedInstruments
@@ -31,10 +31,10 @@ class Root:
 
 
 def build_root(
-    settings: Settings | None = None, *, library: InstrumentLibrary | None = None
+    settings: WebSettings | None = None, *, library: InstrumentLibrary | None = None
 ) -> Root:
     """The root; tests pass their own settings or instruments."""
-    settings = settings or Settings()
+    settings = settings or WebSettings()
     library = library or default_library()
     passwords.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
     return Root(

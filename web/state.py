@@ -12,7 +12,7 @@ from bootstrap import Root
 from instruments import InstrumentLibrary
 from survey.db import Database
 from survey.services.pinned import PinnedInstruments
-from survey.settings import Settings
+from web.settings import WebSettings
 
 
 class SessionGate:
@@ -31,7 +31,7 @@ class SessionGate:
 
 @dataclass(frozen=True)
 class AppState:
-    settings: Settings
+    settings: WebSettings
     database: Database
     library: InstrumentLibrary
     pinned: PinnedInstruments

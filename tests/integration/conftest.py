@@ -21,9 +21,9 @@ from litestar.testing import TestClient
 
 from bootstrap import build_root
 from instruments import InstrumentLibrary
-from survey.settings import Settings
 from tests import factories
 from web.app import create_app
+from web.settings import WebSettings
 from web.stores import build_stores
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -42,8 +42,8 @@ def lib() -> InstrumentLibrary:
 
 
 @pytest.fixture
-def make_settings(db_url: str, tmp_path: Path) -> Callable[..., Settings]:
-    def make(**overrides: Any) -> Settings:
+def make_settings(db_url: str, tmp_path: Path) -> Callable[..., WebSettings]:
+    def make(**overrides: Any) -> WebSettings:
         values: dict[str, Any] = {
             "database_url": db_url,
             "data_dir": tmp_path / "data",
@@ -54,7 +54,7 @@ def make_settings(db_url: str, tmp_path: Path) -> Callable[..., Settings]:
             "registration_limit_per_hour": 100_000,
             **overrides,
         }
-        return Settings(**values)
+        return WebSettings(**values)
 
     return make
 
@@ -202,7 +202,7 @@ def api(client) -> Api:
 
 @pytest.fixture(params=["file", "redis"])
 def store_backend(request) -> dict[str, Any]:
-    """Settings overrides for each shared-store backend (Redis when TEST_REDIS_URL is set)."""
+    """WebSettings overrides for each shared-store backend (Redis when TEST_REDIS_URL is set)."""
     if request.param == "redis":
         if not REDIS_URL:
             pytest.skip("TEST_REDIS_URL is not set")

@@ -15,8 +15,8 @@ import bootstrap.root
 from bootstrap import build_root
 from cli import main
 from survey.db import Database
-from survey.settings import Settings
 from web.app import create_app
+from web.settings import WebSettings
 from web.state import app_state
 from web.stores import build_stores
 
@@ -40,7 +40,7 @@ def databases_built(monkeypatch) -> list[Database]:
 def test_the_app_serves_on_the_roots_database_settings_and_instruments(
     db_url, tmp_path, lib, databases_built
 ):
-    settings = Settings(database_url=db_url, data_dir=tmp_path, secret_key="root-test")
+    settings = WebSettings(database_url=db_url, data_dir=tmp_path, secret_key="root-test")
     root = build_root(settings, library=lib)
     app = create_app(root, stores=build_stores(settings, namespace="root-test"))
     with TestClient(app) as client:
@@ -66,7 +66,7 @@ def test_one_command_builds_one_root_and_closes_it(db_url, tmp_path, monkeypatch
 
 
 def test_a_command_runs_on_the_root_it_is_given(db_url, tmp_path, monkeypatch, databases_built):
-    root = build_root(Settings(database_url=db_url, data_dir=tmp_path, base_url="https://given"))
+    root = build_root(WebSettings(database_url=db_url, data_dir=tmp_path, base_url="https://given"))
     monkeypatch.setenv("DATABASE_URL", "sqlite:////nonexistent/folder/never.sqlite3")
     result = CliRunner().invoke(main, ["admin", "create-token", "office"], obj=root)
     assert result.exit_code == 0, result.output
