@@ -1,4 +1,6 @@
-"""``survey serve``: the web application under uvicorn."""
+"""``survey serve``: the web application under uvicorn. One worker serves the app made
+on this invocation's root; several each build their own from the environment (uvicorn's
+factory), since a root lives in one process."""
 
 from __future__ import annotations
 
@@ -15,8 +17,7 @@ from survey.i18n import cli_translator
 @click.option("--port", default=None, type=int, help="Port (default: PORT or 8000)")
 @click.option("--workers", default=1, show_default=True, help="Worker processes")
 def serve(host: str | None, port: int | None, workers: int) -> None:
-    """Serve the web application (on this root; several workers build one each, from
-    the environment)."""
+    """Serve the web application."""
     t = cli_translator()
     import uvicorn
 
