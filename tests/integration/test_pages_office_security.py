@@ -14,10 +14,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from survey.cli import main
+from cli import main
 from survey.models import AuditEvent, User
 from survey.services import coordinators, users
-from survey.settings import get_settings
 from tests import factories
 from tests.integration.pages import Browser, assert_dutch, field_error
 
@@ -142,9 +141,7 @@ def test_remove_second_factor_from_the_command_line(run, office_user, database, 
 def run(db_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
     yield lambda *args: CliRunner().invoke(main, list(args))
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
