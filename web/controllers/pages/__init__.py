@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from web.controllers.pages.accounts import AccountPages
+from web.controllers.pages.accounts_password import AccountPasswordPages
+from web.controllers.pages.accounts_team import TeamPages
 from web.controllers.pages.actions import ActionPages
 from web.controllers.pages.benchmark import BenchmarkPages
 from web.controllers.pages.coordinator import CoordinatorPages
@@ -25,6 +27,8 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     PublicPages,
     CoordinatorPages,
     AccountPages,
+    TeamPages,
+    AccountPasswordPages,
     PasswordForgottenPages,
     TokenPages,
     ActionPages,
