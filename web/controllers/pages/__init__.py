@@ -20,6 +20,8 @@ from web.controllers.pages.password_forgotten import PasswordForgottenPages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
 from web.controllers.pages.respondent import RespondentPages
+from web.controllers.pages.respondent_questions import RespondentQuestionPages
+from web.controllers.pages.respondent_start import RespondentStartPages
 from web.controllers.pages.round_settings import RoundSettingsPages
 from web.controllers.pages.tokens import TokenPages
 
@@ -33,6 +35,8 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     TokenPages,
     ActionPages,
     DialoguePages,
+    RespondentStartPages,
+    RespondentQuestionPages,
     RespondentPages,
     InvitationPages,
     RoundSettingsPages,
