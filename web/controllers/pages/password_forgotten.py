@@ -3,7 +3,7 @@
 Shown only when mail is configured (``SMTP_URL``); without it the sign-in page says to
 ask another coordinator or the administrators. The answer is the same whether the
 address has an account or not. The link in the mail is built from ``BASE_URL`` (never
-from the request's Host header) and served by `AccountPages`, which exchanges its token
+from the request's Host header) and served by `AccountPasswordPages`, which exchanges its token
 for the session and redirects to a URL without it.
 """
 
