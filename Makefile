@@ -55,8 +55,8 @@ test: install browser ## Install and run the whole test suite (PostgreSQL tests 
 
 .PHONY: lint
 lint: install ## Ruff and mypy
-	$(BIN)/ruff check survey instruments analytics web interop tests bench
-	$(BIN)/ruff format --check survey instruments analytics web interop tests bench
+	$(BIN)/ruff check bootstrap cli survey instruments analytics web interop tests bench
+	$(BIN)/ruff format --check bootstrap cli survey instruments analytics web interop tests bench
 	$(BIN)/mypy
 
 .PHONY: bench

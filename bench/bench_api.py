@@ -42,15 +42,16 @@ from litestar.testing import TestClient
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
+from bootstrap import build_root
 from instruments import InstrumentLibrary, default_library, vocabularies
 from survey.db import Database, normalise_url
 from survey.demo import COUNTRIES, create_demo
 from survey.migrate import upgrade
 from survey.models import DimensionResult, Organisation, Round, RoundInstrument
 from survey.services import users
-from survey.settings import Settings
 from survey.tokens import hash_token, new_token
 from web.app import create_app
+from web.settings import WebSettings
 from web.stores import build_stores
 
 ORGANISATIONS = 5_000
@@ -251,13 +252,15 @@ def _measure(args: argparse.Namespace, folder: Path, url: str, library: Instrume
         f"(built in {time.perf_counter() - started:.1f} s)"
     )
 
-    settings = Settings(
+    settings = WebSettings(
         database_url=url,
         data_dir=folder / "data",
         secret_key="bench-secret",
         rate_limit_per_minute=1_000_000,
     )
-    app = create_app(settings, library=library, stores=build_stores(settings, namespace="bench"))
+    app = create_app(
+        build_root(settings, library=library), stores=build_stores(settings, namespace="bench")
+    )
     rng = random.Random(args.seed + 1)
     org_ids = list(population.rounds)
     with_history = [o for o in org_ids if len(population.rounds[o]) > 1]

@@ -111,7 +111,7 @@ class Server:
                 [
                     sys.executable,
                     "-m",
-                    "survey",
+                    "cli",
                     "serve",
                     "--host",
                     LOOPBACK,

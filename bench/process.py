@@ -101,7 +101,7 @@ def ours(folder: Path, out: Path) -> Run:
         [
             sys.executable,
             "-m",
-            "survey.cli",
+            "cli",
             "analyse",
             "--answers",
             str(files["answers"]),

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 from survey.i18n import CATALOGUES, DOMAIN, LANGUAGES, LOCALES_DIR, language_name
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-PACKAGES = ("survey", "analytics", "web", "interop")
+PACKAGES = ("survey", "analytics", "web", "interop", "cli")
 KEYWORDS = {**DEFAULT_KEYWORDS, "t": None}
 TEMPLATE_OPTIONS = {
     "extensions": "jinja2.ext.i18n",

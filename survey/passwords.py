@@ -101,12 +101,13 @@ def configure(concurrency: int, wait_seconds: float) -> None:
 
 
 def _current_slots() -> _Slots:
-    """The slots, configured from the settings on first use unless `configure` ran."""
+    """The slots, configured from the environment's settings on first use unless the
+    composition root ran `configure` (a service called without the app or the CLI)."""
     global _slots
     if _slots is None:
-        from survey.settings import get_settings
+        from survey.settings import Settings
 
-        settings = get_settings()
+        settings = Settings()
         with _slots_lock:
             if _slots is None:
                 _slots = _Slots(

@@ -1,17 +1,17 @@
-"""All settings, read from the environment in one typed place.
+"""The core settings (database, secret, links, credential lifetimes, sign-in locks,
+mail), read from the environment in one typed place; the web app adds its own in
+:mod:`web.settings`.
 
-Tests override them by setting environment variables (or calling
-`get_settings.cache_clear()`) before the app is built.
+The composition root reads them once per process; tests
+pass their own ``Settings`` to it, or set environment variables before it runs.
 """
 
 from __future__ import annotations
 
 import secrets
-from functools import cache
 from pathlib import Path
-from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +24,6 @@ class Settings(BaseSettings):
         default=f"sqlite:///{PROJECT_ROOT / 'var' / 'smbench.sqlite3'}",
         description="SQLAlchemy URL; sqlite:///path (embedded default) or postgresql://...",
     )
-    redis_url: str | None = Field(
-        default=None, description="Shared store for sessions and rate limits across workers"
-    )
     data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Local state: secret, stores")
     secret_key: str | None = Field(
         default=None, description="Signs sessions and derives invitation codes; generated if unset"
@@ -36,37 +33,6 @@ class Settings(BaseSettings):
     base_url: str | None = Field(
         default=None, description="Public URL of the app, used in invitation links"
     )
-    debug: bool = False
-    session_max_age: int = Field(default=8 * 3600, description="Login session lifetime (s)")
-    session_idle_timeout: int = Field(
-        default=3600, ge=60, description="A signed-in session ends after this long unused (s)"
-    )
-    secure_cookies: bool = Field(
-        default=False,
-        description="Set the Secure flag on cookies; on by default when BASE_URL is https",
-    )
-    hsts_max_age: int = Field(
-        default=365 * 86400, description="Strict-Transport-Security max-age (s), sent over https"
-    )
-    hsts_include_subdomains: bool = Field(
-        default=True, description="HSTS also for the host's subdomains (ASVS level 2)"
-    )
-    rate_limit_per_minute: int = Field(
-        default=600,
-        description=(
-            "Failed lookups per minute per client address (an unknown or expired token, "
-            "invitation code, link or password: 401, 403, 404 or a locked account's 429) on "
-            "endpoints that take "
-            "one; past it every such request is refused (429) until the minute ends, the "
-            "right credential as well. Valid requests are not counted, so a whole "
-            "organisation answering from behind one address is never throttled. Tokens "
-            "carry 256 bits and codes 160, so the limit is a second line of defence."
-        ),
-    )
-    registration_limit_per_hour: int = Field(
-        default=20, description="Organisation registrations per hour per client"
-    )
-    max_request_bytes: int = Field(default=1_000_000, description="Largest accepted request body")
     coordinator_link_lifetime_days: int = Field(
         default=30, gt=0, description="Dashboard links (claim the first coordinator account)"
     )
@@ -132,20 +98,6 @@ class Settings(BaseSettings):
         default=8, gt=0, description="Attempts to send one mail before it counts as failed"
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _secure_cookies_over_https(cls, data: Any) -> Any:
-        """``secure_cookies`` follows ``base_url`` unless it is set explicitly."""
-        if isinstance(data, dict) and data.get("secure_cookies") is None:
-            base_url = data.get("base_url")
-            https = isinstance(base_url, str) and base_url.lower().startswith("https://")
-            data = {**data, "secure_cookies": https}
-        return data
-
-    @property
-    def served_over_https(self) -> bool:
-        return bool(self.base_url and self.base_url.lower().startswith("https://"))
-
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -165,8 +117,3 @@ class Settings(BaseSettings):
             except FileExistsError:
                 pass
         return path.read_text(encoding="utf-8").strip()
-
-
-@cache
-def get_settings() -> Settings:
-    return Settings()

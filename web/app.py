@@ -1,4 +1,4 @@
-"""The composition root: builds the Litestar application from settings."""
+"""Builds the Litestar application from the composition root (:mod:`bootstrap`)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,8 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from analytics.report.service import warm_up as warm_up_reports
-from instruments import InstrumentLibrary, default_library
-from survey import passwords
-from survey.db import Database
+from bootstrap import Root, build_root
 from survey.mail.task import MailWorkerTask
-from survey.settings import Settings, get_settings
 from web.auth import SESSION_COOKIE, session_config
 from web.controllers.api import API_CONTROLLERS
 from web.controllers.api.benchmarks import BenchmarkController, RoundBenchmarkController
@@ -73,21 +70,15 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def create_app(
-    settings: Settings | None = None,
-    *,
-    library: InstrumentLibrary | None = None,
-    stores: SharedStores | None = None,
-) -> Litestar:
-    """The application; tests pass their own settings, instruments or store namespace."""
+def create_app(root: Root | None = None, *, stores: SharedStores | None = None) -> Litestar:
+    """The application on ``root`` (built from the environment when not given, as when
+    uvicorn calls the factory in each worker); tests pass their own root or stores."""
     mask_tokens_in_logs()
-    settings = settings or get_settings()
-    library = library or default_library()
+    root = root or build_root()
+    settings, database = root.settings, root.database
     stores = stores or build_stores(settings)
-    database = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    passwords.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
-    state = AppState.build(settings, database, library)
-    mail_worker = MailWorkerTask(database, settings, library)
+    state = AppState.build(root)
+    mail_worker = MailWorkerTask(database, settings, root.library)
 
     async def warm_up() -> None:
         """Start the chart and PDF engines (fonts, templates) before the first report."""
@@ -95,7 +86,7 @@ def create_app(
 
     async def shut_down() -> None:
         await mail_worker.stop()
-        database.dispose()
+        root.close()
         await stores.close()
 
     return Litestar(

@@ -42,6 +42,7 @@ from survey.services import coordinators, organisations, personal_tokens, respon
 from survey.settings import Settings
 from web import request_db
 from web.security import cookie_name
+from web.settings import WebSettings
 from web.state import app_state
 from web.stores import SESSIONS
 
@@ -306,7 +307,7 @@ def invite_url(connection: ASGIConnection, settings: Settings, invite_code: str)
     return public_url(connection, settings, INVITE_PATH.format(invite_code=invite_code))
 
 
-def resume_cookie(token: str, settings: Settings) -> Cookie:
+def resume_cookie(token: str, settings: WebSettings) -> Cookie:
     """The respondent's ``smb_resume`` cookie (HttpOnly, SameSite=Lax, one year)."""
     return Cookie(
         key=cookie_name(RESUME_COOKIE, settings),
@@ -392,7 +393,7 @@ class SessionConfig(ServerSideSessionConfig):
     _backend_class = SessionBackend
 
 
-def session_config(settings: Settings) -> SessionConfig:
+def session_config(settings: WebSettings) -> SessionConfig:
     return SessionConfig(
         key=cookie_name(SESSION_COOKIE, settings),
         path="/",

@@ -28,7 +28,6 @@ from instruments import InstrumentLibrary
 from survey.db import Database
 from survey.models import ApiToken, Organisation, Response, User
 from survey.services.pinned import PinnedInstruments
-from survey.settings import Settings
 from web import i18n, request_db
 from web.auth import (
     COORDINATOR,
@@ -39,6 +38,7 @@ from web.auth import (
     respondent_for,
     unauthorized,
 )
+from web.settings import WebSettings
 from web.state import app_state
 
 AnyRequest = Request[Any, Any, Any]
@@ -92,7 +92,7 @@ async def provide_office(office_or_none: OfficeOrNone) -> OfficeCaller:
     return office_or_none
 
 
-def provide_settings(request: AnyRequest) -> Settings:
+def provide_settings(request: AnyRequest) -> WebSettings:
     return app_state(request.app.state).settings
 
 

@@ -40,7 +40,7 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
-from survey.settings import Settings
+from web.settings import WebSettings
 from web.stores import Counter, Hit
 
 CONTENT_SECURITY_POLICY = (
@@ -78,7 +78,7 @@ async def security_headers(message: Message, scope: Scope) -> None:
         headers["cache-control"] = "no-store"
 
 
-def strict_transport_security(settings: Settings) -> str | None:
+def strict_transport_security(settings: WebSettings) -> str | None:
     """The HSTS header value, when the app is served over https (``BASE_URL``)."""
     if not settings.served_over_https:
         return None
@@ -86,7 +86,7 @@ def strict_transport_security(settings: Settings) -> str | None:
     return value + "; includeSubDomains" if settings.hsts_include_subdomains else value
 
 
-def security_hooks(settings: Settings) -> list[Callable[[Message, Scope], Awaitable[None]]]:
+def security_hooks(settings: WebSettings) -> list[Callable[[Message, Scope], Awaitable[None]]]:
     """The ``before_send`` hooks: the security headers, and HSTS over https."""
     hsts = strict_transport_security(settings)
     if hsts is None:
@@ -99,13 +99,13 @@ def security_hooks(settings: Settings) -> list[Callable[[Message, Scope], Awaita
     return [security_headers, add_hsts]
 
 
-def derived_secret(settings: Settings, purpose: str) -> str:
+def derived_secret(settings: WebSettings, purpose: str) -> str:
     """A key for one purpose, derived from the server secret (never the secret itself)."""
     secret = settings.resolved_secret_key().encode()
     return hmac.new(secret, f"smbench:{purpose}".encode(), hashlib.sha256).hexdigest()
 
 
-def cookie_name(name: str, settings: Settings) -> str:
+def cookie_name(name: str, settings: WebSettings) -> str:
     """``__Host-name`` when cookies are ``Secure`` (served over https), else ``name``.
 
     A browser keeps a ``__Host-`` cookie only if it came over https with ``Secure``,
@@ -116,7 +116,7 @@ def cookie_name(name: str, settings: Settings) -> str:
     return HOST_PREFIX + name if settings.secure_cookies else name
 
 
-def csrf_config(settings: Settings) -> CSRFConfig:
+def csrf_config(settings: WebSettings) -> CSRFConfig:
     return CSRFConfig(
         secret=derived_secret(settings, "csrf"),
         cookie_name=cookie_name(CSRF_COOKIE, settings),
@@ -213,7 +213,7 @@ class Limit:
 FAILED = frozenset({401, 403, 404, 429})
 
 
-def rate_limits(settings: Settings) -> dict[str, Limit]:
+def rate_limits(settings: WebSettings) -> dict[str, Limit]:
     """Limit name -> its limit. Token endpoints count failed lookups only, so that a
     whole organisation answering from behind one address is never throttled."""
     return {

@@ -1,4 +1,5 @@
-"""What the composition root hands to every request: settings, database, instruments."""
+"""What the app hands to every request: the root's settings, database, instruments and
+pinned-instrument cache, and this worker's session gate."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from dataclasses import dataclass
 import anyio
 from litestar.datastructures import State
 
+from bootstrap import Root
 from instruments import InstrumentLibrary
 from survey.db import Database
 from survey.services.pinned import PinnedInstruments
-from survey.settings import Settings
+from web.settings import WebSettings
 
 
 class SessionGate:
@@ -29,20 +31,20 @@ class SessionGate:
 
 @dataclass(frozen=True)
 class AppState:
-    settings: Settings
+    settings: WebSettings
     database: Database
     library: InstrumentLibrary
     pinned: PinnedInstruments
     gate: SessionGate
 
     @classmethod
-    def build(cls, settings: Settings, database: Database, library: InstrumentLibrary) -> AppState:
+    def build(cls, root: Root) -> AppState:
         return cls(
-            settings=settings,
-            database=database,
-            library=library,
-            pinned=PinnedInstruments(library),
-            gate=SessionGate(database.capacity),
+            settings=root.settings,
+            database=root.database,
+            library=root.library,
+            pinned=root.pinned,
+            gate=SessionGate(root.database.capacity),
         )
 
     def as_litestar_state(self) -> State:

@@ -29,7 +29,7 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from redis.asyncio import BlockingConnectionPool, Redis
 
-from survey.settings import Settings
+from web.settings import WebSettings
 
 SESSIONS = "sessions"
 DEFAULT_NAMESPACE = "smbench"
@@ -184,7 +184,7 @@ async def _nothing() -> None:
     return None
 
 
-def build_stores(settings: Settings, *, namespace: str = DEFAULT_NAMESPACE) -> SharedStores:
+def build_stores(settings: WebSettings, *, namespace: str = DEFAULT_NAMESPACE) -> SharedStores:
     """Redis when ``settings.redis_url`` is set, else files under ``settings.data_dir``.
 
     ``namespace`` separates apps that share one Redis (tests use one per test).

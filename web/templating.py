@@ -15,8 +15,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files.config import StaticFilesConfig
 from litestar.template.config import TemplateConfig
 
-from survey.settings import Settings
 from web import auth, i18n
+from web.settings import WebSettings
 
 WEB_DIR = Path(__file__).parent
 TEMPLATE_DIR = WEB_DIR / "templates"
@@ -145,7 +145,7 @@ def environment(*, auto_reload: bool = False) -> Environment:
     return env
 
 
-def template_config(settings: Settings | None = None) -> TemplateConfig[JinjaTemplateEngine]:
+def template_config(settings: WebSettings | None = None) -> TemplateConfig[JinjaTemplateEngine]:
     """The template configuration of the app; compiles the translation catalogs at start-up."""
     i18n.load_all()
     env = environment(auto_reload=bool(settings and settings.debug))

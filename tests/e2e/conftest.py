@@ -24,8 +24,9 @@ import uvicorn
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import Browser, BrowserContext, Error, Page, sync_playwright
 
-from survey.settings import Settings
+from bootstrap import build_root
 from web.app import create_app
+from web.settings import WebSettings
 from web.stores import build_stores
 
 CHROMIUM = "/usr/bin/chromium"
@@ -62,7 +63,7 @@ def free_port() -> int:
 @dataclass
 class LiveServer:
     origin: str
-    settings: Settings
+    settings: WebSettings
     requests: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
@@ -81,14 +82,16 @@ def live_server(
 ) -> Iterator[LiveServer]:
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    settings = Settings(
+    settings = WebSettings(
         database_url=db_url,
         data_dir=tmp_path / "data",
         secret_key=f"e2e-{uuid.uuid4().hex}",
         base_url=origin,
         **server_overrides,
     )
-    app = create_app(settings, stores=build_stores(settings, namespace=f"e2e{uuid.uuid4().hex}"))
+    app = create_app(
+        build_root(settings), stores=build_stores(settings, namespace=f"e2e{uuid.uuid4().hex}")
+    )
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )

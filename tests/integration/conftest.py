@@ -19,10 +19,11 @@ import redis
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from bootstrap import build_root
 from instruments import InstrumentLibrary
-from survey.settings import Settings
 from tests import factories
 from web.app import create_app
+from web.settings import WebSettings
 from web.stores import build_stores
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -41,8 +42,8 @@ def lib() -> InstrumentLibrary:
 
 
 @pytest.fixture
-def make_settings(db_url: str, tmp_path: Path) -> Callable[..., Settings]:
-    def make(**overrides: Any) -> Settings:
+def make_settings(db_url: str, tmp_path: Path) -> Callable[..., WebSettings]:
+    def make(**overrides: Any) -> WebSettings:
         values: dict[str, Any] = {
             "database_url": db_url,
             "data_dir": tmp_path / "data",
@@ -53,7 +54,7 @@ def make_settings(db_url: str, tmp_path: Path) -> Callable[..., Settings]:
             "registration_limit_per_hour": 100_000,
             **overrides,
         }
-        return Settings(**values)
+        return WebSettings(**values)
 
     return make
 
@@ -69,7 +70,7 @@ def make_app(make_settings, lib) -> Iterator[Callable[..., Litestar]]:
         settings = make_settings(**overrides)
         used_redis = used_redis or bool(settings.redis_url)
         stores = build_stores(settings, namespace=namespace or test_namespace)
-        return create_app(settings, library=lib, stores=stores)
+        return create_app(build_root(settings, library=lib), stores=stores)
 
     yield make
     if used_redis and REDIS_URL:
@@ -201,7 +202,7 @@ def api(client) -> Api:
 
 @pytest.fixture(params=["file", "redis"])
 def store_backend(request) -> dict[str, Any]:
-    """Settings overrides for each shared-store backend (Redis when TEST_REDIS_URL is set)."""
+    """WebSettings overrides for each shared-store backend (Redis when TEST_REDIS_URL is set)."""
     if request.param == "redis":
         if not REDIS_URL:
             pytest.skip("TEST_REDIS_URL is not set")

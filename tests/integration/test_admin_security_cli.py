@@ -8,9 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from survey.cli import main
+from cli import main
 from survey.services import coordinators, organisations, users
-from survey.settings import get_settings
 from tests import factories
 
 BASE = "https://smb.example.org"
@@ -21,13 +20,11 @@ def run(db_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("BASE_URL", BASE)
-    get_settings.cache_clear()
 
     def invoke(*args: str):
         return CliRunner().invoke(main, list(args))
 
     yield invoke
-    get_settings.cache_clear()
 
 
 def test_list_revoke_and_rotate_a_dashboard_link(run, database):

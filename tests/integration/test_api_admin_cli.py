@@ -6,11 +6,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from survey.cli import main
+from cli import main
 from survey.db import Database
 from survey.models import ApiToken, User
 from survey.services import users
-from survey.settings import get_settings
 from survey.tokens import hash_token
 from web import auth
 
@@ -18,13 +17,11 @@ from web import auth
 @pytest.fixture
 def run(db_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
 
     def invoke(*args: str, input: str | None = None):
         return CliRunner().invoke(main, list(args), input=input)
 
     yield invoke
-    get_settings.cache_clear()
 
 
 def test_create_token_prints_the_token_as_its_last_line(run, database):
@@ -76,7 +73,7 @@ def test_create_user_refuses_mismatched_or_short_passwords(run, database):
         assert s.scalar(select(User).where(User.username.in_(["mismatch", "short"]))) is None
 
 
-def test_the_office_token_is_recognised_and_is_no_coordinator_credential(run, client, api):
+def test_the_office_token_is_recognised_and_is_no_coordinator_credential(run, client, api, db_url):
     token = run("admin", "create-token", "office").output.strip().splitlines()[-1]
     org = api.register()
     response = client.get(
@@ -86,7 +83,7 @@ def test_the_office_token_is_recognised_and_is_no_coordinator_credential(run, cl
     from litestar.testing import RequestFactory
 
     request = RequestFactory().get("/office", headers={"Authorization": f"Bearer {token}"})
-    app_database = Database(get_settings().database_url)
+    app_database = Database(db_url)
     with app_database.session() as s:
         assert isinstance(auth.office_for(request, s), ApiToken)
         assert auth.coordinator_for(request, s) is None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bootstrap import build_root
 from instruments import default_library, vocabularies
-from survey.settings import Settings
 from web.app import create_app
+from web.settings import WebSettings
 
 
 def test_health_checks_the_database(client):
@@ -138,8 +139,8 @@ def test_the_shipped_instruments_are_served(db_url, tmp_path):
     """The app without a library override serves every shipped instrument."""
     from litestar.testing import TestClient
 
-    settings = Settings(database_url=db_url, data_dir=tmp_path, secret_key="s")
-    with TestClient(create_app(settings)) as client:
+    settings = WebSettings(database_url=db_url, data_dir=tmp_path, secret_key="s")
+    with TestClient(create_app(build_root(settings))) as client:
         served = client.get("/api/instruments").json()
         assert [(i["id"], i["version"]) for i in served] == [
             (i.id, i.version) for i in default_library().latest_versions()

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from survey.db import Database
 from survey.models import Answer, Organisation, Response, Round
-from survey.settings import Settings
 from tests.integration.conftest import ANSWERS_FULL, Api, bearer
 from web.security import CONTENT_SECURITY_POLICY
+from web.settings import WebSettings
 
 HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
@@ -153,7 +153,7 @@ def test_a_whole_organisation_behind_one_address_is_not_throttled(make_client):
     api = Api(client)
     round_ = api.open_round(api.register())
     respondent = api.start(round_)
-    limit = Settings().rate_limit_per_minute
+    limit = WebSettings().rate_limit_per_minute
     for _ in range(limit + 10):
         response = client.put(
             f"/api/responses/{respondent.id}/answers",

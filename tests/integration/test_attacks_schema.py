@@ -1,7 +1,7 @@
 """Bad input over the wire: Schemathesis against the schema a real server serves.
 
 ``test_api_fuzz.py`` (in process) proves that no generated input causes a 5xx. This
-extends it to the served app (``python -m survey serve`` on a loopback port, the
+extends it to the served app (``python -m cli serve`` on a loopback port, the
 schema fetched from ``/schema/openapi.json``) and to what comes back: every answer
 must conform to the schema (a declared status code, the declared content type, a
 body that validates against the declared response schema). Real ids and tokens come

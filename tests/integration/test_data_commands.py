@@ -8,12 +8,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from cli import main
 from instruments import default_library
-from survey.cli import main
 from survey.demo import create_demo, remove_demo
 from survey.models import Answer, DimensionResult, Organisation, Response, Round
 from survey.services.organisations import register_organisation
-from survey.settings import get_settings
 from survey.transfer import ImportRejected, export_responses, import_responses
 
 
@@ -21,9 +20,7 @@ from survey.transfer import ImportRejected, export_responses, import_responses
 def cli_env(db_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
     yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_demo_creates_varied_synthetic_rounds_and_removes_them(database, cli_env):

@@ -1,6 +1,6 @@
 """The server is SIGKILLed in the middle of the load and restarted on the same database.
 
-Respondents keep answering through a ``python -m survey serve`` subprocess; a third
+Respondents keep answering through a ``python -m cli serve`` subprocess; a third
 into the load the whole process group gets SIGKILL (no shutdown, no flush), and the
 server is started again on the same database. The clients wait, resume with their
 respondent tokens (``GET /api/responses/{id}``), re-save the pages the server does not

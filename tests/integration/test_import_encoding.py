@@ -6,9 +6,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from survey.cli import main
+from cli import main
 from survey.models import Answer
-from survey.settings import get_settings
 
 HEADER = b"organisation,round,response,role,instrument,item,answer\n"
 
@@ -17,9 +16,7 @@ HEADER = b"organisation,round,response,role,instrument,item,answer\n"
 def run(db_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
     yield lambda *args: CliRunner().invoke(main, list(args))
-    get_settings.cache_clear()
 
 
 def test_invalid_utf8_is_an_encoding_error_with_file_and_offset(run, tmp_path, database):

@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 from pyxform.xls2xform import convert
 
+from cli import main
 from instruments import default_library
 from interop.analyse import OUTPUTS
 from interop.codebook import Codebook, codebook
-from survey.cli import main
 
 SM = default_library().get("sm-maturity")
 BOOK = codebook(SM)
@@ -487,7 +487,6 @@ def test_survey_import_takes_a_tool_export(db_url, database, monkeypatch, tmp_pa
 
     from survey.models import DimensionResult, Round
     from survey.services.organisations import register_organisation
-    from survey.settings import get_settings
 
     with database.session() as session:
         org = register_organisation(
@@ -496,24 +495,20 @@ def test_survey_import_takes_a_tool_export(db_url, database, monkeypatch, tmp_pa
         org_id = org.organisation.id
     path = write_limesurvey(tmp_path / "export.csv", limesurvey_rows(3))
     monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(
-            main,
-            [
-                "import",
-                str(path),
-                "--format",
-                "auto",
-                "--organisation",
-                org_id,
-                "--round",
-                "LimeSurvey 2026",
-                "--close",
-            ],
-        )
-    finally:
-        get_settings.cache_clear()
+    result = CliRunner().invoke(
+        main,
+        [
+            "import",
+            str(path),
+            "--format",
+            "auto",
+            "--organisation",
+            org_id,
+            "--round",
+            "LimeSurvey 2026",
+            "--close",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "in 6 response(s) into 1 round(s)" in result.output
     with database.session() as session:

@@ -87,8 +87,7 @@ def _send(server: SmtpServer, message) -> None:
 def test_survey_mail_send_delivers_the_queue(database, db_url, monkeypatch):
     from click.testing import CliRunner
 
-    from survey.cli import main
-    from survey.settings import get_settings
+    from cli import main
 
     server = SmtpServer().start()
     try:
@@ -96,7 +95,6 @@ def test_survey_mail_send_delivers_the_queue(database, db_url, monkeypatch):
         monkeypatch.setenv("DATABASE_URL", db_url)
         monkeypatch.setenv("SMTP_URL", server.url)
         monkeypatch.setenv("MAIL_FROM", "bench@example.org")
-        get_settings.cache_clear()
         result = CliRunner().invoke(main, ["mail", "send"])
         assert result.exit_code == 0, result.output
         assert "sent 2, to retry 0, failed 0" in result.output
@@ -105,9 +103,7 @@ def test_survey_mail_send_delivers_the_queue(database, db_url, monkeypatch):
             "p1@example.org",
         ]
         monkeypatch.setenv("SMTP_URL", "http://nowhere")
-        get_settings.cache_clear()
         refused = CliRunner().invoke(main, ["mail", "send"])
         assert refused.exit_code == 1 and "SMTP_URL must start with" in refused.output
     finally:
-        get_settings.cache_clear()
         server.stop()

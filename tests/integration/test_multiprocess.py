@@ -1,4 +1,4 @@
-"""Two app processes (``python -m survey serve``) on one PostgreSQL database and one Redis.
+"""Two app processes (``python -m cli serve``) on one PostgreSQL database and one Redis.
 
 Nothing that must be shared may live in one process's memory: a login made through
 one process holds on the other (and so does its logout), a rate limit counts the

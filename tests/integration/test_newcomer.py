@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from survey.cli import main
-from survey.settings import get_settings
+from cli import main
 
 
 def test_the_favicon_is_served(client):
@@ -22,13 +21,9 @@ def test_the_favicon_is_served(client):
 
 def test_db_upgrade_says_whether_it_created_the_schema(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'new.sqlite3'}")
-    get_settings.cache_clear()
-    try:
-        runner = CliRunner()
-        first = runner.invoke(main, ["db", "upgrade"])
-        assert first.exit_code == 0, first.output
-        assert first.output.startswith("created the database schema (revision ")
-        again = runner.invoke(main, ["db", "upgrade"])
-        assert again.output.startswith("database is up to date (revision ")
-    finally:
-        get_settings.cache_clear()
+    runner = CliRunner()
+    first = runner.invoke(main, ["db", "upgrade"])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("created the database schema (revision ")
+    again = runner.invoke(main, ["db", "upgrade"])
+    assert again.output.startswith("database is up to date (revision ")

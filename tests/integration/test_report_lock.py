@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 import web.app
 from analytics.report import service
+from bootstrap import build_root
 from survey.db import Database
 from survey.models import Answer
 from tests import factories
@@ -40,7 +41,8 @@ def test_a_respondent_saves_while_a_report_renders(
     monkeypatch.setattr(service, "render_improvement", render_while_a_respondent_saves)
     settings = make_settings(redis_url=None)
     app = create_app(
-        settings, library=library, stores=build_stores(settings, namespace="report-lock")
+        build_root(settings, library=library),
+        stores=build_stores(settings, namespace="report-lock"),
     )
     try:
         with TestClient(app) as client:
@@ -63,7 +65,9 @@ def test_the_app_warms_the_report_engines_up_at_start_up(make_settings, monkeypa
     calls: list[str] = []
     monkeypatch.setattr(web.app, "warm_up_reports", lambda: calls.append("warm"))
     settings = make_settings(redis_url=None)
-    app = create_app(settings, stores=build_stores(settings, namespace="report-warm-up"))
+    app = create_app(
+        build_root(settings), stores=build_stores(settings, namespace="report-warm-up")
+    )
     assert calls == []
     with TestClient(app):
         assert calls == ["warm"]

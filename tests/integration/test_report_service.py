@@ -20,15 +20,17 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from analytics import benchmark
-from analytics.report import cli, service
+from analytics.report import service
 from analytics.report.content import rate_text, score_text
 from analytics.report.inputs import dimension_results, instrument_results, pinned_versions
+from bootstrap import build_root
+from cli.report import report as report_command
 from instruments import InstrumentLibrary, sources
 from survey.disclosure.peers import band_label
 from survey.errors import Conflict, InvalidInput
 from survey.models import Organisation, ReportCache, Round
 from survey.services import results, rounds
-from survey.settings import Settings, get_settings
+from survey.settings import Settings
 from tests import factories
 from tests.integration.pages import Browser, english_sentences
 from web.app import create_app
@@ -249,8 +251,7 @@ def test_the_page_and_the_report_start_with_the_same_findings(
     assert [p["rank"] for p in chosen] == sorted(p["rank"] for p in chosen)
 
     app = create_app(
-        make_settings(redis_url=None),
-        library=library,
+        build_root(make_settings(redis_url=None), library=library),
         stores=build_stores(make_settings(redis_url=None), namespace="where-to-start"),
     )
     with TestClient(app) as client:
@@ -734,18 +735,14 @@ def test_fingerprint_is_stable_and_names_what_changes(database, library, main_ro
 def test_cli_writes_the_report(database, library, main_round, db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("BASE_URL", "https://smb.example.org")
-    get_settings.cache_clear()
-    try:
-        out = tmp_path / "report.pdf"
-        result = CliRunner().invoke(
-            cli.report, [main_round, "--format", "pdf", "--lang", "nl", "-o", str(out)]
-        )
-        assert result.exit_code == 0, result.output
-        assert "Verbeterrapport" in pdf_text(out.read_bytes())
-        result = CliRunner().invoke(cli.report, [main_round, "--format", "csv", "-o", "-"])
-        assert result.exit_code == 0
-        assert result.stdout.startswith("Instrument,Dimension,Score (0–100),Level (1–5)")
-        missing = CliRunner().invoke(cli.report, ["no-such-round"])
-        assert missing.exit_code != 0 and "no round with id" in missing.output
-    finally:
-        get_settings.cache_clear()
+    out = tmp_path / "report.pdf"
+    result = CliRunner().invoke(
+        report_command, [main_round, "--format", "pdf", "--lang", "nl", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Verbeterrapport" in pdf_text(out.read_bytes())
+    result = CliRunner().invoke(report_command, [main_round, "--format", "csv", "-o", "-"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Instrument,Dimension,Score (0–100),Level (1–5)")
+    missing = CliRunner().invoke(report_command, ["no-such-round"])
+    assert missing.exit_code != 0 and "no round with id" in missing.output

@@ -53,7 +53,7 @@ def write_pseudo_catalogue(root: Path) -> Path:
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     done = subprocess.run(
-        [sys.executable, "-m", "survey", *args], cwd=PROJECT, env=env, capture_output=True
+        [sys.executable, "-m", "cli", *args], cwd=PROJECT, env=env, capture_output=True
     )
     assert done.returncode == 0, done.stderr.decode()
     return done

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from analytics import charts
 from analytics.benchmark import PEER_GROUPS
 from analytics.report import content, dialogue, followup, render, sector
+from cli import main
 from instruments import Text
-from survey.cli import main
 from survey.disclosure import rules
 from survey.i18n import (
     CATALOGUES,

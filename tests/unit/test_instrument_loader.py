@@ -10,10 +10,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from cli import main
 from instruments import DONT_KNOW, NOT_APPLICABLE, InstrumentError, OptionKind, load_file
 from instruments.library import load_library
 from instruments.loader import instrument_paths
-from survey.cli import main
 
 SEED = "000_f1f3bb7e15731050.txt"
 

@@ -6,7 +6,6 @@ import anyio
 import pytest
 from litestar.exceptions import HTTPException, TooManyRequestsException
 
-from survey.settings import Settings
 from web.security import (
     CONTENT_SECURITY_POLICY,
     SECURITY_HEADERS,
@@ -19,6 +18,7 @@ from web.security import (
     security_headers,
     strict_transport_security,
 )
+from web.settings import WebSettings
 from web.stores import Hit
 
 
@@ -117,7 +117,7 @@ def test_a_failures_only_limit_counts_refusals_and_then_refuses_everything():
 
 
 def test_rate_limits_come_from_settings():
-    settings = Settings(rate_limit_per_minute=7, registration_limit_per_hour=3)
+    settings = WebSettings(rate_limit_per_minute=7, registration_limit_per_hour=3)
     assert rate_limits(settings) == {
         "token": Limit(7, 60, failures_only=True),
         "registration": Limit(3, 3600),
@@ -144,13 +144,13 @@ def test_security_headers_on_every_response(path):
 
 
 def test_csrf_is_configured_for_forms_and_exempts_the_api():
-    config = csrf_config(Settings(secret_key="s", secure_cookies=True))
+    config = csrf_config(WebSettings(secret_key="s", secure_cookies=True))
     assert config.cookie_name == "__Host-smb_csrf"
     assert config.cookie_path == "/" and config.cookie_domain is None
-    assert csrf_config(Settings(secret_key="s")).cookie_name == "smb_csrf"
+    assert csrf_config(WebSettings(secret_key="s")).cookie_name == "smb_csrf"
     assert config.cookie_secure and config.cookie_httponly
     assert config.secret != "s" and config.secret == derived_secret(
-        Settings(secret_key="s"), "csrf"
+        WebSettings(secret_key="s"), "csrf"
     )
     import re
 
@@ -167,24 +167,26 @@ def test_csp_forbids_plugins_and_base_tags():
 
 
 def test_hsts_only_over_https_and_configurable():
-    assert strict_transport_security(Settings(base_url="http://x.example")) is None
-    assert strict_transport_security(Settings()) is None
+    assert strict_transport_security(WebSettings(base_url="http://x.example")) is None
+    assert strict_transport_security(WebSettings()) is None
     assert (
-        strict_transport_security(Settings(base_url="https://x.example"))
+        strict_transport_security(WebSettings(base_url="https://x.example"))
         == "max-age=31536000; includeSubDomains"
     )
     assert (
         strict_transport_security(
-            Settings(base_url="https://x.example", hsts_max_age=60, hsts_include_subdomains=False)
+            WebSettings(
+                base_url="https://x.example", hsts_max_age=60, hsts_include_subdomains=False
+            )
         )
         == "max-age=60"
     )
 
 
 def test_secure_cookies_follow_base_url_unless_set():
-    assert Settings(base_url="https://x.example").secure_cookies is True
-    assert Settings(base_url="HTTPS://x.example").secure_cookies is True
-    assert Settings(base_url="http://x.example").secure_cookies is False
-    assert Settings().secure_cookies is False
-    assert Settings(base_url="https://x.example", secure_cookies=False).secure_cookies is False
-    assert Settings(base_url="http://x.example", secure_cookies=True).secure_cookies is True
+    assert WebSettings(base_url="https://x.example").secure_cookies is True
+    assert WebSettings(base_url="HTTPS://x.example").secure_cookies is True
+    assert WebSettings(base_url="http://x.example").secure_cookies is False
+    assert WebSettings().secure_cookies is False
+    assert WebSettings(base_url="https://x.example", secure_cookies=False).secure_cookies is False
+    assert WebSettings(base_url="http://x.example", secure_cookies=True).secure_cookies is True

@@ -13,7 +13,7 @@ import pytest
 from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 
-from survey.settings import Settings
+from web.settings import WebSettings
 from web.stores import FileCounter, build_stores
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -59,7 +59,7 @@ def test_file_counter_prune_removes_old_windows(tmp_path):
 
 
 def test_file_stores_without_redis(tmp_path):
-    stores = build_stores(Settings(data_dir=tmp_path, redis_url=None))
+    stores = build_stores(WebSettings(data_dir=tmp_path, redis_url=None))
     assert isinstance(stores.sessions, FileStore)
     assert isinstance(stores.counter, FileCounter)
     assert Path(stores.sessions.path).is_relative_to(tmp_path)
@@ -79,7 +79,7 @@ def test_redis_stores_and_atomic_counter():
     namespace = f"unit{uuid.uuid4().hex}"
 
     async def run():
-        stores = build_stores(Settings(redis_url=REDIS_URL), namespace=namespace)
+        stores = build_stores(WebSettings(redis_url=REDIS_URL), namespace=namespace)
         assert isinstance(stores.sessions, RedisStore)
         try:
             with anyio.fail_after(10):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from web.controllers.pages.accounts import AccountPages
+from web.controllers.pages.accounts_password import AccountPasswordPages
+from web.controllers.pages.accounts_team import TeamPages
 from web.controllers.pages.actions import ActionPages
 from web.controllers.pages.benchmark import BenchmarkPages
 from web.controllers.pages.coordinator import CoordinatorPages
@@ -18,6 +20,8 @@ from web.controllers.pages.password_forgotten import PasswordForgottenPages
 from web.controllers.pages.public import PublicPages
 from web.controllers.pages.reports import ReportPages
 from web.controllers.pages.respondent import RespondentPages
+from web.controllers.pages.respondent_questions import RespondentQuestionPages
+from web.controllers.pages.respondent_start import RespondentStartPages
 from web.controllers.pages.round_settings import RoundSettingsPages
 from web.controllers.pages.tokens import TokenPages
 
@@ -25,10 +29,14 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     PublicPages,
     CoordinatorPages,
     AccountPages,
+    TeamPages,
+    AccountPasswordPages,
     PasswordForgottenPages,
     TokenPages,
     ActionPages,
     DialoguePages,
+    RespondentStartPages,
+    RespondentQuestionPages,
     RespondentPages,
     InvitationPages,
     RoundSettingsPages,

@@ -8,25 +8,26 @@ from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
+from sqlalchemy.orm import Session
 
-from instruments import vocabularies
+from instruments import InstrumentLibrary, vocabularies
 from survey.models import User
 from survey.policy import policy_from
 from survey.services import overview, users
 from survey.services.login import Outcome
-from web.auth import login_user, logout, office_for, remember
+from survey.settings import Settings
+from web.auth import login_user, logout, remember
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
-    db_session,
     form_value,
     gettext,
     lang_of,
     redirect,
     render,
-    state_of,
 )
 from web.controllers.pages.office_security import ENROL_KEY, PENDING_KEY, login_message
+from web.controllers.pages.visitor_callers import OFFICE_PAGES
 from web.i18n import N_
 from web.security import TOKEN_LIMIT, client_address
 
@@ -39,12 +40,16 @@ LOGIN_MISSING = {
 
 
 class OfficePages(PageController):
+    dependencies = OFFICE_PAGES
+
     @get("/login", name="login", sync_to_thread=False)
     def login_form(self, request: Request[Any, Any, Any]) -> Template:
         return self._form(request, "", {})
 
     @post("/login", name="login_submit", sync_to_thread=True, opt=TOKEN_LIMIT)
-    def login(self, request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+    def login(
+        self, request: Request[Any, Any, Any], db: Session, settings: Settings, data: FormData
+    ) -> Template | Redirect:
         username = form_value(data, "username").strip()
         password = form_value(data, "password")
         errors = {
@@ -54,21 +59,20 @@ class OfficePages(PageController):
         }
         if errors:
             return self._form(request, username, errors, status_code=422)
-        with db_session(request) as session:
-            result = users.login(
-                session,
-                username,
-                password,
-                address=client_address(request.scope),
-                policy=policy_from(state_of(request).settings),
-            )
-            if result.ok and result.account is not None:
-                login_user(request, result.account)
-            elif result.account is not None:
-                enrol = result.outcome is Outcome.ENROL_SECOND_FACTOR
-                remember(request, ENROL_KEY if enrol else PENDING_KEY, result.account.id)
-                name = "office_totp" if enrol else "login_code"
-                return redirect(request, request.app.route_reverse(name))
+        result = users.login(
+            db,
+            username,
+            password,
+            address=client_address(request.scope),
+            policy=policy_from(settings),
+        )
+        if result.ok and result.account is not None:
+            login_user(request, result.account)
+        elif result.account is not None:
+            enrol = result.outcome is Outcome.ENROL_SECOND_FACTOR
+            remember(request, ENROL_KEY if enrol else PENDING_KEY, result.account.id)
+            name = "office_totp" if enrol else "login_code"
+            return redirect(request, request.app.route_reverse(name))
         if not result.ok:
             message, status_code = login_message(request, result)
             return self._form(
@@ -82,14 +86,19 @@ class OfficePages(PageController):
         return redirect(request, request.app.route_reverse("login") + "?signed_out=1")
 
     @get("/office", name="office", sync_to_thread=True)
-    def office(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    def office(
+        self,
+        request: Request[Any, Any, Any],
+        db: Session,
+        library: InstrumentLibrary,
+        office_user_or_none: User | None,
+    ) -> Template | Redirect:
         lang = lang_of(request)
-        with db_session(request) as session:
-            who = office_for(request, session)
-            if not isinstance(who, User):
-                return redirect(request, request.app.route_reverse("login"))
-            sectors = overview.closed_rounds_by_sector(session)
-            by_instrument = overview.closed_rounds_by_instrument(session)
+        who = office_user_or_none
+        if who is None:
+            return redirect(request, request.app.route_reverse("login"))
+        sectors = overview.closed_rounds_by_sector(db)
+        by_instrument = overview.closed_rounds_by_instrument(db)
         instruments = [
             {
                 "title": inst.title.get(lang),
@@ -98,7 +107,7 @@ class OfficePages(PageController):
                 "item_count": len(inst.items),
                 "closed_rounds": by_instrument.get(inst.key, 0),
             }
-            for inst in state_of(request).library.instruments
+            for inst in library.instruments
         ]
         sector_rows = [
             {

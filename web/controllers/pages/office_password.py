@@ -12,21 +12,22 @@ from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
+from sqlalchemy.orm import Session
 
 from survey.errors import InvalidInput
+from survey.models import User
 from survey.passwords import MAX_LENGTH, MIN_LENGTH, TOO_EASY, PasswordTooEasy
 from survey.services import users
 from web.auth import login_user
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
-    db_session,
     form_value,
     gettext,
     redirect,
     render,
 )
-from web.controllers.pages.office_security import office_user
+from web.controllers.pages.visitor_callers import OFFICE_PAGES, require_office_user
 from web.i18n import N_
 from web.security import TOKEN_LIMIT, client_address
 
@@ -52,10 +53,11 @@ def _form_errors(data: dict[str, Any]) -> dict[str, str]:
 
 
 class OfficePasswordPages(PageController):
-    @get("/office/security/password", name="office_password", sync_to_thread=True)
+    dependencies = OFFICE_PAGES
+    guards = [require_office_user]
+
+    @get("/office/security/password", name="office_password", sync_to_thread=False)
     def form(self, request: Req) -> Template:
-        with db_session(request) as session:
-            office_user(request, session)
         return self._page(request, {})
 
     @post(
@@ -64,26 +66,27 @@ class OfficePasswordPages(PageController):
         sync_to_thread=True,
         opt=TOKEN_LIMIT,
     )
-    def change(self, request: Req, data: FormData) -> Template | Redirect:
+    def change(
+        self, request: Req, db: Session, office_user: User, data: FormData
+    ) -> Template | Redirect:
         errors = _form_errors(data)
-        with db_session(request) as session:
-            user = office_user(request, session)
-            if not errors:
-                try:
+        if not errors:
+            try:
+                with db.begin_nested():
                     users.change_password(
-                        session,
-                        user,
+                        db,
+                        office_user,
                         form_value(data, "current_password"),
                         form_value(data, "password"),
                         address=client_address(request.scope),
                     )
-                except PasswordTooEasy:
-                    errors = {"password": "password_easy"}
-                except InvalidInput as exc:
-                    field = exc.field if exc.field in MESSAGES else "password"
-                    errors = {field: field}
-                else:
-                    login_user(request, user)
+            except PasswordTooEasy:
+                errors = {"password": "password_easy"}
+            except InvalidInput as exc:
+                field = exc.field if exc.field in MESSAGES else "password"
+                errors = {field: field}
+            else:
+                login_user(request, office_user)
         if errors:
             return self._page(request, errors, 422)
         path = request.app.route_reverse("office_security")

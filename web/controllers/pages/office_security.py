@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
@@ -24,17 +24,21 @@ from survey.models import User
 from survey.policy import policy_from
 from survey.services import audit, coordinators, totp, users
 from survey.services.login import LoginResult, Outcome
-from web.auth import login_user, office_for, recalled, remember
+from survey.settings import Settings
+from web.auth import login_user, recalled, remember
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
     absolute_url,
-    db_session,
     form_value,
     gettext,
     redirect,
     render,
-    state_of,
+)
+from web.controllers.pages.visitor_callers import (
+    OFFICE_PAGES,
+    SIGN_IN_AS_OFFICE,
+    require_office_user,
 )
 from web.i18n import N_
 from web.security import TOKEN_LIMIT, client_address
@@ -47,7 +51,6 @@ ENROL_KEY = "_enrol_user"
 SECRET_KEY = "_totp_secret"  # noqa: S105 - a session key name
 AUDIT_PAGE_SIZE = 100
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
-SIGN_IN_FIRST = N_("Sign in as an integrity office to see this page.")
 MESSAGES = {
     Outcome.FAILED: N_("The username or password is not right."),
     Outcome.LOCKED: N_("Too many failed sign-ins. Try again in %(minutes)s minute(s)."),
@@ -66,14 +69,6 @@ def login_message(request: Req, result: LoginResult[Any]) -> tuple[str, int]:
     return gettext(request, message, minutes=minutes), STATUS.get(result.outcome, 401)
 
 
-def office_user(request: Req, session: Session) -> User:
-    """The signed-in integrity-office user (not an API token); 401 otherwise."""
-    who = office_for(request, session)
-    if not isinstance(who, User):
-        raise NotAuthorizedException(detail=SIGN_IN_FIRST)
-    return who
-
-
 def _actor(user: User) -> audit.Actor:
     return audit.Actor(users.OFFICE, user.id, user.username)
 
@@ -82,117 +77,147 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _enrolling(request: Req, db: Session, signed_in: User | None) -> User:
+    """The signed-in office user, or the one whose password was right and who must
+    set up the second factor before signing in."""
+    if signed_in is not None:
+        return signed_in
+    pending = users.get_user(db, recalled(request, ENROL_KEY))
+    if pending is None:
+        raise NotAuthorizedException(detail=SIGN_IN_AS_OFFICE)
+    return pending
+
+
 class OfficeSecurityPages(PageController):
+    dependencies = OFFICE_PAGES
+
     @get("/login/code", name="login_code", sync_to_thread=False)
     def code_form(self, request: Req) -> Template:
         if recalled(request, PENDING_KEY) is None:
-            raise NotAuthorizedException(detail=SIGN_IN_FIRST)
+            raise NotAuthorizedException(detail=SIGN_IN_AS_OFFICE)
         return self._code(request, {})
 
     @post("/login/code", name="login_code_submit", sync_to_thread=True, opt=TOKEN_LIMIT)
-    def code(self, request: Req, data: FormData) -> Template | Redirect:
-        with db_session(request) as session:
-            user = users.get_user(session, recalled(request, PENDING_KEY))
-            if user is None:
-                raise NotAuthorizedException(detail=SIGN_IN_FIRST)
-            result = users.complete_second_factor(
-                session,
-                user,
-                form_value(data, "code"),
-                address=client_address(request.scope),
-                policy=policy_from(state_of(request).settings),
-            )
-            if result.ok:
-                login_user(request, user)
-                return redirect(request, request.app.route_reverse("office"))
+    def code(
+        self, request: Req, db: Session, settings: Settings, data: FormData
+    ) -> Template | Redirect:
+        user = users.get_user(db, recalled(request, PENDING_KEY))
+        if user is None:
+            raise NotAuthorizedException(detail=SIGN_IN_AS_OFFICE)
+        result = users.complete_second_factor(
+            db,
+            user,
+            form_value(data, "code"),
+            address=client_address(request.scope),
+            policy=policy_from(settings),
+        )
+        if result.ok:
+            login_user(request, user)
+            return redirect(request, request.app.route_reverse("office"))
         message, status_code = login_message(request, result)
         if result.outcome is Outcome.FAILED:
             message = gettext(request, CODE_WRONG)
         return self._code(request, {"code": message}, status_code)
 
     @get("/office/second-factor", name="office_totp", sync_to_thread=True)
-    def enrol_form(self, request: Req) -> Template:
-        with db_session(request) as session:
-            user = self._enrolling(request, session)
-            secret = totp.new_secret()
-            remember(request, SECRET_KEY, secret)
-            return self._enrol(request, user, secret, {})
+    def enrol_form(self, request: Req, db: Session, office_user_or_none: User | None) -> Template:
+        user = _enrolling(request, db, office_user_or_none)
+        secret = totp.new_secret()
+        remember(request, SECRET_KEY, secret)
+        return self._enrol(request, user, secret, {})
 
     @post("/office/second-factor", name="office_totp_submit", sync_to_thread=True, opt=TOKEN_LIMIT)
-    def enrol(self, request: Req, data: FormData) -> Template | Redirect:
+    def enrol(
+        self, request: Req, db: Session, office_user_or_none: User | None, data: FormData
+    ) -> Template | Redirect:
         secret = recalled(request, SECRET_KEY)
-        with db_session(request) as session:
-            user = self._enrolling(request, session)
-            if secret is None:
-                return redirect(request, request.app.route_reverse("office_totp"))
-            if user.totp_secret and not totp.use_code(user, form_value(data, "current_code")):
-                errors = {"current_code": gettext(request, CODE_WRONG)}
-                return self._enrol(request, user, secret, errors, status_code=422)
-            try:
+        user = _enrolling(request, db, office_user_or_none)
+        if secret is None:
+            return redirect(request, request.app.route_reverse("office_totp"))
+        if user.totp_secret and not totp.use_code(user, form_value(data, "current_code")):
+            errors = {"current_code": gettext(request, CODE_WRONG)}
+            return self._enrol(request, user, secret, errors, status_code=422)
+        try:
+            with db.begin_nested():
                 totp.enrol(
-                    session,
+                    db,
                     user,
                     secret,
                     form_value(data, "code"),
                     address=client_address(request.scope),
                 )
-            except InvalidInput:
-                errors = {"code": gettext(request, CODE_WRONG)}
-                return self._enrol(request, user, secret, errors, status_code=422)
-            login_user(request, user)
+        except InvalidInput:
+            errors = {"code": gettext(request, CODE_WRONG)}
+            return self._enrol(request, user, secret, errors, status_code=422)
+        login_user(request, user)
         return redirect(request, request.app.route_reverse("office_security") + "?enrolled=1")
 
-    @get("/office/security", name="office_security", sync_to_thread=True)
-    def security_page(self, request: Req) -> Template:
-        with db_session(request) as session:
-            user = office_user(request, session)
-            return self._security(request, user, "", {})
+    @get(
+        "/office/security",
+        name="office_security",
+        guards=[require_office_user],
+        sync_to_thread=False,
+    )
+    def security_page(self, request: Req, settings: Settings, office_user: User) -> Template:
+        return self._security(request, settings, office_user, "", {})
 
-    @post("/office/security/reset", name="office_reset_coordinator", sync_to_thread=True)
-    def reset_coordinator(self, request: Req, data: FormData) -> Template:
+    @post(
+        "/office/security/reset",
+        name="office_reset_coordinator",
+        guards=[require_office_user],
+        sync_to_thread=True,
+    )
+    def reset_coordinator(
+        self, request: Req, db: Session, settings: Settings, office_user: User, data: FormData
+    ) -> Template:
         email = form_value(data, "email").strip()
-        with db_session(request) as session:
-            user = office_user(request, session)
-            try:
-                coordinators.normalise_email(email)
-            except InvalidInput:
-                return self._security(request, user, email, {"email": EMAIL_INVALID}, 422)
-            issued = coordinators.request_reset(
-                session,
-                email,
-                by=_actor(user),
-                address=client_address(request.scope),
-                policy=policy_from(state_of(request).settings),
+        try:
+            coordinators.normalise_email(email)
+        except InvalidInput:
+            return self._security(
+                request, settings, office_user, email, {"email": EMAIL_INVALID}, 422
             )
-            if issued is None:
-                return self._security(request, user, email, {"email": NO_ACCOUNT}, 404)
-            link = absolute_url(request, coordinators.RESET_PATH.format(token=issued.token))
-            reset = (coordinators.normalise_email(email), issued.row.expires_at, link)
-            return self._security(request, user, "", {}, 201, reset=reset)
+        issued = coordinators.request_reset(
+            db,
+            email,
+            by=_actor(office_user),
+            address=client_address(request.scope),
+            policy=policy_from(settings),
+        )
+        if issued is None:
+            return self._security(request, settings, office_user, email, {"email": NO_ACCOUNT}, 404)
+        link = absolute_url(request, coordinators.RESET_PATH.format(token=issued.token))
+        reset = (coordinators.normalise_email(email), issued.row.expires_at, link)
+        return self._security(request, settings, office_user, "", {}, 201, reset=reset)
 
-    @get("/office/audit", name="office_audit", sync_to_thread=True)
-    def audit_log(self, request: Req) -> Template:
-        with db_session(request) as session:
-            user = office_user(request, session)
-            latest = audit.latest(session, AUDIT_PAGE_SIZE)
-            return render(request, "office/audit.html", headers=NO_STORE, user=user, events=latest)
+    @get("/office/audit", name="office_audit", guards=[require_office_user], sync_to_thread=True)
+    def audit_log(self, request: Req, db: Session, office_user: User) -> Template:
+        latest = audit.latest(db, AUDIT_PAGE_SIZE)
+        return render(
+            request, "office/audit.html", headers=NO_STORE, user=office_user, events=latest
+        )
 
-    @get("/office/audit/export/{fmt:str}", name="office_audit_export", sync_to_thread=True)
-    def audit_export(self, request: Req, fmt: str) -> Response[str]:
+    @get(
+        "/office/audit/export/{fmt:str}",
+        name="office_audit_export",
+        guards=[require_office_user],
+        sync_to_thread=True,
+    )
+    def audit_export(
+        self, request: Req, db: Session, office_user: User, fmt: FromPath[str]
+    ) -> Response[str]:
         """The whole audit log as CSV or JSON Lines (the download is itself recorded)."""
         if fmt not in EXPORT_TYPES:
             raise InvalidInput("Choose csv or jsonl.", "fmt")
         out = io.StringIO()
-        with db_session(request) as session:
-            user = office_user(request, session)
-            count = audit.export(session, out, fmt=fmt)
-            audit.record(
-                session,
-                audit.AUDIT_EXPORT,
-                _actor(user),
-                address=client_address(request.scope),
-                detail=f"{count} events, {fmt}",
-            )
+        count = audit.export(db, out, fmt=fmt)
+        audit.record(
+            db,
+            audit.AUDIT_EXPORT,
+            _actor(office_user),
+            address=client_address(request.scope),
+            detail=f"{count} events, {fmt}",
+        )
         return Response(
             out.getvalue(),
             media_type=EXPORT_TYPES[fmt],
@@ -203,17 +228,6 @@ class OfficeSecurityPages(PageController):
         )
 
     # --- helpers ----------------------------------------------------------------
-
-    def _enrolling(self, request: Req, session: Session) -> User:
-        """The signed-in office user, or the one whose password was right and who must
-        set up the second factor before signing in."""
-        who = office_for(request, session)
-        if isinstance(who, User):
-            return who
-        pending = users.get_user(session, recalled(request, ENROL_KEY))
-        if pending is None:
-            raise NotAuthorizedException(detail=SIGN_IN_FIRST)
-        return pending
 
     def _code(self, request: Req, errors: dict[str, str], status_code: int = 200) -> Template:
         return render(
@@ -247,6 +261,7 @@ class OfficeSecurityPages(PageController):
     def _security(
         self,
         request: Req,
+        settings: Settings,
         user: User,
         email: str,
         errors: dict[str, str],
@@ -264,6 +279,6 @@ class OfficeSecurityPages(PageController):
             reset=reset,
             enrolled=bool(request.query_params.get("enrolled")),
             password_changed=bool(request.query_params.get("password_changed")),
-            required=state_of(request).settings.office_totp_required,
+            required=settings.office_totp_required,
             errors={field: gettext(request, message) for field, message in errors.items()},
         )

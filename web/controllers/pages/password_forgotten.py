@@ -3,7 +3,7 @@
 Shown only when mail is configured (``SMTP_URL``); without it the sign-in page says to
 ask another coordinator or the administrators. The answer is the same whether the
 address has an account or not. The link in the mail is built from ``BASE_URL`` (never
-from the request's Host header) and served by `AccountPages`, which exchanges its token
+from the request's Host header) and served by `AccountPasswordPages`, which exchanges its token
 for the session and redirects to a URL without it.
 """
 
@@ -15,20 +15,20 @@ from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
+from sqlalchemy.orm import Session
 
 from survey.errors import InvalidInput, NotFound
 from survey.mail.worker import public_base
 from survey.policy import policy_from
 from survey.services import coordinators, password_reset_mail
+from survey.settings import Settings
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
-    db_session,
     form_value,
     gettext,
     lang_of,
     render,
-    state_of,
 )
 from web.i18n import N_
 from web.security import TOKEN_LIMIT, client_address
@@ -40,16 +40,16 @@ NO_MAIL = N_("Password reset by e-mail is not available on this service.")
 INVALID_EMAIL = N_("Give a valid e-mail address.")
 
 
-def _mail_on(request: Req) -> None:
-    if state_of(request).settings.smtp_url is None:
+def _mail_on(settings: Settings) -> None:
+    if settings.smtp_url is None:
         raise NotFound(NO_MAIL)
 
 
 class PasswordForgottenPages(PageController):
     @get("/coordinators/forgot-password", name="password_forgotten", sync_to_thread=False)
-    def form(self, request: Req) -> Template:
-        _mail_on(request)
-        return self._page(request, "", {})
+    def form(self, request: Req, settings: Settings) -> Template:
+        _mail_on(settings)
+        return self._page(request, settings, "", {})
 
     @post(
         "/coordinators/forgot-password",
@@ -57,33 +57,33 @@ class PasswordForgottenPages(PageController):
         sync_to_thread=True,
         opt=TOKEN_LIMIT,
     )
-    def send(self, request: Req, data: FormData) -> Template:
-        _mail_on(request)
+    def send(self, request: Req, db: Session, settings: Settings, data: FormData) -> Template:
+        _mail_on(settings)
         email = form_value(data, "email").strip()
         try:
             coordinators.normalise_email(email)
         except InvalidInput:
-            return self._page(request, email, {"email": gettext(request, INVALID_EMAIL)}, 422)
-        settings = state_of(request).settings
-        with db_session(request) as session:
-            password_reset_mail.mail_reset_link(
-                session,
-                email,
-                # From the settings, never the request's Host header: an attacker asking
-                # for someone else's link must not be able to point it at their own site.
-                link_for=lambda token: (
-                    public_base(settings)
-                    + request.app.route_reverse("password_reset_link", token=token)
-                ),
-                lang=lang_of(request),
-                policy=policy_from(settings),
-                address=client_address(request.scope),
-            )
-        return self._page(request, email, {}, sent=True)
+            errors = {"email": gettext(request, INVALID_EMAIL)}
+            return self._page(request, settings, email, errors, 422)
+        password_reset_mail.mail_reset_link(
+            db,
+            email,
+            # From the settings, never the request's Host header: an attacker asking
+            # for someone else's link must not be able to point it at their own site.
+            link_for=lambda token: (
+                public_base(settings)
+                + request.app.route_reverse("password_reset_link", token=token)
+            ),
+            lang=lang_of(request),
+            policy=policy_from(settings),
+            address=client_address(request.scope),
+        )
+        return self._page(request, settings, email, {}, sent=True)
 
     def _page(
         self,
         request: Req,
+        settings: Settings,
         email: str,
         errors: dict[str, str],
         status_code: int = 200,
@@ -98,8 +98,5 @@ class PasswordForgottenPages(PageController):
             email=email,
             errors=errors,
             sent=sent,
-            minutes=int(
-                policy_from(state_of(request).settings).lifetimes.password_reset.total_seconds()
-                // 60
-            ),
+            minutes=int(policy_from(settings).lifetimes.password_reset.total_seconds() // 60),
         )

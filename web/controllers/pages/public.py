@@ -8,20 +8,19 @@ from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
+from sqlalchemy.orm import Session
 
-from instruments import sources, vocabularies
+from instruments import InstrumentLibrary, sources, vocabularies
 from survey.errors import InvalidInput
 from survey.services import organisations
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
     absolute_url,
-    db_session,
     form_value,
     gettext,
     lang_of,
     render,
-    state_of,
 )
 from web.i18n import N_
 from web.security import REGISTRATION_LIMIT
@@ -60,7 +59,7 @@ class PublicPages(PageController):
         return render(request, "public/methodology.html")
 
     @get("/about", name="about", sync_to_thread=False)
-    def about(self, request: Request[Any, Any, Any]) -> Template:
+    def about(self, request: Request[Any, Any, Any], library: InstrumentLibrary) -> Template:
         lang = lang_of(request)
         instruments = [
             {
@@ -70,7 +69,7 @@ class PublicPages(PageController):
                 "dimension_count": len(inst.dimensions),
                 "item_count": len(inst.items),
             }
-            for inst in state_of(request).library.latest_versions()
+            for inst in library.latest_versions()
         ]
         return render(request, "public/about.html", sources=sources(), instruments=instruments)
 
@@ -79,7 +78,7 @@ class PublicPages(PageController):
         return self._form(request, dict.fromkeys(PROFILE_FIELDS, ""), {})
 
     @post("/register", name="register_submit", sync_to_thread=True, opt=REGISTRATION_LIMIT)
-    def register(self, request: Request[Any, Any, Any], data: FormData) -> Template:
+    def register(self, request: Request[Any, Any, Any], db: Session, data: FormData) -> Template:
         form: dict[str, Any] = {field: form_value(data, field).strip() for field in PROFILE_FIELDS}
         form["country"] = form["country"].upper()
         form["share_with_integrity_office"] = bool(form_value(data, "share_with_integrity_office"))
@@ -87,8 +86,8 @@ class PublicPages(PageController):
         if errors:
             return self._form(request, form, errors)
         try:
-            with db_session(request) as session:
-                registration = organisations.register_organisation(session, **form)
+            with db.begin_nested():
+                registration = organisations.register_organisation(db, **form)
         except InvalidInput as exc:
             field = exc.field if exc.field in PROFILE_ERRORS else "name"
             return self._form(request, form, {field: PROFILE_ERRORS[field]})

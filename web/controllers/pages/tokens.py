@@ -18,17 +18,16 @@ from survey.models import Coordinator, utcnow
 from survey.policy import policy_from
 from survey.services import personal_tokens
 from survey.services.coordinators import IssuedToken
-from web.controllers.pages.accounts import signed_in_coordinator
+from survey.settings import Settings
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
-    db_session,
     form_value,
     gettext,
     redirect,
     render,
-    state_of,
 )
+from web.controllers.pages.visitor_callers import ACCOUNT_PAGES, require_account
 from web.i18n import N_
 from web.security import client_address
 
@@ -39,58 +38,70 @@ LABEL_ERROR = N_("Give the token a name of at most 80 characters (at most 20 liv
 
 
 class TokenPages(PageController):
+    dependencies = ACCOUNT_PAGES
+    guards = [require_account]
+
     @get("/account/tokens", name="personal_tokens", sync_to_thread=True)
-    def tokens(self, request: Req) -> Template:
-        with db_session(request) as session:
-            me = signed_in_coordinator(request, session)
-            return self._page(request, session, me)
+    def tokens(
+        self, request: Req, db: Session, settings: Settings, account: Coordinator
+    ) -> Template:
+        return self._page(request, db, settings, account)
 
     @post("/account/tokens", name="personal_token_create", sync_to_thread=True)
-    def create(self, request: Req, data: FormData) -> Template:
+    def create(
+        self, request: Req, db: Session, settings: Settings, account: Coordinator, data: FormData
+    ) -> Template:
         label = form_value(data, "label")
-        with db_session(request) as session:
-            me = signed_in_coordinator(request, session)
-            try:
+        try:
+            with db.begin_nested():
                 issued = personal_tokens.create(
-                    session,
-                    me,
+                    db,
+                    account,
                     label,
                     address=client_address(request.scope),
-                    policy=policy_from(state_of(request).settings),
+                    policy=policy_from(settings),
                 )
-            except InvalidInput:
-                error = gettext(request, LABEL_ERROR)
-                return self._page(request, session, me, label=label, error=error, status_code=422)
-            return self._page(request, session, me, issued=issued, status_code=201)
+        except InvalidInput:
+            error = gettext(request, LABEL_ERROR)
+            return self._page(
+                request, db, settings, account, label=label, error=error, status_code=422
+            )
+        return self._page(request, db, settings, account, issued=issued, status_code=201)
 
     @post(
         "/account/tokens/{token_id:str}/revoke", name="personal_token_revoke", sync_to_thread=True
     )
-    def revoke(self, request: Req, token_id: FromPath[str]) -> Redirect:
-        with db_session(request) as session:
-            me = signed_in_coordinator(request, session)
-            personal_tokens.revoke(session, me, token_id, address=client_address(request.scope))
+    def revoke(
+        self, request: Req, db: Session, account: Coordinator, token_id: FromPath[str]
+    ) -> Redirect:
+        personal_tokens.revoke(db, account, token_id, address=client_address(request.scope))
         return redirect(request, request.app.route_reverse("personal_tokens"))
 
     @post(
         "/account/tokens/{token_id:str}/rotate", name="personal_token_rotate", sync_to_thread=True
     )
-    def rotate(self, request: Req, token_id: FromPath[str]) -> Template:
-        with db_session(request) as session:
-            me = signed_in_coordinator(request, session)
-            issued = personal_tokens.rotate(
-                session,
-                me,
-                token_id,
-                address=client_address(request.scope),
-                policy=policy_from(state_of(request).settings),
-            )
-            return self._page(request, session, me, issued=issued)
+    def rotate(
+        self,
+        request: Req,
+        db: Session,
+        settings: Settings,
+        account: Coordinator,
+        token_id: FromPath[str],
+    ) -> Template:
+        issued = personal_tokens.rotate(
+            db,
+            account,
+            token_id,
+            address=client_address(request.scope),
+            policy=policy_from(settings),
+        )
+        return self._page(request, db, settings, account, issued=issued)
 
     def _page(
         self,
         request: Req,
         session: Session,
+        settings: Settings,
         me: Coordinator,
         *,
         issued: IssuedToken | None = None,
@@ -118,5 +129,5 @@ class TokenPages(PageController):
             issued=issued,
             label=label,
             errors={"label": error} if error else {},
-            lifetime_days=state_of(request).settings.personal_token_lifetime_days,
+            lifetime_days=settings.personal_token_lifetime_days,
         )

@@ -1,7 +1,6 @@
-"""``survey report``: a round's improvement report from the command line.
+"""``survey report`` and ``survey sector-report``: report files from the command line.
 
-Registered on the ``survey`` group as ``report``. Uses the same service (and cache)
-as the web endpoint, on the database named by ``DATABASE_URL``.
+They use the same service (and cache) as the web endpoints, on the root's database.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from pathlib import Path
 import click
 
 from analytics.report.formats import ROUND_FORMATS, SECTOR_FORMATS
+from cli.common import root
 from survey.i18n import LANGUAGES, cli_translator
 
 
@@ -49,34 +49,27 @@ def _write(content: bytes, output: str | None, filename: str) -> None:
 def report(round_id: str, format_: str, lang: str, output: str | None) -> None:
     """Write the improvement report of a closed round (PDF, HTML, XLSX or CSV)."""
     from analytics.report.service import build_report
-    from instruments import default_library
-    from survey.db import Database
     from survey.errors import DomainError
     from survey.models import Round
-    from survey.settings import get_settings
 
-    settings = get_settings()
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            round_ = session.get(Round, round_id)
-            if round_ is None:
-                raise click.ClickException(
-                    cli_translator().gettext("no round with id %(id)s", id=round_id)
-                )
-            try:
-                content, _, filename = build_report(
-                    session,
-                    round_,
-                    default_library(),
-                    format=format_,
-                    lang=lang,
-                    settings=settings,
-                )
-            except DomainError as error:
-                raise click.ClickException(error.message) from error
-    finally:
-        database.dispose()
+    built = root()
+    with built.database.session() as session:
+        round_ = session.get(Round, round_id)
+        if round_ is None:
+            raise click.ClickException(
+                cli_translator().gettext("no round with id %(id)s", id=round_id)
+            )
+        try:
+            content, _, filename = build_report(
+                session,
+                round_,
+                built.library,
+                format=format_,
+                lang=lang,
+                settings=built.settings,
+            )
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
     _write(content, output, filename)
 
 
@@ -88,24 +81,18 @@ def report(round_id: str, format_: str, lang: str, output: str | None) -> None:
 def sector_report(instrument_id: str, format_: str, lang: str, output: str | None) -> None:
     """Write the sector benchmark report of an instrument (PDF or HTML)."""
     from analytics.report.service import build_sector_report
-    from instruments import default_library
-    from survey.db import Database
     from survey.errors import DomainError
-    from survey.settings import get_settings
 
-    database = Database(get_settings().database_url)
-    try:
-        with database.session() as session:
-            try:
-                content, _, filename = build_sector_report(
-                    session,
-                    default_library(),
-                    instrument_id=instrument_id,
-                    format=format_,
-                    lang=lang,
-                )
-            except DomainError as error:
-                raise click.ClickException(error.message) from error
-    finally:
-        database.dispose()
+    built = root()
+    with built.database.session() as session:
+        try:
+            content, _, filename = build_sector_report(
+                session,
+                built.library,
+                instrument_id=instrument_id,
+                format=format_,
+                lang=lang,
+            )
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
     _write(content, output, filename)

@@ -1,3 +1,0 @@
-from survey.cli import main
-
-main()
