@@ -1,5 +1,4 @@
-"""Who may open the coordinator-side pages: guards for the coordinator's pages, and the
-signed-in integrity-office user of the office's benchmark pages.
+"""Who may open the coordinator's pages: guards with each page's own 401 text.
 
 The guards look the coordinator up once, in the request's session (``web.request_db``),
 so that the ``coordinator`` dependency hands on what they found; a page without one
@@ -11,16 +10,12 @@ generator dependency when a later one raises).
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
-from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
-from sqlalchemy.orm import Session
 
-from survey.models import User
 from web import request_db
-from web.auth import COORDINATOR, OFFICE, coordinator_for, office_for
-from web.dependencies import AnyRequest
+from web.auth import COORDINATOR, coordinator_for
 from web.i18n import N_
 
 SIGN_IN_AS_COORDINATOR = N_(
@@ -47,16 +42,3 @@ round_work_page = coordinator_guard(OPEN_DASHBOARD_AGAIN)
 
 report_page = coordinator_guard()
 """The round report download (its 401 page has no text of its own)."""
-
-
-async def provide_office_user(request: AnyRequest, db: Session) -> User | None:
-    """The signed-in integrity-office user (a browser session, not an API token), or None.
-
-    It depends on ``db`` so that it looks the user up in the request's session once that
-    is open: on SQLite, a second opening of it at the same time would wait forever for
-    the one slot of the session gate."""
-    found = await request_db.caller(request, OFFICE, office_for)
-    return found if isinstance(found, User) else None
-
-
-OFFICE_USER = {"office_user": Provide(provide_office_user)}

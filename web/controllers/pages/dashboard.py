@@ -29,9 +29,9 @@ from web.controllers.api.exports import FORMATS, download
 from web.controllers.api.exports import detail as export_detail
 from web.controllers.assets import vega_url
 from web.controllers.pages.common import NO_STORE, PageController, gettext, redirect, render
-from web.controllers.pages.coordinator_callers import OFFICE_USER
 from web.controllers.pages.dashboard_charts import office_charts
 from web.controllers.pages.dashboard_filters import export_filters_of, filter_form, filters_of
+from web.controllers.pages.visitor_callers import OFFICE_PAGES
 from web.i18n import N_
 
 NOT_A_PEER_GROUP = N_(
@@ -40,18 +40,18 @@ NOT_A_PEER_GROUP = N_(
 
 
 class DashboardPages(PageController):
-    dependencies = OFFICE_USER
+    dependencies = OFFICE_PAGES
 
     @get("/office/dashboard", name="office_dashboard", sync_to_thread=True)
     def dashboard(
         self,
         request: Request[Any, Any, Any],
         db: Session,
-        office_user: User | None,
+        office_user_or_none: User | None,
         library: InstrumentLibrary,
         page_lang: str,
     ) -> Template | Redirect:
-        if office_user is None:
+        if office_user_or_none is None:
             return redirect(request, request.app.route_reverse("login"))
         filters, offered, years, countries = filters_of(request.query_params, db, library)
         shown = office_charts(db, filters, page_lang)
@@ -60,7 +60,7 @@ class DashboardPages(PageController):
             request,
             "office/dashboard.html",
             headers=NO_STORE,
-            user=office_user,
+            user=office_user_or_none,
             filters=filters,
             fields=filter_form(page_lang, filters, offered, years, countries),
             not_a_peer_group=gettext(request, NOT_A_PEER_GROUP),
@@ -83,7 +83,7 @@ class DashboardPages(PageController):
         self,
         request: Request[Any, Any, Any],
         db: Session,
-        office_user: User | None,
+        office_user_or_none: User | None,
         library: InstrumentLibrary,
     ) -> Response[bytes] | Redirect:
         """The scores export (as ``GET /api/exports/scores``) for a signed-in user, written
@@ -91,9 +91,9 @@ class DashboardPages(PageController):
         export_format = request.query_params.get("format") or "csv"
         if export_format not in FORMATS:
             raise NotFoundException()
-        if office_user is None:
+        if office_user_or_none is None:
             return redirect(request, request.app.route_reverse("login"))
-        user = office_user
+        user = office_user_or_none
 
         def scores() -> pl.DataFrame:
             filters, *_ = filters_of(request.query_params, db, library)

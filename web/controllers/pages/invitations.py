@@ -6,11 +6,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
@@ -27,24 +24,19 @@ from survey.services.invitation_lists import (
     read_upload,
 )
 from survey.settings import Settings
-from web import i18n, request_db
-from web.auth import RESPONDENT, personal_url, respondent_for, resume_cookie
+from web import i18n
+from web.auth import personal_url, respondent_for, resume_cookie
 from web.controllers.pages.common import NO_STORE, PageController, lang_of, redirect, render
 from web.controllers.pages.coordinator_callers import round_work_page
+from web.controllers.pages.visitor_callers import require_respondent_page
 from web.i18n import N_
 from web.security import TOKEN_LIMIT
+from web.settings import WebSettings
 
 INVALID_PERSONAL_LINK = N_("This personal link is not valid.")
-SIGN_IN_AGAIN = N_("Open your personal link again to continue answering.")
 MAX_UPLOAD_KB = 900
 
 UploadForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-
-
-async def respondent_page(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """A guard: 401 unless the person answers (their resume cookie or session)."""
-    if await request_db.caller(connection, RESPONDENT, respondent_for) is None:
-        raise NotAuthorizedException(detail=SIGN_IN_AGAIN)
 
 
 class InvitationPages(PageController):
@@ -53,7 +45,7 @@ class InvitationPages(PageController):
         self,
         request: Request[Any, Any, Any],
         db: Session,
-        settings: Settings,
+        settings: WebSettings,
         token: FromPath[str],
     ) -> Template | Redirect:
         """Exchange the personal link for the resume cookie, then go on without the token."""
@@ -80,7 +72,7 @@ class InvitationPages(PageController):
             ],
         )
 
-    @get("/welcome", name="welcome", guards=[respondent_page], sync_to_thread=True)
+    @get("/welcome", name="welcome", guards=[require_respondent_page], sync_to_thread=True)
     def welcome(
         self,
         request: Request[Any, Any, Any],

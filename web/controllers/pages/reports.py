@@ -26,7 +26,8 @@ from survey.settings import Settings
 from web import downloads, request_db
 from web.controllers.api.reports import attachment
 from web.controllers.pages.common import PageController, redirect
-from web.controllers.pages.coordinator_callers import OFFICE_USER, report_page
+from web.controllers.pages.coordinator_callers import report_page
+from web.controllers.pages.visitor_callers import OFFICE_PAGES
 
 ROUND_FORMATS = ("html", "pdf", "xlsx", "csv")
 PEER_GROUPS = ("all", "sector", "size_band", "country", "sector,size_band", "sector,country")
@@ -87,13 +88,13 @@ class ReportPages(PageController):
     @get(
         "/office/reports/sector",
         name="office_sector_report",
-        dependencies=OFFICE_USER,
+        dependencies=OFFICE_PAGES,
     )
     async def sector_report(
         self,
         request: Request[Any, Any, Any],
         db: Session,
-        office_user: User | None,
+        office_user_or_none: User | None,
         library: InstrumentLibrary,
         database: Database,
         page_lang: str,
@@ -102,9 +103,9 @@ class ReportPages(PageController):
         instrument = request.query_params.get("instrument") or "sm-maturity"
         if export_format not in ("html", "pdf"):
             raise NotFoundException()
-        if office_user is None:
+        if office_user_or_none is None:
             return redirect(request, request.app.route_reverse("login"))
-        user = office_user
+        user = office_user_or_none
 
         def prepare() -> Report | PendingReport:
             prepared = prepare_sector_report(
