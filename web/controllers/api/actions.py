@@ -4,7 +4,7 @@ create and update; coordinators of the round's organisation only."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post
@@ -17,11 +17,9 @@ from survey.models import Action, Organisation
 from survey.services import actions, rounds
 from web.auth import require_coordinator
 from web.controllers.api.openapi import GUARDED, errors
-from web.controllers.api.schemas import BEARER, NO_NUL, Id, Text
+from web.controllers.api.schemas import BEARER, NO_NUL, Finding, Id, Status, Text
 from web.security import TOKEN_LIMIT
 
-Status = Literal["planned", "in_progress", "done", "dropped"]
-Finding = Literal["low_score", "awareness_gap", "role_disagreement"]
 Note = Annotated[str, msgspec.Meta(max_length=2000, pattern=NO_NUL)]
 Dimensions = Annotated[list[Id], msgspec.Meta(min_length=1, max_length=50)]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, Parameter
@@ -24,6 +24,7 @@ from web.controllers.api.schemas import (
     RoundOut,
     round_out,
 )
+from web.controllers.api.scores_out import ScoresOut, scores_out
 from web.security import TOKEN_LIMIT
 
 
@@ -147,6 +148,6 @@ class RoundController(Controller):
         library: InstrumentLibrary,
         round_id: FromPath[str],
         lang: Annotated[Lang, Parameter(description="Language of the texts")] = "en",
-    ) -> dict[str, Any]:
+    ) -> ScoresOut:
         round_ = rounds.get_round(db, round_id, of=coordinator)
-        return results.round_scores(db, round_, library, lang)
+        return scores_out(results.round_scores(db, round_, library, lang))
