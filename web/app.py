@@ -39,7 +39,7 @@ from web.security import (
 )
 from web.state import AppState
 from web.stores import SharedStores, build_stores
-from web.templating import static_files_config, template_config
+from web.templating import static_files_router, template_config
 
 API_VERSION = "1"
 
@@ -107,6 +107,7 @@ def create_app(
             ExportController,
             AssetController,
             favicon,
+            static_files_router(),
             *PAGE_CONTROLLERS,
         ],
         state=state.as_litestar_state(),
@@ -130,7 +131,6 @@ def create_app(
         exception_handlers=exception_handlers(),
         request_max_body_size=settings.max_request_bytes,
         template_config=template_config(settings),
-        static_files_config=[static_files_config()],
         openapi_config=openapi_config(),
         on_startup=[state.gate.open, stores.clean_up, warm_up, mail_worker.start],
         on_shutdown=[shut_down],
