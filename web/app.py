@@ -29,7 +29,6 @@ from web.input_guard import InputGuardMiddleware
 from web.logs import mask_tokens_in_logs
 from web.request_db import RequestSessionMiddleware
 from web.security import (
-    BodySizeLimitMiddleware,
     RateLimitMiddleware,
     SessionBoundCSRFMiddleware,
     cookie_name,
@@ -113,7 +112,6 @@ def create_app(
         state=state.as_litestar_state(),
         stores=stores.registry(),
         middleware=[
-            DefineMiddleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
             DefineMiddleware(InputGuardMiddleware, max_bytes=settings.max_request_bytes),
             DefineMiddleware(
                 RateLimitMiddleware, counter=stores.counter, limits=rate_limits(settings)
