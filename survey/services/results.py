@@ -195,7 +195,7 @@ def turnover_errors(session: Session, round_: Round, instrument_id: str) -> dict
                 DimensionResult.instrument_id == instrument_id,
                 DimensionResult.turnover_error.is_not(None),
             )
-        ).tuples()
+        )
     }
 
 

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy.orm import Session
 
@@ -148,7 +149,10 @@ class ActionController(Controller):
         sync_to_thread=True,
     )
     def list_actions(
-        self, db: Session, coordinator: Organisation, round_id: FromPath[str]
+        self,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        round_id: FromPath[str],
     ) -> ActionsOut:
         round_ = rounds.get_round(db, round_id, of=coordinator)
         return ActionsOut(
@@ -164,11 +168,11 @@ class ActionController(Controller):
     )
     def create_action(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
-        data: ActionIn,
+        data: JSONBody[ActionIn],
     ) -> ActionOut:
         round_ = rounds.get_round(db, round_id, of=coordinator)
         draft = actions.Draft(**msgspec.structs.asdict(data))
@@ -182,12 +186,12 @@ class ActionController(Controller):
     )
     def update_action(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
         action_id: FromPath[str],
-        data: ActionPatch,
+        data: JSONBody[ActionPatch],
     ) -> ActionOut:
         changes = {
             name: value

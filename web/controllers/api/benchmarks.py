@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter
 from sqlalchemy.orm import Session
 
@@ -70,9 +71,9 @@ class RoundBenchmarkController(Controller):
     )
     def round_benchmark(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
         peers: Annotated[PeerGroup, Parameter(description="The peer group")] = "all",
     ) -> RoundBenchmarkOut:
@@ -99,8 +100,8 @@ class BenchmarkController(Controller):
     )
     def statistics(
         self,
-        db: Session,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        library: NamedDependency[InstrumentLibrary],
         instrument: Annotated[str, Parameter(max_length=100, description="Instrument id")],
         by: Annotated[OfficeBy, Parameter(description="Grouping")] = "sector",
         version: Annotated[

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.orm import Session
 
@@ -56,13 +57,13 @@ class RoundController(Controller):
     )
     def open_round(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        settings: Settings,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        settings: NamedDependency[Settings],
         request: Request,
         org_id: FromPath[str],
-        data: RoundIn,
+        data: JSONBody[RoundIn],
     ) -> OpenedRoundOut:
         organisation = organisations.get_organisation(db, org_id, of=coordinator)
         opened = rounds.open_round(
@@ -87,9 +88,9 @@ class RoundController(Controller):
     )
     def list_rounds(
         self,
-        db: Session,
-        coordinator: Organisation,
-        settings: Settings,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        settings: NamedDependency[Settings],
         request: Request,
         org_id: FromPath[str],
     ) -> list[RoundOut]:
@@ -104,9 +105,9 @@ class RoundController(Controller):
     )
     def get_round(
         self,
-        db: Session,
-        coordinator: Organisation,
-        settings: Settings,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        settings: NamedDependency[Settings],
         request: Request,
         round_id: FromPath[str],
     ) -> RoundOut:
@@ -122,10 +123,10 @@ class RoundController(Controller):
     )
     def close_round(
         self,
-        db: Session,
-        coordinator: Organisation,
-        settings: Settings,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        settings: NamedDependency[Settings],
+        library: NamedDependency[InstrumentLibrary],
         request: Request,
         round_id: FromPath[str],
     ) -> RoundOut:
@@ -143,9 +144,9 @@ class RoundController(Controller):
     )
     def get_scores(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
         lang: Annotated[Lang, Parameter(description="Language of the texts")] = "en",
     ) -> ScoresOut:
