@@ -43,6 +43,10 @@ answers, letting go of them once coded; the benchmark is computed and appended t
 file one peer group at a time.
 Any other file, and any file that fails a check, is read again by the row reader, so
 that problems are named exactly as before.
+
+Long because reading, checking, analysing and writing (the sections below) share
+the files' column schemas and the one error type, :class:`BadFile`, whose messages
+name the file and column at fault.
 """
 
 from __future__ import annotations

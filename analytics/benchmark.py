@@ -37,6 +37,10 @@ The rules are :mod:`survey.disclosure`; this module applies them to frames.
 No nested-group guard is applied: the attack suite (``tests/attacks``) shows that with
 banding no combination of groups, years, exports and pages confines a hidden score to
 better than its band, and reports how often a band itself follows.
+
+Long because representatives, bands, group statistics, forms, positions and trends are
+one chain of pure functions over the same schemas; each step is a function of its own,
+and the rules they apply live in :mod:`survey.disclosure`.
 """
 
 from __future__ import annotations

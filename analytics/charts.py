@@ -14,6 +14,9 @@ to a browser carries nothing that may not be shown. The peer distribution is dra
 from the published statistics, which are 5-point bands (``median_low`` to
 ``median_high`` ...), never from the individual peers' scores and never as a bare
 mean; a band is drawn as a range and written as one ("60–65").
+
+Long because each of the six charts has its table beside it and they share the label,
+number and band formatting; a chart and its table must change together.
 """
 
 from __future__ import annotations

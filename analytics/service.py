@@ -36,6 +36,9 @@ chooses the frames and the rows:
 * :func:`export_scores`: the published figures per peer group, and the named figures
   of organisations that chose to share them (only figures with enough respondents);
   those organisations count as known in every group's form.
+
+Long because the three read paths share the one cache (its fingerprint, frames and
+memoised statistics); what decides a figure lives in :mod:`analytics.benchmark`.
 """
 
 from __future__ import annotations

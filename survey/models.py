@@ -1,6 +1,11 @@
 """SQLAlchemy models: organisations, rounds, responses, answers and stored results;
 accounts, one-time tokens, login throttling and the append-only audit log; actions;
-personal invitations, round schedules, archived rounds and the mail outbox."""
+personal invitations, round schedules, archived rounds and the mail outbox.
+
+Long because it is every table of one metadata, which the migrations are checked
+against; it holds declarations and their constraints (the audit log's append-only guard
+among them), not services.
+"""
 
 from __future__ import annotations
 

@@ -26,7 +26,6 @@ from web.input_guard import InputGuardMiddleware
 from web.logs import mask_tokens_in_logs
 from web.request_db import RequestSessionMiddleware
 from web.security import (
-    BodySizeLimitMiddleware,
     RateLimitMiddleware,
     SessionBoundCSRFMiddleware,
     cookie_name,
@@ -36,7 +35,7 @@ from web.security import (
 )
 from web.state import AppState
 from web.stores import SharedStores, build_stores
-from web.templating import static_files_config, template_config
+from web.templating import static_files_router, template_config
 
 API_VERSION = "1"
 
@@ -98,12 +97,12 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
             ExportController,
             AssetController,
             favicon,
+            static_files_router(),
             *PAGE_CONTROLLERS,
         ],
         state=state.as_litestar_state(),
         stores=stores.registry(),
         middleware=[
-            DefineMiddleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
             DefineMiddleware(InputGuardMiddleware, max_bytes=settings.max_request_bytes),
             DefineMiddleware(
                 RateLimitMiddleware, counter=stores.counter, limits=rate_limits(settings)
@@ -121,7 +120,6 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
         exception_handlers=exception_handlers(),
         request_max_body_size=settings.max_request_bytes,
         template_config=template_config(settings),
-        static_files_config=[static_files_config()],
         openapi_config=openapi_config(),
         on_startup=[state.gate.open, stores.clean_up, warm_up, mail_worker.start],
         on_shutdown=[shut_down],

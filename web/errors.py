@@ -21,6 +21,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_404_NOT_FOUND,
@@ -136,6 +137,17 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     return error_response(request, exc.status_code, exc.detail, headers=exc.headers)
 
 
+def body_too_large(request: Request[Any, Any, Any], exc: RequestEntityTooLarge) -> Response[Any]:
+    """Litestar's 413 (``request_max_body_size``), saying what the limit is."""
+    return error_response(
+        request, exc.status_code, too_large(request.route_handler.resolve_request_max_body_size())
+    )
+
+
+def too_large(max_bytes: int | None) -> str:
+    return f"The request body may be at most {max_bytes} bytes."
+
+
 def data_error(request: Request[Any, Any, Any], exc: DataError) -> Response[Any]:
     """The database refused a value (such as a NUL character): the client's input."""
     logger.info("database refused a value: %s", exc.orig)
@@ -174,6 +186,7 @@ def exception_handlers() -> ExceptionHandlersMap:
     return {
         DomainError: domain_error,
         ValidationException: validation_error,
+        RequestEntityTooLarge: body_too_large,
         HTTPException: http_error,
         DataError: data_error,
         OperationalError: database_unavailable,

@@ -8,8 +8,9 @@
 * Form bodies (URL-encoded) must be valid UTF-8 and hold no NUL character, as the API's
   text fields already require.
 
-Bodies of those two media types are read here (up to ``max_bytes``, else 413) and
-handed on unchanged; other bodies pass through unread.
+Bodies of those two media types are read here (up to ``max_bytes``, else 413; a larger
+declared ``Content-Length`` is refused before reading) and handed on unchanged; other
+bodies pass through unread, to Litestar's own limit (``request_max_body_size``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from litestar.status_codes import (
     HTTP_414_REQUEST_URI_TOO_LONG,
 )
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
+
+from web.errors import too_large
 
 MAX_JSON_DEPTH = 64
 MAX_QUERY_BYTES = 4096
@@ -82,11 +85,15 @@ def check_target(scope: Scope) -> None:
             raise _bad(f"The {what} may not contain NUL characters.")
 
 
-def _media_type(scope: Scope) -> str:
+def _header(scope: Scope, name: bytes) -> str:
     for key, value in scope.get("headers", ()):
-        if key.lower() == b"content-type":
-            return value.decode("latin-1").split(";", 1)[0].strip().lower()
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
     return ""
+
+
+def _media_type(scope: Scope) -> str:
+    return _header(scope, b"content-type").split(";", 1)[0].strip().lower()
 
 
 def _is_json(media_type: str) -> bool:
@@ -110,6 +117,9 @@ class InputGuardMiddleware:
         if not (form or _is_json(media_type)):
             await self.app(scope, receive, send)
             return
+        declared = _header(scope, b"content-length").strip()
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_large()
         body, disconnected = await self._read(receive)
         if form:
             check_form(body)
@@ -117,6 +127,11 @@ class InputGuardMiddleware:
             check_utf8(body, "JSON body")
             check_json_depth(body)
         await self.app(scope, _replay(body, disconnected, receive), send)
+
+    def _too_large(self) -> HTTPException:
+        return HTTPException(
+            status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail=too_large(self.max_bytes)
+        )
 
     async def _read(self, receive: Receive) -> tuple[bytes, bool]:
         chunks: list[bytes] = []
@@ -129,10 +144,7 @@ class InputGuardMiddleware:
             assert isinstance(chunk, bytes)
             size += len(chunk)
             if size > self.max_bytes:
-                raise HTTPException(
-                    status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-                    detail=f"The request body may be at most {self.max_bytes} bytes.",
-                )
+                raise self._too_large()
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks), False

@@ -14,7 +14,9 @@
   token or an invitation code) or ``opt=REGISTRATION_LIMIT``. Counts are per client
   address, in the store all workers share; over the limit the answer is 429 with
   ``Retry-After``.
-* Bodies larger than ``settings.max_request_bytes`` are refused with 413.
+* Bodies larger than ``settings.max_request_bytes`` are refused with 413: by
+  Litestar's ``request_max_body_size`` (declared or streamed), and first by
+  :mod:`web.input_guard` for the JSON and form bodies it reads.
 """
 
 from __future__ import annotations
@@ -24,19 +26,16 @@ import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from secrets import compare_digest
-from typing import Any
 
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import (
-    HTTPException,
     PermissionDeniedException,
     TooManyRequestsException,
 )
 from litestar.middleware._utils import should_bypass_middleware
 from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
-from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
@@ -278,33 +277,3 @@ def _headers(limit: Limit, hit: Hit) -> dict[str, str]:
         "RateLimit-Remaining": str(max(0, limit.allowed - hit.count)),
         "RateLimit-Reset": str(hit.reset_in),
     }
-
-
-class BodySizeLimitMiddleware:
-    """Refuse a declared body over the limit before reading any of it.
-
-    Bodies without a ``Content-Length`` are limited while they are read, by the
-    app's ``request_max_body_size``.
-    """
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int):
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            declared = _content_length(scope)
-            if declared is not None and declared > self.max_bytes:
-                raise HTTPException(
-                    status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-                    detail=f"The request body may be at most {self.max_bytes} bytes.",
-                )
-        await self.app(scope, receive, send)
-
-
-def _content_length(scope: Scope) -> int | None:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == b"content-length":
-            text: Any = value.decode("latin-1").strip()
-            return int(text) if text.isdigit() else None
-    return None

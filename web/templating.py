@@ -12,7 +12,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files.config import StaticFilesConfig
+from litestar.router import Router
+from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from web import auth, i18n
@@ -99,8 +100,9 @@ def _language_links(context: Mapping[str, Any]) -> list[dict[str, Any]]:
 @pass_context
 def _static_url(context: Mapping[str, Any], file_path: str) -> str:
     """The URL of a file under ``web/static``, built from the static route's name."""
-    base = context["request"].app.route_reverse(STATIC_NAME)
-    return f"{base.rstrip('/')}/{file_path.lstrip('/')}"
+    return str(
+        context["request"].app.route_reverse(STATIC_NAME, file_path="/" + file_path.lstrip("/"))
+    )
 
 
 @pass_context
@@ -152,6 +154,6 @@ def template_config(settings: WebSettings | None = None) -> TemplateConfig[Jinja
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
 
-def static_files_config() -> StaticFilesConfig:
-    """The stylesheet and script under ``/static`` (all assets are the app's own)."""
-    return StaticFilesConfig(path=STATIC_PATH, directories=[STATIC_DIR], name=STATIC_NAME)
+def static_files_router() -> Router:
+    """The stylesheets, scripts and icon under ``/static`` (all assets are the app's own)."""
+    return create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name=STATIC_NAME)

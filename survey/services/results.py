@@ -3,6 +3,10 @@
 Reads only the stored results (never raw answers), rebuilds the scoring frames and
 passes them through `survey.disclosure.roles.anonymise_scores`, the one place that
 decides what may be shown. Pages, the API, reports and exports all read from here.
+
+Longer than most modules on purpose: every block of the published shape (instruments,
+balance, roles, who answered, priorities, the previous round) is built here next to
+the stored frames it reads, so that no reader can assemble a figure its own way.
 """
 
 from __future__ import annotations
@@ -195,7 +199,7 @@ def turnover_errors(session: Session, round_: Round, instrument_id: str) -> dict
                 DimensionResult.instrument_id == instrument_id,
                 DimensionResult.turnover_error.is_not(None),
             )
-        ).tuples()
+        )
     }
 
 

@@ -231,6 +231,34 @@ def test_request_body_size_limit(make_client):
     )
 
 
+def test_a_body_of_any_type_is_refused_past_the_limit_also_without_a_length(make_client):
+    """Litestar's own limit for what the input guard does not read (here plain text to
+    the API), streamed without ``Content-Length`` or declared: the same 413 answer; a
+    streamed form to a page gets the page's 413."""
+    client = make_client(max_request_bytes=1000)
+    api = Api(client)
+    respondent = api.start(api.open_round(api.register()))
+
+    def chunks():
+        for _ in range(30):
+            yield b"x" * 100
+
+    for content in (chunks(), b"x" * 3000):
+        response = client.put(
+            f"/api/responses/{respondent.id}/answers",
+            content=content,
+            headers={**respondent.auth, "content-type": "text/plain"},
+        )
+        assert response.status_code == 413
+        assert response.json() == {
+            "status_code": 413,
+            "detail": "The request body may be at most 1000 bytes.",
+        }
+    form = {"content-type": "application/x-www-form-urlencoded", "accept": "text/html"}
+    page = client.post("/register", content=chunks(), headers=form)
+    assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+
+
 def _counts(db_url: str) -> tuple:
     database = Database(db_url)
     with database.session() as s:

@@ -6,10 +6,10 @@ import anyio
 import pytest
 from litestar.exceptions import HTTPException, TooManyRequestsException
 
+from web.input_guard import InputGuardMiddleware
 from web.security import (
     CONTENT_SECURITY_POLICY,
     SECURITY_HEADERS,
-    BodySizeLimitMiddleware,
     Limit,
     RateLimitMiddleware,
     csrf_config,
@@ -124,13 +124,19 @@ def test_rate_limits_come_from_settings():
     }
 
 
-def test_body_size_limit_by_declared_length():
-    middleware = BodySizeLimitMiddleware(_app, max_bytes=10)
-    assert _call(middleware, _scope(headers=[(b"content-length", b"10")]))[0]["status"] == 200
+def test_a_declared_json_body_over_the_limit_is_refused_unread():
+    guard = InputGuardMiddleware(_app, max_bytes=10)
+    json = (b"content-type", b"application/json")
+    assert _call(guard, _scope(headers=[json, (b"content-length", b"10")]))[0]["status"] == 200
+    assert _call(guard, _scope(headers=[json, (b"content-length", b"junk")]))[0]["status"] == 200
+
+    async def unread():
+        raise AssertionError("the body was read")
+
     with pytest.raises(HTTPException) as info:
-        _call(middleware, _scope(headers=[(b"content-length", b"11")]))
+        anyio.run(guard, _scope(headers=[json, (b"content-length", b"11")]), unread, None)
     assert info.value.status_code == 413
-    assert _call(middleware, _scope(headers=[(b"content-length", b"junk")]))[0]["status"] == 200
+    assert info.value.detail == "The request body may be at most 10 bytes."
 
 
 @pytest.mark.parametrize("path", ["/api/rounds/x", "/health", "/", "/static/app.css"])

@@ -4,11 +4,12 @@ create and update; coordinators of the round's organisation only."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy.orm import Session
 
@@ -17,11 +18,9 @@ from survey.models import Action, Organisation
 from survey.services import actions, rounds
 from web.auth import require_coordinator
 from web.controllers.api.openapi import GUARDED, errors
-from web.controllers.api.schemas import BEARER, NO_NUL, Id, Text
+from web.controllers.api.schemas import BEARER, NO_NUL, Finding, Id, Status, Text
 from web.security import TOKEN_LIMIT
 
-Status = Literal["planned", "in_progress", "done", "dropped"]
-Finding = Literal["low_score", "awareness_gap", "role_disagreement"]
 Note = Annotated[str, msgspec.Meta(max_length=2000, pattern=NO_NUL)]
 Dimensions = Annotated[list[Id], msgspec.Meta(min_length=1, max_length=50)]
 
@@ -150,7 +149,10 @@ class ActionController(Controller):
         sync_to_thread=True,
     )
     def list_actions(
-        self, db: Session, coordinator: Organisation, round_id: FromPath[str]
+        self,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        round_id: FromPath[str],
     ) -> ActionsOut:
         round_ = rounds.get_round(db, round_id, of=coordinator)
         return ActionsOut(
@@ -166,11 +168,11 @@ class ActionController(Controller):
     )
     def create_action(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
-        data: ActionIn,
+        data: JSONBody[ActionIn],
     ) -> ActionOut:
         round_ = rounds.get_round(db, round_id, of=coordinator)
         draft = actions.Draft(**msgspec.structs.asdict(data))
@@ -184,12 +186,12 @@ class ActionController(Controller):
     )
     def update_action(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
         action_id: FromPath[str],
-        data: ActionPatch,
+        data: JSONBody[ActionPatch],
     ) -> ActionOut:
         changes = {
             name: value

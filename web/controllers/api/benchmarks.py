@@ -5,59 +5,33 @@ rules of :mod:`survey.disclosure`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter
 from sqlalchemy.orm import Session
 
 from analytics import service
-from analytics.benchmark import BAND_COLUMNS
 from instruments import InstrumentLibrary
-from survey.disclosure import rules
 from survey.errors import NotFound
 from survey.models import Organisation
 from survey.services import rounds
 from web.auth import require_coordinator, require_office
+from web.controllers.api.benchmarks_out import (
+    FiltersOut,
+    OfficeBy,
+    PeerGroup,
+    RoundBenchmarkOut,
+    StatisticsOut,
+    round_benchmark_out,
+    statistics_out,
+)
 from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import BEARER
 from web.security import TOKEN_LIMIT
 
-PeerGroup = Literal["all", "sector", "size_band", "country", "sector,size_band", "sector,country"]
-OfficeBy = Literal["all", "sector", "size_band", "country", "year"]
 Filter = Annotated[str | None, Parameter(max_length=100)]
-
-
-def round_benchmark_out(found: service.RoundBenchmark) -> dict[str, Any]:
-    return {
-        "peer_group": found.peer_group,
-        "peer_count": found.peer_count,
-        "suppressed": found.suppressed,
-        "suppression": found.suppression,
-        "explanation": rules.explanations(found.suppression),
-        "synthetic": found.synthetic,
-        "dimensions": [
-            {
-                "instrument": row["instrument_id"],
-                "instrument_version": row["instrument_version"],
-                "dimension": row["dimension_id"],
-                "score": row["score"],
-                "score_suppressed": row["score_suppressed"],
-                "score_suppression": rules.FEW_RESPONDENTS if row["score_suppressed"] else None,
-                **{name: row[name] for name in BAND_COLUMNS},
-                "position": row["position"],
-                "percentile": row["percentile"],
-                "peer_count": row["peer_count"],
-                "known": row["known"],
-                "unknown": row["unknown"],
-                "form": row["form"],
-                "suppressed": row["suppressed"],
-                "suppression": row["suppression"],
-                "explanation": rules.explanations(row["suppression"]),
-            }
-            for row in found.dimensions.iter_rows(named=True)
-        ],
-    }
 
 
 def resolve_version(
@@ -97,12 +71,12 @@ class RoundBenchmarkController(Controller):
     )
     def round_benchmark(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
         peers: Annotated[PeerGroup, Parameter(description="The peer group")] = "all",
-    ) -> dict[str, Any]:
+    ) -> RoundBenchmarkOut:
         round_ = rounds.get_round(db, round_id, of=coordinator)
         found = service.round_benchmark(db, round_, peers, library=library)
         return round_benchmark_out(found)
@@ -126,8 +100,8 @@ class BenchmarkController(Controller):
     )
     def statistics(
         self,
-        db: Session,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        library: NamedDependency[InstrumentLibrary],
         instrument: Annotated[str, Parameter(max_length=100, description="Instrument id")],
         by: Annotated[OfficeBy, Parameter(description="Grouping")] = "sector",
         version: Annotated[
@@ -140,7 +114,7 @@ class BenchmarkController(Controller):
         synthetic: Annotated[
             bool | None, Parameter(description="Only demo (true) or only real (false) groups")
         ] = None,
-    ) -> dict[str, Any]:
+    ) -> StatisticsOut:
         chosen = resolve_version(db, library, instrument, version)
         statistics = service.office_statistics(
             db,
@@ -153,16 +127,10 @@ class BenchmarkController(Controller):
             year=year,
             synthetic=synthetic,
         )
-        return {
-            "instrument": instrument,
-            "version": chosen,
-            "by": by,
-            "filters": {
-                "sector": sector,
-                "size_band": size_band,
-                "country": country,
-                "year": year,
-                "synthetic": synthetic,
-            },
-            "groups": service.office_groups(statistics),
-        }
+        return statistics_out(
+            statistics,
+            instrument=instrument,
+            version=chosen,
+            by=by,
+            filters=FiltersOut(sector, size_band, country, year, synthetic),
+        )

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 import polars as pl
 import xlsxwriter
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
@@ -131,7 +132,7 @@ class ExportController(Controller):
     )
     def scores(
         self,
-        db: Session,
+        db: NamedDependency[Session],
         office: OfficeCaller,
         request: Request,
         format: Annotated[ExportFormat, Parameter(description="File format")] = "csv",

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy.orm import Session
 
@@ -74,12 +75,12 @@ class InvitationController(Controller):
     )
     def invite(
         self,
-        db: Session,
-        coordinator: Organisation,
-        settings: Settings,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        settings: NamedDependency[Settings],
         request: Request,
         round_id: FromPath[str],
-        data: InvitationsIn,
+        data: JSONBody[InvitationsIn],
     ) -> InvitationsCreatedOut:
         rows = [[i.email, i.role, i.lang] for i in data.invitations]
         people: list[Person] = people_from_rows(rows, "en", detect_header=False) if rows else []
@@ -116,7 +117,10 @@ class InvitationController(Controller):
         sync_to_thread=True,
     )
     def list_invitations(
-        self, db: Session, coordinator: Organisation, round_id: FromPath[str]
+        self,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        round_id: FromPath[str],
     ) -> list[InvitationOut]:
         round_ = rounds.get_round(db, round_id, of=coordinator)
         return [

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, post
-from litestar.params import FromPath
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy.orm import Session
 
@@ -31,11 +32,11 @@ class InviteController(Controller):
     )
     def start_response(
         self,
-        db: Session,
-        settings: Settings,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
         request: Request,
         invite_code: FromPath[str],
-        data: ResponseIn,
+        data: JSONBody[ResponseIn],
     ) -> StartedOut:
         started = responses.start_response(db, invite_code, role=data.role, lang=data.lang)
         return StartedOut(

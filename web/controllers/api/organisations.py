@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy.orm import Session
 
@@ -37,7 +38,11 @@ class OrganisationController(Controller):
         sync_to_thread=True,
     )
     def register(
-        self, db: Session, settings: Settings, request: Request, data: OrganisationIn
+        self,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        request: Request,
+        data: JSONBody[OrganisationIn],
     ) -> Registered:
         registration = organisations.register_organisation(
             db,
@@ -64,6 +69,9 @@ class OrganisationController(Controller):
         sync_to_thread=True,
     )
     def get_organisation(
-        self, db: Session, coordinator: Organisation, org_id: FromPath[str]
+        self,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        org_id: FromPath[str],
     ) -> OrganisationOut:
         return organisation_out(organisations.get_organisation(db, org_id, of=coordinator))

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from anyio.to_thread import run_sync
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter
 from sqlalchemy.orm import Session
 
@@ -73,11 +74,11 @@ class RoundReportController(Controller):
     )
     async def report(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        settings: Settings,
-        database: Database,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        settings: NamedDependency[Settings],
+        database: NamedDependency[Database],
         request: Request,
         round_id: FromPath[str],
         format: Annotated[RoundFormat, Parameter(description="Report format")] = "html",
@@ -120,10 +121,10 @@ class SectorReportController(Controller):
     )
     async def sector_report(
         self,
-        db: Session,
+        db: NamedDependency[Session],
         office: OfficeCaller,
-        library: InstrumentLibrary,
-        database: Database,
+        library: NamedDependency[InstrumentLibrary],
+        database: NamedDependency[Database],
         request: Request,
         instrument: Annotated[str, Parameter(description="Instrument id")],
         format: Annotated[SectorFormat, Parameter(description="Report format")] = "html",

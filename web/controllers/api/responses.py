@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post, put
-from litestar.params import FromPath
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.orm import Session
 
@@ -60,9 +61,9 @@ class ResponseController(Controller):
     )
     def get_response(
         self,
-        db: Session,
-        pinned: PinnedInstruments,
-        respondent: Response,
+        db: NamedDependency[Session],
+        pinned: NamedDependency[PinnedInstruments],
+        respondent: NamedDependency[Response],
         response_id: FromPath[str],
     ) -> ResponseOut:
         response = responses.get_response(db, response_id, of=respondent)
@@ -79,11 +80,11 @@ class ResponseController(Controller):
     )
     def save_answers(
         self,
-        db: Session,
-        pinned: PinnedInstruments,
-        respondent: Response,
+        db: NamedDependency[Session],
+        pinned: NamedDependency[PinnedInstruments],
+        respondent: NamedDependency[Response],
         response_id: FromPath[str],
-        data: AnswersIn,
+        data: JSONBody[AnswersIn],
     ) -> SavedOut:
         response = responses.get_response(db, response_id, of=respondent)
         saved = responses.save_answers(db, response, data.answers, pinned, page=data.page)
@@ -98,9 +99,9 @@ class ResponseController(Controller):
     )
     def submit(
         self,
-        db: Session,
-        pinned: PinnedInstruments,
-        respondent: Response,
+        db: NamedDependency[Session],
+        pinned: NamedDependency[PinnedInstruments],
+        respondent: NamedDependency[Response],
         response_id: FromPath[str],
     ) -> ResponseOut:
         response = responses.get_response(db, response_id, of=respondent)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from web.controllers.api.schemas import (
     RoundOut,
     round_out,
 )
+from web.controllers.api.scores_out import ScoresOut, scores_out
 from web.security import TOKEN_LIMIT
 
 
@@ -55,13 +57,13 @@ class RoundController(Controller):
     )
     def open_round(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        settings: Settings,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        settings: NamedDependency[Settings],
         request: Request,
         org_id: FromPath[str],
-        data: RoundIn,
+        data: JSONBody[RoundIn],
     ) -> OpenedRoundOut:
         organisation = organisations.get_organisation(db, org_id, of=coordinator)
         opened = rounds.open_round(
@@ -86,9 +88,9 @@ class RoundController(Controller):
     )
     def list_rounds(
         self,
-        db: Session,
-        coordinator: Organisation,
-        settings: Settings,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        settings: NamedDependency[Settings],
         request: Request,
         org_id: FromPath[str],
     ) -> list[RoundOut]:
@@ -103,9 +105,9 @@ class RoundController(Controller):
     )
     def get_round(
         self,
-        db: Session,
-        coordinator: Organisation,
-        settings: Settings,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        settings: NamedDependency[Settings],
         request: Request,
         round_id: FromPath[str],
     ) -> RoundOut:
@@ -121,10 +123,10 @@ class RoundController(Controller):
     )
     def close_round(
         self,
-        db: Session,
-        coordinator: Organisation,
-        settings: Settings,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        settings: NamedDependency[Settings],
+        library: NamedDependency[InstrumentLibrary],
         request: Request,
         round_id: FromPath[str],
     ) -> RoundOut:
@@ -142,11 +144,11 @@ class RoundController(Controller):
     )
     def get_scores(
         self,
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
         lang: Annotated[Lang, Parameter(description="Language of the texts")] = "en",
-    ) -> dict[str, Any]:
+    ) -> ScoresOut:
         round_ = rounds.get_round(db, round_id, of=coordinator)
-        return results.round_scores(db, round_, library, lang)
+        return scores_out(results.round_scores(db, round_, library, lang))

@@ -7,7 +7,7 @@ by the ``*_out`` functions so that every controller writes the same shape.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
@@ -25,6 +25,10 @@ BEARER: list[dict[str, list[str]]] = [{"bearer": []}]  # OpenAPI security requir
 NO_NUL = "^[^\\x00]*$"  # no database can store a NUL character in text
 Text = Annotated[str, msgspec.Meta(max_length=1000, pattern=NO_NUL)]
 Id = Annotated[str, msgspec.Meta(max_length=200, pattern=NO_NUL)]
+Status = Literal["planned", "in_progress", "done", "dropped"]
+"""The status of an action."""
+Finding = Literal["low_score", "awareness_gap", "role_disagreement"]
+"""What made an item a priority."""
 
 
 # --- requests ----------------------------------------------------------------------
@@ -341,6 +345,3 @@ def response_out(
 
 def vocabularies_out(raw: dict[str, list[dict[str, str]]]) -> VocabulariesOut:
     return msgspec.convert(raw, VocabulariesOut)
-
-
-ScoresOut = dict[str, Any]
