@@ -16,12 +16,12 @@ A handler names what it needs as a parameter and the app (``web.app``) provides 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Annotated, Any
+from typing import Any
 
 from anyio.to_thread import run_sync
 from litestar import Request
-from litestar.di import Provide
-from litestar.params import Dependency
+from litestar.di import NamedDependency, Provide
+from litestar.params import SkipValidation
 from sqlalchemy.orm import Session
 
 from instruments import InstrumentLibrary
@@ -44,8 +44,8 @@ from web.state import app_state
 AnyRequest = Request[Any, Any, Any]
 # A union of two models is more than Litestar's signature model takes; the lookup has
 # checked the type already.
-OfficeCaller = Annotated[User | ApiToken, Dependency(skip_validation=True)]
-OfficeOrNone = Annotated[User | ApiToken | None, Dependency(skip_validation=True)]
+OfficeCaller = NamedDependency[SkipValidation[User | ApiToken]]
+OfficeOrNone = NamedDependency[SkipValidation[User | ApiToken | None]]
 
 
 async def provide_db(request: AnyRequest) -> AsyncGenerator[Session, None]:
@@ -74,13 +74,17 @@ async def provide_office_or_none(request: AnyRequest) -> OfficeOrNone:
     return found if isinstance(found, User | ApiToken) else None
 
 
-async def provide_coordinator(coordinator_or_none: Organisation | None) -> Organisation:
+async def provide_coordinator(
+    coordinator_or_none: NamedDependency[Organisation | None],
+) -> Organisation:
     if coordinator_or_none is None:
         raise unauthorized(COORDINATOR)
     return coordinator_or_none
 
 
-async def provide_respondent(respondent_or_none: Response | None) -> Response:
+async def provide_respondent(
+    respondent_or_none: NamedDependency[Response | None],
+) -> Response:
     if respondent_or_none is None:
         raise unauthorized(RESPONDENT)
     return respondent_or_none

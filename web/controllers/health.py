@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.exceptions import ServiceUnavailableException
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,7 +19,7 @@ class HealthController(Controller):
         summary="Liveness and database check",
         responses=errors(DATABASE),
     )
-    def health(self, database: Database) -> dict[str, str]:
+    def health(self, database: NamedDependency[Database]) -> dict[str, str]:
         # Outside the request session and its gate: it waits for no queue of writers,
         # only for the database itself.
         try:
