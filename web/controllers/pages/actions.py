@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
@@ -52,10 +53,10 @@ class ActionPages(PageController):
     def download(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        page_lang: str,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        page_lang: NamedDependency[str],
         round_id: FromPath[str],
     ) -> Response[bytes]:
         """The action plan (this round's actions, then the carried ones) as CSV."""
@@ -85,9 +86,9 @@ class ActionPages(PageController):
     def plan(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
     ) -> Template:
         round_ = rounds.get_round(db, round_id, of=coordinator)
@@ -97,9 +98,9 @@ class ActionPages(PageController):
     def create(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
         data: FormData,
     ) -> Template | Redirect:
@@ -125,9 +126,9 @@ class ActionPages(PageController):
     def update(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
         action_id: FromPath[str],
         data: FormData,

@@ -15,6 +15,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 from litestar import Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.orm import Session
@@ -241,10 +242,10 @@ class BenchmarkPages(PageController):
     def round_benchmark(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        page_lang: str,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        page_lang: NamedDependency[str],
         round_id: FromPath[str],
     ) -> Template:
         peers = request.query_params.get("peers") or DEFAULT_PEER_GROUP

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
@@ -87,7 +88,7 @@ def role_matrix(scores: dict[str, Any]) -> list[dict[str, Any]]:
 class CoordinatorPages(PageController):
     @get("/c/{token:str}", name="dashboard_link", sync_to_thread=True, opt=TOKEN_LIMIT)
     def dashboard_link(
-        self, request: Request[Any, Any, Any], db: Session, token: FromPath[str]
+        self, request: Request[Any, Any, Any], db: NamedDependency[Session], token: FromPath[str]
     ) -> Redirect:
         """The secret dashboard link: signs the coordinator in, then drops the token from view."""
         organisation = organisations.organisation_for_token(db, token)
@@ -107,9 +108,9 @@ class CoordinatorPages(PageController):
     def dashboard(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        page_lang: str,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        page_lang: NamedDependency[str],
         organisation_id: FromPath[str],
     ) -> Template:
         vocab = vocabularies()
@@ -142,9 +143,9 @@ class CoordinatorPages(PageController):
     def new_round(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         organisation_id: FromPath[str],
     ) -> Template:
         organisation = organisations.get_organisation(db, organisation_id, of=coordinator)
@@ -161,10 +162,10 @@ class CoordinatorPages(PageController):
     def create_round(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        settings: Settings,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        settings: NamedDependency[Settings],
         organisation_id: FromPath[str],
         data: FormData,
     ) -> Template | Redirect:
@@ -196,11 +197,11 @@ class CoordinatorPages(PageController):
     def round_page(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        settings: Settings,
-        page_lang: str,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        settings: NamedDependency[Settings],
+        page_lang: NamedDependency[str],
         round_id: FromPath[str],
     ) -> Template:
         round_ = rounds.get_round(db, round_id, of=coordinator)
@@ -237,8 +238,8 @@ class CoordinatorPages(PageController):
     def confirm_close(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
         round_id: FromPath[str],
     ) -> Template | Redirect:
         round_ = rounds.get_round(db, round_id, of=coordinator)
@@ -261,9 +262,9 @@ class CoordinatorPages(PageController):
     def close(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
         round_id: FromPath[str],
     ) -> Redirect:
         rounds.close_round(db, rounds.get_round(db, round_id, of=coordinator), library)
@@ -278,10 +279,10 @@ class CoordinatorPages(PageController):
     def results(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        page_lang: str,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        page_lang: NamedDependency[str],
         round_id: FromPath[str],
     ) -> Template:
         round_ = rounds.get_round(db, round_id, of=coordinator)

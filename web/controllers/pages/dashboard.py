@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import polars as pl
 from anyio.to_thread import run_sync
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
@@ -46,10 +47,10 @@ class DashboardPages(PageController):
     def dashboard(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        office_user_or_none: User | None,
-        library: InstrumentLibrary,
-        page_lang: str,
+        db: NamedDependency[Session],
+        office_user_or_none: NamedDependency[User | None],
+        library: NamedDependency[InstrumentLibrary],
+        page_lang: NamedDependency[str],
     ) -> Template | Redirect:
         if office_user_or_none is None:
             return redirect(request, request.app.route_reverse("login"))
@@ -82,9 +83,9 @@ class DashboardPages(PageController):
     async def export(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        office_user_or_none: User | None,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        office_user_or_none: NamedDependency[User | None],
+        library: NamedDependency[InstrumentLibrary],
     ) -> Response[bytes] | Redirect:
         """The scores export (as ``GET /api/exports/scores``) for a signed-in user, written
         once the request's transaction has ended."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from litestar import Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.orm import Session
@@ -71,10 +72,10 @@ class DialoguePages(PageController):
     def session(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        page_lang: str,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        page_lang: NamedDependency[str],
         round_id: FromPath[str],
     ) -> Template:
         round_ = rounds.get_round(db, round_id, of=coordinator)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
@@ -44,8 +45,8 @@ class InvitationPages(PageController):
     def personal_link(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        settings: WebSettings,
+        db: NamedDependency[Session],
+        settings: NamedDependency[WebSettings],
         token: FromPath[str],
     ) -> Template | Redirect:
         """Exchange the personal link for the resume cookie, then go on without the token."""
@@ -76,10 +77,10 @@ class InvitationPages(PageController):
     def welcome(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        respondent: Response,
-        library: InstrumentLibrary,
-        page_lang: str,
+        db: NamedDependency[Session],
+        respondent: NamedDependency[Response],
+        library: NamedDependency[InstrumentLibrary],
+        page_lang: NamedDependency[str],
     ) -> Template:
         """Whom the person answers for and how far they are, before the questions."""
         round_ = db.get(Round, respondent.round_id)
@@ -106,9 +107,9 @@ class InvitationPages(PageController):
     def list_page(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        settings: Settings,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        settings: NamedDependency[Settings],
         round_id: FromPath[str],
     ) -> Template:
         round_ = rounds.get_round(db, round_id, of=coordinator)
@@ -123,10 +124,10 @@ class InvitationPages(PageController):
     def invite(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        settings: Settings,
-        page_lang: str,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        settings: NamedDependency[Settings],
+        page_lang: NamedDependency[str],
         round_id: FromPath[str],
         data: UploadForm,
     ) -> Template:

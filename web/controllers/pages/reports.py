@@ -6,6 +6,7 @@ from typing import Any
 
 from anyio.to_thread import run_sync
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -49,12 +50,12 @@ class ReportPages(PageController):
     async def round_report(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
-        library: InstrumentLibrary,
-        settings: Settings,
-        database: Database,
-        page_lang: str,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        settings: NamedDependency[Settings],
+        database: NamedDependency[Database],
+        page_lang: NamedDependency[str],
         round_id: FromPath[str],
     ) -> Response[bytes]:
         export_format = request.query_params.get("format") or "html"
@@ -93,11 +94,11 @@ class ReportPages(PageController):
     async def sector_report(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        office_user_or_none: User | None,
-        library: InstrumentLibrary,
-        database: Database,
-        page_lang: str,
+        db: NamedDependency[Session],
+        office_user_or_none: NamedDependency[User | None],
+        library: NamedDependency[InstrumentLibrary],
+        database: NamedDependency[Database],
+        page_lang: NamedDependency[str],
     ) -> Response[bytes] | Redirect:
         export_format = request.query_params.get("format") or "html"
         instrument = request.query_params.get("instrument") or "sm-maturity"

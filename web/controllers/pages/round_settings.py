@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
@@ -77,8 +78,8 @@ class RoundSettingsPages(PageController):
     def settings_page(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
         round_id: FromPath[str],
     ) -> Template:
         round_ = rounds.get_round(db, round_id, of=coordinator)
@@ -95,8 +96,8 @@ class RoundSettingsPages(PageController):
     def save(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
         round_id: FromPath[str],
         data: FormData,
     ) -> Template | Redirect:
@@ -127,8 +128,8 @@ class RoundSettingsPages(PageController):
     def delete(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
         round_id: FromPath[str],
     ) -> Template | Redirect:
         round_ = rounds.get_round(db, round_id, of=coordinator)
@@ -147,8 +148,8 @@ class RoundSettingsPages(PageController):
     def archive(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        coordinator: Organisation,
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
         round_id: FromPath[str],
         data: FormData,
     ) -> Template | Redirect:
