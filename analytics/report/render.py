@@ -152,6 +152,13 @@ def render_template(
     )
 
 
+def sample_html() -> str:
+    """A one-line document in the report's stylesheet, its regular and bold text: its
+    PDF loads the fonts and the user-agent stylesheet."""
+    page = render_template("base.html", lang="en", medium="print")
+    return page.replace("</main>", "<p>Aa <strong>Aa</strong></p></main>")
+
+
 def html_to_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
     """The PDF of a self-contained HTML document; nothing is fetched."""
     fetcher = fetcher or RefusingFetcher()

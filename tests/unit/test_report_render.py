@@ -1,20 +1,25 @@
-"""Rendering without a database: escaping, the refusing URL fetcher, page rules, files."""
+"""Rendering without a database: escaping, the refusing URL fetcher, page rules, files,
+the PDF engine's user-agent stylesheet and the garbage collector's pause."""
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import hashlib
 import inspect
 import io
+import threading
 from datetime import date
 from importlib.resources import files
 
+import pytest
 import weasyprint.css
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from analytics.render import collector_paused
 from analytics.report import render
 from analytics.report.content import improvement_report
 from survey.i18n import Translator
@@ -178,3 +183,55 @@ def test_the_trimmed_stylesheet_lays_the_report_out_as_weasyprint_own():
     theirs = HTML(string=page, url_fetcher=render.RefusingFetcher()).render()
     assert len(ours.pages) == len(theirs.pages) > 1
     assert _boxes(ours) == _boxes(theirs)
+
+
+# --- the garbage collector's pause ------------------------------------------------------
+
+
+@pytest.fixture
+def collector_on():
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def test_the_collector_is_off_during_a_render_and_on_again_after_an_error(collector_on):
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError("the render failed")
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off(collector_on):
+    gc.disable()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_nested_and_concurrent_renders_share_one_pause(collector_on):
+    inside, leave = threading.Barrier(3), threading.Event()
+    seen: list[bool] = []
+
+    def render_in_a_thread() -> None:
+        with collector_paused():
+            inside.wait()
+            leave.wait()
+            seen.append(gc.isenabled())
+
+    threads = [threading.Thread(target=render_in_a_thread) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    inside.wait()
+    with collector_paused():  # a third render, nested in the others
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the threads still render
+    leave.set()
+    for thread in threads:
+        thread.join()
+    assert seen == [False, False]
+    assert gc.isenabled()
