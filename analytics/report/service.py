@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from analytics.benchmark import PEER_GROUPS
 from analytics.render import collector_paused
-from analytics.report import charts, render, sector
+from analytics.report import charts, render, sector, sector_input
 from analytics.report.cache import (
     REPORT_VERSION,
     Digest,
@@ -279,24 +279,24 @@ def _sector_entry(
     instrument = library.get(instrument_id, version)
     if instrument is None:
         raise InvalidInput(f"Unknown instrument '{instrument_id}'.", "instrument")
-    synthetic = sector.population_is_synthetic(session, instrument)
+    synthetic = sector_input.population_is_synthetic(session, instrument)
     key = f"sector:{instrument.id}:{instrument.version}:{format}:{lang}"
     digest = Digest()
     digest.feed(REPORT_VERSION, instrument.id, instrument.version, instrument_hash(instrument))
     digest.feed(synthetic)
-    digest.rows(sector.fingerprint_rows(session, instrument, synthetic=synthetic))
+    digest.rows(sector_input.fingerprint_rows(session, instrument, synthetic=synthetic))
     fingerprint = digest.hexdigest()
     filename = f"sector-report-{slug(instrument.id)}-{slug(instrument.version)}-{lang}.{format}"
     entry = cached(session, key, fingerprint)
     if entry is not None:
         return Report(entry.content, entry.media_type, filename)
-    data = sector.sector_input(session, instrument, lang=lang, synthetic=synthetic)
+    data = sector_input.sector_input(session, instrument, lang=lang, synthetic=synthetic)
     render_it = partial(render_sector, data, format)
     return PendingReport(key, fingerprint, MEDIA_TYPES[format], filename, render_it)
 
 
-def render_sector(data: sector.SectorInput, format: str) -> bytes:
-    """The sector report of what :func:`analytics.report.sector.sector_input` read."""
+def render_sector(data: sector_input.SectorInput, format: str) -> bytes:
+    """The sector report of what :func:`analytics.report.sector_input.sector_input` read."""
     with collector_paused():
         model = sector.sector_report(data)
         svgs = charts.sector_charts(model)
