@@ -1,8 +1,8 @@
 """Rendering a round's report files in the background once the round closes, so that
 the first download is served from the cache.
 
-A round's report becomes available when the round closes, whoever closes it (the
-coordinator's page or API call, the deadline in the mail worker). :class:`Prerenderer`
+A round's report becomes available when the round closes. In the web app (the
+coordinator's page or API call, a deadline in the app's mail worker) :class:`Prerenderer`
 watches the commits of the app's sessions for a round whose status became closed and
 hands it to one background thread, which renders every format in every language for
 the web's default peer group (:func:`prerender_round`): the input is read in a short
