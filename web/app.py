@@ -9,6 +9,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from analytics.report.prerender import Prerenderer
 from analytics.report.service import warm_up as warm_up_reports
 from bootstrap import Root, build_root
 from survey.mail.task import MailWorkerTask
@@ -78,6 +79,7 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
     stores = stores or build_stores(settings)
     state = AppState.build(root)
     mail_worker = MailWorkerTask(database, settings, root.library)
+    prerenderer = Prerenderer(database, root.library, settings, enabled=settings.report_prerender)
 
     async def warm_up() -> None:
         """Start the chart and PDF engines (fonts, templates) before the first report."""
@@ -85,6 +87,7 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
 
     async def shut_down() -> None:
         await mail_worker.stop()
+        await anyio.to_thread.run_sync(prerenderer.stop)
         root.close()
         await stores.close()
 
@@ -121,7 +124,13 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
         request_max_body_size=settings.max_request_bytes,
         template_config=template_config(settings),
         openapi_config=openapi_config(),
-        on_startup=[state.gate.open, stores.clean_up, warm_up, mail_worker.start],
+        on_startup=[
+            state.gate.open,
+            stores.clean_up,
+            warm_up,
+            mail_worker.start,
+            prerenderer.start,
+        ],
         on_shutdown=[shut_down],
         debug=settings.debug,
     )

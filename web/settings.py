@@ -16,6 +16,11 @@ class WebSettings(Settings):
         default=None, description="Shared store for sessions and rate limits across workers"
     )
     debug: bool = False
+    report_prerender: bool = Field(
+        default=True,
+        description="Render a round's report files in the background when it closes, "
+        "so that the first download comes from the cache",
+    )
     session_max_age: int = Field(default=8 * 3600, description="Login session lifetime (s)")
     session_idle_timeout: int = Field(
         default=3600, ge=60, description="A signed-in session ends after this long unused (s)"

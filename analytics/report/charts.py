@@ -2,19 +2,23 @@
 
 One peer distribution chart per instrument (its dimensions as rows, only those whose
 peer group may be shown) in the improvement report, and the sector × dimension heat
-map of medians in the sector report. The SVG comes from
-:func:`analytics.render.to_svg`; it is trusted markup (made from our own data, text
+map of medians in the sector report. Building the specifications (``*_specs``) and
+drawing them (:func:`draw`, by :func:`analytics.render.spec_to_svg`) are apart, so
+that each can be timed. The SVG is trusted markup (made from our own data, text
 escaped by Vega) and goes into the templates as such.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import altair as alt
 import polars as pl
 from markupsafe import Markup
 
 from analytics import charts
-from analytics.render import to_svg
+from analytics.render import spec, spec_to_svg
 from analytics.report.model import ImprovementReport, ReportInput
 from analytics.report.sector import SectorReport
 from instruments import vocabularies
@@ -23,8 +27,12 @@ LABEL_LIMIT = 320  # px: long dimension titles stay whole instead of ending in "
 FONT = "DejaVu Sans"  # the report's font: Vega measures the labels with the font drawn
 
 
-def _svg(chart: alt.TopLevelMixin) -> Markup:
-    """Inline SVG of ``chart``. Vega's per-mark ARIA attributes are left out: the
+Specs = dict[str, dict[str, Any]]
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The report's specification of ``chart``, not validated again (the chart
+    builders' tests validate theirs). Vega's per-mark ARIA attributes are left out: the
     templates give each figure its own label (``role="img"``) and the same figures
     as text next to it, and the markup stays small for the PDF engine. Axis labels
     may be longer than Vega's default, so that dimension titles are not cut, and use
@@ -36,10 +44,37 @@ def _svg(chart: alt.TopLevelMixin) -> Markup:
             titleAngle=0, titleAlign="right", titleBaseline="bottom", titleX=-4, titleY=-4
         )
     )
-    return Markup(to_svg(configured))  # noqa: S704 - SVG made by vl-convert from our data
+    return spec(configured, validate=False)
+
+
+def draw(specs: Mapping[str, dict[str, Any]]) -> dict[str, Markup]:
+    """Each specification as inline SVG, under the same name."""
+    # SVG made by vl-convert from our data
+    return {name: Markup(spec_to_svg(s)) for name, s in specs.items()}  # noqa: S704
+
+
+def warm_up() -> None:
+    """Draw a small chart in the report's font: vl-convert starts its engine and loads
+    the font once per process."""
+    sample = (
+        alt.Chart(alt.Data(values=[{"x": 1, "label": "Aa"}]))
+        .mark_text()
+        .encode(x="x:Q", text="label:N")
+    )
+    draw({"sample": _spec(sample)})
 
 
 def improvement_charts(data: ReportInput, model: ImprovementReport) -> dict[str, Markup]:
+    """The improvement report's charts, drawn (see :func:`improvement_specs`)."""
+    return draw(improvement_specs(data, model))
+
+
+def sector_charts(model: SectorReport) -> dict[str, Markup]:
+    """The sector report's charts, drawn (see :func:`sector_specs`)."""
+    return draw(sector_specs(model))
+
+
+def improvement_specs(data: ReportInput, model: ImprovementReport) -> Specs:
     """The peer comparison chart of the snapshot: every dimension whose peer group
     publishes its quartiles, instrument by instrument in the report's order, as one chart (one chart
     engine call and one figure for the PDF engine, instead of one per instrument)."""
@@ -72,10 +107,10 @@ def improvement_charts(data: ReportInput, model: ImprovementReport) -> dict[str,
     )
     if rows.is_empty():
         return {}
-    return {"peers": _svg(charts.distribution_chart(rows, lang=data.lang, labels=labels))}
+    return {"peers": _spec(charts.distribution_chart(rows, lang=data.lang, labels=labels))}
 
 
-def sector_charts(model: SectorReport) -> dict[str, Markup]:
+def sector_specs(model: SectorReport) -> Specs:
     """The heat map of sector medians (sectors and dimensions in their own order), when
     any sector group may be shown."""
     sectors = vocabularies().sectors
@@ -89,4 +124,4 @@ def sector_charts(model: SectorReport) -> dict[str, Markup]:
     labels = {d.id: d.title for d in model.dimensions} | {
         sector: sectors.label(sector, model.lang) for sector in sectors.ids()
     }
-    return {"heatmap": _svg(charts.sector_heatmap(statistics, lang=model.lang, labels=labels))}
+    return {"heatmap": _spec(charts.sector_heatmap(statistics, lang=model.lang, labels=labels))}

@@ -2,53 +2,44 @@
 
 :func:`build_report` (a round's improvement report) and :func:`build_sector_report`
 (the integrity office's sector report) return ``(content, media_type, filename)``.
-A rendered file is stored in the ``report_cache`` table under a key naming what it
-is (round or instrument, format, language) with a fingerprint of everything it
-depends on; the next request with the same fingerprint is served from the table, so
-every worker shares the cache. When the fingerprint changes (the round's stored
-results, a peer's new closed round, an organisation's profile, the instrument
-versions, :data:`REPORT_VERSION`) the file is rendered again and replaces the old one.
+A rendered file is stored in the ``report_cache`` table (:mod:`analytics.report.cache`)
+and served from it until anything it depends on changes. A web request reads what a
+report needs in its transaction (:func:`prepare_report`) and renders after it has
+ended (:func:`finish_report`), so that no SQLite write lock is held while rendering.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache, partial
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from analytics.benchmark import PEER_GROUPS
-from analytics.report import charts, followup, render, sector
+from analytics.render import collector_paused
+from analytics.report import charts, render, sector, sector_input
+from analytics.report.cache import (
+    REPORT_VERSION,
+    Digest,
+    cached,
+    instrument_hash,
+    round_fingerprint,
+    store,
+)
 from analytics.report.content import improvement_report
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
-from analytics.report.inputs import DEFAULT_PEER_GROUP, improvement_input, pinned_versions
+from analytics.report.inputs import DEFAULT_PEER_GROUP, improvement_input
 from analytics.report.model import ReportInput
-from instruments import Instrument, InstrumentLibrary
-from survey.db import Database, upsert
+from instruments import InstrumentLibrary
+from survey.db import Database
 from survey.errors import Conflict, InvalidInput
 from survey.i18n import LANGUAGES
-from survey.models import (
-    DimensionResult,
-    InstrumentResult,
-    ItemResult,
-    Organisation,
-    ReportCache,
-    RoleResult,
-    Round,
-)
-from survey.services.rounds import role_counts
+from survey.models import Organisation, Round
 from survey.settings import Settings
-
-# Bump whenever the content, wording, templates or rendering change what a report says
-# or looks like: every cached report is rendered again.
-REPORT_VERSION = "2"
 
 
 class Report(NamedTuple):
@@ -76,187 +67,10 @@ def warm_up() -> None:
     """Start the chart and PDF engines (about a second in a new process: Vega, fonts,
     the report templates compiled), so that the first report a worker renders does not
     pay for it. The app calls it at start-up; it runs once per process."""
-    import altair as alt
-
-    from analytics.render import to_svg
-
-    to_svg(alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q"))
-    for name in ("improvement.html", "sector.html"):
+    charts.warm_up()
+    for name in ("base.html", "improvement.html", "sector.html"):
         render.environment().get_template(f"report/{name}")
-    render.html_to_pdf(render.render_template("base.html", lang="en", medium="print"))
-
-
-# --- fingerprints --------------------------------------------------------------------------
-
-
-class _Digest:
-    def __init__(self) -> None:
-        self._hash = hashlib.sha256()
-
-    def feed(self, *values: Any) -> None:
-        for value in values:
-            self._hash.update(repr(value).encode("utf-8"))
-            self._hash.update(b"\x1f")
-
-    def rows(self, rows: Iterable[Any]) -> None:
-        for row in rows:
-            self.feed(tuple(row))
-
-    def hexdigest(self) -> str:
-        return self._hash.hexdigest()
-
-
-# keyed by the object's id; the object is kept with its hash so the id stays its own
-_instrument_hashes: dict[int, tuple[Instrument, str]] = {}
-
-
-def instrument_hash(instrument: Instrument) -> str:
-    """A hash of the instrument's whole content (texts included), computed once."""
-    known = _instrument_hashes.get(id(instrument))
-    if known is None or known[0] is not instrument:
-        digest = hashlib.sha256(instrument.model_dump_json().encode("utf-8")).hexdigest()
-        known = _instrument_hashes[id(instrument)] = (instrument, digest)
-    return known[1]
-
-
-def _round_rows(session: Session, round_: Round, digest: _Digest) -> None:
-    """The round's own stored results, all of them, in a stable order."""
-    for table, order in (
-        (InstrumentResult, (InstrumentResult.instrument_id,)),
-        (DimensionResult, (DimensionResult.instrument_id, DimensionResult.dimension_id)),
-        (RoleResult, (RoleResult.instrument_id, RoleResult.dimension_id, RoleResult.role)),
-        (ItemResult, (ItemResult.instrument_id, ItemResult.item_id)),
-    ):
-        columns = [c for c in table.__table__.columns if c.name != "round_id"]
-        digest.rows(
-            session.execute(select(*columns).where(table.round_id == round_.id).order_by(*order))
-        )
-    digest.feed(sorted(role_counts(round_, session).items()))
-
-
-def _population_rows(
-    session: Session, versions: list[tuple[str, str]], synthetic: bool, digest: _Digest
-) -> None:
-    """What the peer comparison rests on: per sector × size band × country, the closed
-    rounds on these instrument versions (count, latest closing, sums of the stored
-    instrument scores). A peer's new round, a recomputed result, a profile change or a
-    removed organisation all change it."""
-    if not versions:
-        return
-    digest.rows(
-        session.execute(
-            select(
-                Organisation.sector,
-                Organisation.size_band,
-                Organisation.country,
-                InstrumentResult.instrument_id,
-                InstrumentResult.instrument_version,
-                func.count(),
-                func.count(func.distinct(Round.organisation_id)),
-                func.max(Round.closed_at),
-                func.sum(InstrumentResult.score),
-                func.sum(InstrumentResult.min_respondents),
-            )
-            .join(Round, Round.id == InstrumentResult.round_id)
-            .join(Organisation, Organisation.id == Round.organisation_id)
-            .where(
-                Round.status == "closed",
-                Organisation.synthetic == synthetic,
-                tuple_(InstrumentResult.instrument_id, InstrumentResult.instrument_version).in_(
-                    versions
-                ),
-            )
-            .group_by(
-                Organisation.sector,
-                Organisation.size_band,
-                Organisation.country,
-                InstrumentResult.instrument_id,
-                InstrumentResult.instrument_version,
-            )
-            .order_by(
-                Organisation.sector,
-                Organisation.size_band,
-                Organisation.country,
-                InstrumentResult.instrument_id,
-                InstrumentResult.instrument_version,
-            )
-        )
-    )
-
-
-def round_fingerprint(
-    session: Session,
-    round_: Round,
-    library: InstrumentLibrary,
-    *,
-    peer_group: str = DEFAULT_PEER_GROUP,
-    base_url: str | None = None,
-) -> str:
-    """The hash of everything the round's report depends on (see the module docstring)."""
-    digest = _Digest()
-    digest.feed(REPORT_VERSION, peer_group, base_url)
-    organisation = session.get(Organisation, round_.organisation_id)
-    assert organisation is not None
-    digest.feed(
-        organisation.name,
-        organisation.sector,
-        organisation.size_band,
-        organisation.country,
-        organisation.synthetic,
-    )
-    digest.feed(
-        round_.id,
-        round_.label,
-        round_.status,
-        round_.closed_at,
-        round_.submitted_count,
-        round_.control_score,
-        round_.enablement_score,
-        round_.control_respondents,
-        round_.enablement_respondents,
-        round_.quadrant,
-        round_.coherent,
-    )
-    versions = pinned_versions(round_)
-    for instrument_id, version in versions:
-        instrument = library.get(instrument_id, version)
-        digest.feed(instrument_id, version, instrument_hash(instrument) if instrument else None)
-    _round_rows(session, round_, digest)
-    digest.rows(followup.fingerprint_rows(session, round_))
-    _population_rows(session, versions, bool(organisation.synthetic), digest)
-    return digest.hexdigest()
-
-
-# --- the cache -----------------------------------------------------------------------------
-
-
-_STORE = upsert(
-    ReportCache, keys=("key",), update=("fingerprint", "media_type", "content", "created_at")
-)
-
-
-def cached(session: Session, key: str, fingerprint: str) -> ReportCache | None:
-    entry = session.get(ReportCache, key, populate_existing=True)
-    if entry is not None and entry.fingerprint == fingerprint:
-        return entry
-    return None
-
-
-def store(session: Session, key: str, fingerprint: str, media_type: str, content: bytes) -> None:
-    """Insert or replace the cache entry (an upsert, so concurrent workers never clash)."""
-    _STORE.execute(
-        session,
-        [
-            {
-                "key": key,
-                "fingerprint": fingerprint,
-                "media_type": media_type,
-                "content": content,
-                "created_at": datetime.now(UTC),
-            }
-        ],
-    )
-    session.flush()
+    render.html_to_pdf(render.sample_html())
 
 
 # --- the round's improvement report ------------------------------------------------------
@@ -282,46 +96,52 @@ def render_round_report(
 def render_improvement(data: ReportInput, format: str) -> bytes:
     """The improvement report of what :func:`improvement_input` read, in ``format``:
     no database needed."""
-    model = improvement_report(data)
-    if format == "csv":
-        return render.scores_csv(model)
-    if format == "xlsx":
-        return render.action_plan_xlsx(model)
-    svgs = charts.improvement_charts(data, model)
-    if format == "pdf":
-        return render.improvement_pdf(model, charts=svgs)
-    return render.improvement_html(model, charts=svgs).encode("utf-8")
+    with collector_paused():
+        model = improvement_report(data)
+        if format == "csv":
+            return render.scores_csv(model)
+        if format == "xlsx":
+            return render.action_plan_xlsx(model)
+        svgs = charts.improvement_charts(data, model)
+        if format == "pdf":
+            return render.improvement_pdf(model, charts=svgs)
+        return render.improvement_html(model, charts=svgs).encode("utf-8")
 
 
 def round_filename(organisation: Organisation, round_: Round, format: str, lang: str) -> str:
     return f"improvement-report-{slug(organisation.name)}-{slug(round_.label, 40)}-{lang}.{format}"
 
 
-def _round_entry(
+def _round_entries(
     session: Session,
     round_: Round,
     library: InstrumentLibrary,
-    format: str,
+    formats: Sequence[str],
     lang: str,
     base_url: str | None,
     peer_group: str,
-) -> tuple[str, str, str, Report | None]:
-    """(cache key, fingerprint, file name, the cached report or None) of a round's report."""
-    _check(format, lang, ROUND_FORMATS)
+) -> list[tuple[str, str, str, Report | None]]:
+    """(cache key, fingerprint, file name, the cached report or None) of the round's
+    report in each of ``formats``; the fingerprint is computed once."""
+    for format in formats:
+        _check(format, lang, ROUND_FORMATS)
     if peer_group not in PEER_GROUPS:
         raise InvalidInput(f"Unknown peer group '{peer_group}'.", "peers")
     organisation = session.get(Organisation, round_.organisation_id)
     assert organisation is not None
-    filename = round_filename(organisation, round_, format, lang)
     if round_.is_open:
         raise Conflict("The report is available once the round is closed.")
-    key = f"round:{round_.id}:{peer_group}:{format}:{lang}"
     fingerprint = round_fingerprint(
         session, round_, library, peer_group=peer_group, base_url=base_url
     )
-    entry = cached(session, key, fingerprint)
-    hit = Report(entry.content, entry.media_type, filename) if entry is not None else None
-    return key, fingerprint, filename, hit
+    entries = []
+    for format in formats:
+        filename = round_filename(organisation, round_, format, lang)
+        key = f"round:{round_.id}:{peer_group}:{format}:{lang}"
+        entry = cached(session, key, fingerprint)
+        hit = Report(entry.content, entry.media_type, filename) if entry is not None else None
+        entries.append((key, fingerprint, filename, hit))
+    return entries
 
 
 def build_report(
@@ -343,8 +163,8 @@ def build_report(
     :func:`finish_report` instead, so that it renders outside the transaction.
     """
     base_url = settings.base_url if settings is not None else None
-    key, fingerprint, filename, hit = _round_entry(
-        session, round_, library, format, lang, base_url, peer_group
+    [(key, fingerprint, filename, hit)] = _round_entries(
+        session, round_, library, (format,), lang, base_url, peer_group
     )
     if hit is not None:
         return hit
@@ -386,17 +206,49 @@ def prepare_report(
     """:func:`build_report` up to rendering: the cached report, or what rendering needs
     (read now, in the session's transaction); :func:`finish_report` renders it after
     the transaction has ended."""
-    base_url = settings.base_url if settings is not None else None
-    key, fingerprint, filename, hit = _round_entry(
-        session, round_, library, format, lang, base_url, peer_group
+    [prepared] = prepare_reports(
+        session,
+        round_,
+        library,
+        formats=(format,),
+        lang=lang,
+        settings=settings,
+        peer_group=peer_group,
     )
-    if hit is not None:
-        return hit
+    return prepared
+
+
+def prepare_reports(
+    session: Session,
+    round_: Round,
+    library: InstrumentLibrary,
+    *,
+    formats: Sequence[str],
+    lang: str,
+    settings: Settings | None = None,
+    peer_group: str = DEFAULT_PEER_GROUP,
+) -> list[Report | PendingReport]:
+    """:func:`prepare_report` for several formats of one language, in their order:
+    the fingerprint is computed and the input read once for all of them."""
+    base_url = settings.base_url if settings is not None else None
+    entries = _round_entries(session, round_, library, formats, lang, base_url, peer_group)
+    if all(hit is not None for *_, hit in entries):
+        return [hit for *_, hit in entries if hit is not None]
     data = improvement_input(
         session, round_, library, lang=lang, peer_group=peer_group, base_url=base_url
     )
-    render_it = partial(render_improvement, data, format)
-    return PendingReport(key, fingerprint, MEDIA_TYPES[format], filename, render_it)
+    return [
+        hit
+        if hit is not None
+        else PendingReport(
+            key,
+            fingerprint,
+            MEDIA_TYPES[format],
+            filename,
+            partial(render_improvement, data, format),
+        )
+        for format, (key, fingerprint, filename, hit) in zip(formats, entries, strict=True)
+    ]
 
 
 def finish_report(database: Database, prepared: Report | PendingReport) -> Report:
@@ -427,29 +279,30 @@ def _sector_entry(
     instrument = library.get(instrument_id, version)
     if instrument is None:
         raise InvalidInput(f"Unknown instrument '{instrument_id}'.", "instrument")
-    synthetic = sector.population_is_synthetic(session, instrument)
+    synthetic = sector_input.population_is_synthetic(session, instrument)
     key = f"sector:{instrument.id}:{instrument.version}:{format}:{lang}"
-    digest = _Digest()
+    digest = Digest()
     digest.feed(REPORT_VERSION, instrument.id, instrument.version, instrument_hash(instrument))
     digest.feed(synthetic)
-    digest.rows(sector.fingerprint_rows(session, instrument, synthetic=synthetic))
+    digest.rows(sector_input.fingerprint_rows(session, instrument, synthetic=synthetic))
     fingerprint = digest.hexdigest()
     filename = f"sector-report-{slug(instrument.id)}-{slug(instrument.version)}-{lang}.{format}"
     entry = cached(session, key, fingerprint)
     if entry is not None:
         return Report(entry.content, entry.media_type, filename)
-    data = sector.sector_input(session, instrument, lang=lang, synthetic=synthetic)
+    data = sector_input.sector_input(session, instrument, lang=lang, synthetic=synthetic)
     render_it = partial(render_sector, data, format)
     return PendingReport(key, fingerprint, MEDIA_TYPES[format], filename, render_it)
 
 
-def render_sector(data: sector.SectorInput, format: str) -> bytes:
-    """The sector report of what :func:`analytics.report.sector.sector_input` read."""
-    model = sector.sector_report(data)
-    svgs = charts.sector_charts(model)
-    if format == "pdf":
-        return render.sector_pdf(model, charts=svgs)
-    return render.sector_html(model, charts=svgs).encode("utf-8")
+def render_sector(data: sector_input.SectorInput, format: str) -> bytes:
+    """The sector report of what :func:`analytics.report.sector_input.sector_input` read."""
+    with collector_paused():
+        model = sector.sector_report(data)
+        svgs = charts.sector_charts(model)
+        if format == "pdf":
+            return render.sector_pdf(model, charts=svgs)
+        return render.sector_html(model, charts=svgs).encode("utf-8")
 
 
 def build_sector_report(

@@ -52,6 +52,7 @@ def make_settings(db_url: str, tmp_path: Path) -> Callable[..., WebSettings]:
             "secure_cookies": False,  # the test client speaks plain HTTP
             "rate_limit_per_minute": 100_000,
             "registration_limit_per_hour": 100_000,
+            "report_prerender": False,  # on where a test asks: it renders after each close
             **overrides,
         }
         return WebSettings(**values)

@@ -128,10 +128,10 @@ def test_sector_report_shows_what_the_benchmark_shows(database, library, populat
 
 def test_weak_statements_are_counted_from_stored_item_results(database, library, population):
     inst = library.get(INSTRUMENT)
-    from analytics.report import sector
+    from analytics.report import sector, sector_input
 
     with database.session() as s:
-        model = sector.sector_report(sector.sector_input(s, inst, lang="en"))
+        model = sector.sector_report(sector_input.sector_input(s, inst, lang="en"))
     overall = next(g for g in model.weak_items if g.label == "All sectors")
     assert 1 <= len(overall.items) <= sector.WEAK_ITEMS_OVERALL
     assert all(i.peer_count == 13 and 0 < i.weak <= 13 for i in overall.items)

@@ -1,15 +1,25 @@
-"""Rendering without a database: escaping, the refusing URL fetcher, page rules, files."""
+"""Rendering without a database: escaping, the refusing URL fetcher, page rules, files,
+the PDF engine's user-agent stylesheet and the garbage collector's pause."""
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
+import hashlib
+import inspect
 import io
+import threading
 from datetime import date
+from importlib.resources import files
 
+import pytest
+import weasyprint.css
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from weasyprint import HTML
 
+from analytics.render import collector_paused
 from analytics.report import render
 from analytics.report.content import improvement_report
 from survey.i18n import Translator
@@ -115,3 +125,113 @@ def test_xlsx_has_validated_deadline_and_status_columns():
 def test_longdate_follows_the_language():
     nl = render.improvement_html(dataclasses.replace(model("nl"), generated_on=date(2026, 3, 2)))
     assert "2 maart 2026" in nl
+
+
+# --- the PDF engine's user-agent stylesheet ---------------------------------------------
+
+# html5_ua.css of WeasyPrint 70, which user_agent.css was cut from
+WEASYPRINT_UA_SHA256 = "04dd53f16888e5325d8bb8feb02462d99d03c8329da713b167b333a2ea4b91bc"
+
+
+def test_weasyprint_still_has_the_user_agent_stylesheet_ours_was_cut_from():
+    """A WeasyPrint upgrade that changes its rules fails here: compare html5_ua.css
+    with user_agent.css, take over what the templates need, then update the hash."""
+    text = (files(weasyprint.css) / "html5_ua.css").read_bytes()
+    assert hashlib.sha256(text).hexdigest() == WEASYPRINT_UA_SHA256
+
+
+def test_weasyprint_asks_the_document_for_its_user_agent_stylesheets():
+    """``ReportHTML`` overrides a private hook: a WeasyPrint that stops calling it
+    (renamed, or its signature changed) fails here instead of silently using its own."""
+    calls = []
+
+    class Spy(render.ReportHTML):
+        def _ua_stylesheets(self, forms: bool | None = False):
+            calls.append(forms)
+            return super()._ua_stylesheets(forms)
+
+    Spy(string="<p>x</p>").render()
+    assert len(calls) == 1
+    assert inspect.signature(HTML._ua_stylesheets).parameters.keys() == {"self", "forms"}
+
+
+def _boxes(document) -> list[tuple]:
+    """Every box of every page: its kind, place and size (to 0.01 px), in tree order."""
+    found = []
+
+    def walk(box):
+        found.append(
+            (
+                type(box).__name__,
+                round(box.position_x, 2),
+                round(box.position_y, 2),
+                round(box.width, 2),
+                round(box.height, 2),
+            )
+        )
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
+
+
+def test_the_trimmed_stylesheet_lays_the_report_out_as_weasyprint_own():
+    page = render.improvement_html(model(), medium="print")
+    ours = render.ReportHTML(string=page, url_fetcher=render.RefusingFetcher()).render()
+    theirs = HTML(string=page, url_fetcher=render.RefusingFetcher()).render()
+    assert len(ours.pages) == len(theirs.pages) > 1
+    assert _boxes(ours) == _boxes(theirs)
+
+
+# --- the garbage collector's pause ------------------------------------------------------
+
+
+@pytest.fixture
+def collector_on():
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def test_the_collector_is_off_during_a_render_and_on_again_after_an_error(collector_on):
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError("the render failed")
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off(collector_on):
+    gc.disable()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_nested_and_concurrent_renders_share_one_pause(collector_on):
+    inside, leave = threading.Barrier(3), threading.Event()
+    seen: list[bool] = []
+
+    def render_in_a_thread() -> None:
+        with collector_paused():
+            inside.wait()
+            leave.wait()
+            seen.append(gc.isenabled())
+
+    threads = [threading.Thread(target=render_in_a_thread) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    inside.wait()
+    with collector_paused():  # a third render, nested in the others
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the threads still render
+    leave.set()
+    for thread in threads:
+        thread.join()
+    assert seen == [False, False]
+    assert gc.isenabled()

@@ -12,7 +12,6 @@ from instruments import InstrumentLibrary, vocabularies
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Response, Round
 from survey.services import burden, responses, rounds
-from survey.settings import Settings
 from web import i18n
 from web.auth import resume_cookie
 from web.controllers.pages.common import (
@@ -29,6 +28,7 @@ from web.controllers.pages.respondent import FormData, Req, closed_page, continu
 from web.controllers.pages.visitor_callers import RESPONDENT_PAGES
 from web.i18n import N_
 from web.security import TOKEN_LIMIT
+from web.settings import WebSettings
 
 INVALID_INVITATION = N_("This invitation link is not valid.")
 INVALID_RESUME_LINK = N_("This personal link is not valid.")
@@ -71,7 +71,7 @@ class RespondentStartPages(PageController):
         self,
         request: Req,
         db: Session,
-        settings: Settings,
+        settings: WebSettings,
         library: InstrumentLibrary,
         respondent_or_none: Response | None,
         code: FromPath[str],
@@ -123,7 +123,7 @@ class RespondentStartPages(PageController):
         self,
         request: Req,
         db: Session,
-        settings: Settings,
+        settings: WebSettings,
         library: InstrumentLibrary,
         token: FromPath[str],
     ) -> Redirect:
