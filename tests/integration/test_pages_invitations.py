@@ -67,6 +67,11 @@ def test_pasted_list_gives_links_to_copy_and_a_status_table(browser, database):
         assert s.scalar(select(func.count()).select_from(Response)) == 1
 
 
+def test_the_welcome_page_needs_the_personal_link(make_client):
+    page = Browser(make_client()).get("/welcome?lang=en", status=401)
+    assert "Open your personal link again to continue answering." in page.text
+
+
 @pytest.mark.parametrize(
     ("files", "people", "message"),
     [
@@ -146,6 +151,8 @@ def test_settings_rename_deadline_reminders_targets_and_participation(browser, d
         status=422,
     )
     assert "in the future" in page.text
+    with database.session() as s:  # the refused form renamed nothing
+        assert s.get(Round, round_id).label == "2026"
     closes = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
     page = browser.submit(
         f"{round_path}/settings",

@@ -15,31 +15,23 @@ from typing import Any
 import altair as alt
 import polars as pl
 from litestar import Request, get
-from litestar.exceptions import NotAuthorizedException
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
+from sqlalchemy.orm import Session
 
 from analytics import charts, service
 from analytics.benchmark import PEER_GROUPS
-from instruments import Instrument, vocabularies
+from instruments import Instrument, InstrumentLibrary, vocabularies
 from survey.disclosure import rules
 from survey.models import Organisation, Round
 from survey.services import rounds
 from survey.services.results import shown_scores
-from web.auth import coordinator_for
 from web.controllers.assets import vega_url
-from web.controllers.pages.common import (
-    NO_STORE,
-    PageController,
-    db_session,
-    gettext,
-    lang_of,
-    render,
-    state_of,
-)
+from web.controllers.pages.common import NO_STORE, PageController, gettext, lang_of, render
+from web.controllers.pages.coordinator_callers import coordinator_page
 from web.i18n import N_
 
-SIGN_IN_AGAIN = N_("Sign in as a coordinator, or open your dashboard link, to see this page.")
 DEFAULT_PEER_GROUP = "sector"
 PEER_GROUP_NAMES = {
     "all": N_("All organisations"),
@@ -188,13 +180,13 @@ def _instrument_charts(
 
 def benchmark_sections(
     request: Request[Any, Any, Any],
+    library: InstrumentLibrary,
     round_: Round,
     found: service.RoundBenchmark,
     role_dimensions: pl.DataFrame,
 ) -> list[dict[str, Any]]:
     """Per instrument of the round: its title and charts."""
     lang = lang_of(request)
-    library = state_of(request).library
     sections = []
     for number, pinned in enumerate(sorted(round_.instruments, key=lambda p: p.position), 1):
         instrument = library.get(pinned.instrument_id, pinned.instrument_version)
@@ -241,54 +233,62 @@ def _balance_note(points: pl.DataFrame, lang: str) -> str | None:
 
 
 class BenchmarkPages(PageController):
-    @get("/rounds/{round_id:str}/benchmark", name="round_benchmark", sync_to_thread=True)
-    def round_benchmark(self, request: Request[Any, Any, Any], round_id: FromPath[str]) -> Template:
-        lang = lang_of(request)
+    @get(
+        "/rounds/{round_id:str}/benchmark",
+        name="round_benchmark",
+        guards=[coordinator_page],
+        sync_to_thread=True,
+    )
+    def round_benchmark(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        page_lang: NamedDependency[str],
+        round_id: FromPath[str],
+    ) -> Template:
         peers = request.query_params.get("peers") or DEFAULT_PEER_GROUP
-        with db_session(request) as session:
-            organisation = coordinator_for(request, session)
-            if organisation is None:
-                raise NotAuthorizedException(detail=SIGN_IN_AGAIN)
-            round_ = rounds.get_round(session, round_id, of=organisation)
-            if round_.is_open:
-                return render(
-                    request,
-                    "benchmark/round.html",
-                    headers=NO_STORE,
-                    organisation=organisation,
-                    round=round_,
-                    found=None,
-                    choices=[],
-                    sections=[],
-                    balance=None,
-                    vega_url=vega_url(request),
-                )
-            found = service.round_benchmark(
-                session, round_, peers, library=state_of(request).library
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        if round_.is_open:
+            return render(
+                request,
+                "benchmark/round.html",
+                headers=NO_STORE,
+                organisation=coordinator,
+                round=round_,
+                found=None,
+                choices=[],
+                sections=[],
+                balance=None,
+                vega_url=vega_url(request),
             )
-            role_dimensions = shown_scores(session, round_).role_dimensions
-            points = service.balance_points(session, round_, peers)
-        choices = peer_group_choices(request, organisation, peers)
+        found = service.round_benchmark(db, round_, peers, library=library)
+        role_dimensions = shown_scores(db, round_).role_dimensions
+        points = service.balance_points(db, round_, peers)
+        choices = peer_group_choices(request, coordinator, peers)
         balance = None
         if not points.is_empty():
             balance = chart_block(
                 "balance",
-                charts.balance_chart(points, lang=lang),
-                charts.balance_table(points, lang=lang),
+                charts.balance_chart(points, lang=page_lang),
+                charts.balance_table(points, lang=page_lang),
                 key=gettext(request, BALANCE_KEY),
             )
         return render(
             request,
             "benchmark/round.html",
             headers=NO_STORE,
-            organisation=organisation,
+            organisation=coordinator,
             round=round_,
             found=found,
             peer_group_name=next(c["label"] for c in choices if c["selected"]),
             choices=choices,
-            sections=benchmark_sections(request, round_, found, role_dimensions),
+            sections=benchmark_sections(request, library, round_, found, role_dimensions),
             balance=balance,
-            balance_note=_balance_note(points, lang),
-            suppression_note=rules.explain(found.suppression, lang) if found.suppression else None,
+            balance_note=_balance_note(points, page_lang),
+            suppression_note=rules.explain(found.suppression, page_lang)
+            if found.suppression
+            else None,
             vega_url=vega_url(request),
         )

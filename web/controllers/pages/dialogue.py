@@ -7,22 +7,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from litestar import Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
+from sqlalchemy.orm import Session
 
-from instruments import Instrument, sources
+from instruments import Instrument, InstrumentLibrary, sources
 from survey.errors import Conflict
+from survey.models import Organisation
 from survey.services import actions, results, rounds
 from web.controllers.pages.action_forms import action_view, role_options, topic_titles
-from web.controllers.pages.actions import coordinator_round
-from web.controllers.pages.common import (
-    NO_STORE,
-    PageController,
-    db_session,
-    lang_of,
-    render,
-    state_of,
-)
+from web.controllers.pages.common import NO_STORE, PageController, render
+from web.controllers.pages.coordinator_callers import round_work_page
 
 
 def role_views(scores: Mapping[str, Any], instrument: str, dimension: str) -> list[dict[str, Any]]:
@@ -67,19 +63,28 @@ def fitting_case(
 
 
 class DialoguePages(PageController):
-    @get("/rounds/{round_id:str}/dialogue", name="round_dialogue", sync_to_thread=True)
-    def session(self, request: Request[Any, Any, Any], round_id: FromPath[str]) -> Template:
-        lang = lang_of(request)
-        library = state_of(request).library
-        with db_session(request) as session:
-            round_ = coordinator_round(request, session, round_id)
-            if round_.is_open:
-                raise Conflict("The dialogue session starts once the round is closed.")
-            scores = results.round_scores(session, round_, library, lang)
-            planned = actions.list_actions(session, round_)
-            organisation = round_.organisation
+    @get(
+        "/rounds/{round_id:str}/dialogue",
+        name="round_dialogue",
+        guards=[round_work_page],
+        sync_to_thread=True,
+    )
+    def session(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        library: NamedDependency[InstrumentLibrary],
+        page_lang: NamedDependency[str],
+        round_id: FromPath[str],
+    ) -> Template:
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        if round_.is_open:
+            raise Conflict("The dialogue session starts once the round is closed.")
+        scores = results.round_scores(db, round_, library, page_lang)
+        planned = actions.list_actions(db, round_)
         instruments = rounds.round_instruments(round_, library)
-        titles = topic_titles(instruments, lang)
+        titles = topic_titles(instruments, page_lang)
         dimensions = {
             (inst["id"], d["id"]): d for inst in scores["instruments"] for d in inst["dimensions"]
         }
@@ -92,9 +97,9 @@ class DialoguePages(PageController):
                     "priority": priority,
                     "dimension": dimensions.get(key, {}),
                     "roles": role_views(scores, *key),
-                    "case": fitting_case(instruments, *key, lang),
+                    "case": fitting_case(instruments, *key, page_lang),
                     "agreed": [
-                        action_view(a, titles, lang)
+                        action_view(a, titles, page_lang)
                         for a in planned
                         if a.origin_item == priority["item"]
                         and a.instrument_id == priority["instrument"]
@@ -105,9 +110,9 @@ class DialoguePages(PageController):
             request,
             "coordinator/dialogue.html",
             headers=NO_STORE,
-            organisation=organisation,
+            organisation=coordinator,
             round=round_,
             findings=findings,
-            roles=role_options(lang),
+            roles=role_options(page_lang),
             agreed=request.query_params.get("agreed"),
         )

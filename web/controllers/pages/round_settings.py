@@ -7,26 +7,27 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
+from sqlalchemy.orm import Session
 
 from instruments import vocabularies
 from survey.disclosure import rules
 from survey.errors import Conflict, InvalidInput
-from survey.models import Round
+from survey.models import Organisation, Round
 from survey.services import audit, round_changes, rounds, schedule
 from web.controllers.pages.common import (
     NO_STORE,
     PageController,
-    db_session,
     form_value,
     gettext,
     lang_of,
     redirect,
     render,
 )
-from web.controllers.pages.invitations import coordinator_round
+from web.controllers.pages.coordinator_callers import round_work_page
 from web.i18n import N_
 from web.security import client_address
 
@@ -71,32 +72,44 @@ def _targets(data: dict[str, Any]) -> dict[str, int]:
 
 
 class RoundSettingsPages(PageController):
+    guards = [round_work_page]
+
     @get("/rounds/{round_id:str}/settings", name="round_settings", sync_to_thread=True)
-    def settings_page(self, request: Request[Any, Any, Any], round_id: FromPath[str]) -> Template:
-        with db_session(request) as session:
-            round_ = coordinator_round(request, session, round_id)
-            current = schedule.schedule_of(session, round_)
-            form = {
-                "label": round_.label,
-                "closes_at": current.closes_at.strftime(DATE_FORMAT) if current.closes_at else "",
-                "reminder_days": ", ".join(str(d) for d in current.reminder_days),
-                **{TARGET_PREFIX + r: str(n) for r, n in current.targets.items()},
-            }
-        return self._page(request, round_id, form, {})
+    def settings_page(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        round_id: FromPath[str],
+    ) -> Template:
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        current = schedule.schedule_of(db, round_)
+        form = {
+            "label": round_.label,
+            "closes_at": current.closes_at.strftime(DATE_FORMAT) if current.closes_at else "",
+            "reminder_days": ", ".join(str(d) for d in current.reminder_days),
+            **{TARGET_PREFIX + r: str(n) for r, n in current.targets.items()},
+        }
+        return _page(request, db, round_, form, {})
 
     @post("/rounds/{round_id:str}/settings", name="round_settings_save", sync_to_thread=True)
     def save(
-        self, request: Request[Any, Any, Any], round_id: FromPath[str], data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        round_id: FromPath[str],
+        data: FormData,
     ) -> Template | Redirect:
+        round_ = rounds.get_round(db, round_id, of=coordinator)
         form = {key: form_value(data, key) for key in data}
         try:
             closes_at = _closes_at(form_value(data, "closes_at"))
             days = schedule.parse_days(form_value(data, "reminder_days"))
             targets = _targets(data)
-            with db_session(request) as session:
-                round_ = coordinator_round(request, session, round_id)
+            with db.begin_nested():
                 round_changes.rename_round(
-                    session,
+                    db,
                     round_,
                     form_value(data, "label"),
                     _actor(round_),
@@ -104,105 +117,96 @@ class RoundSettingsPages(PageController):
                 )
                 if round_.is_open:
                     schedule.set_schedule(
-                        session, round_, closes_at=closes_at, reminder_days=days, targets=targets
+                        db, round_, closes_at=closes_at, reminder_days=days, targets=targets
                     )
         except InvalidInput as exc:
             field = exc.field if exc.field in SETTINGS_ERRORS else "label"
-            return self._page(request, round_id, form, {field: SETTINGS_ERRORS[field]})
+            return _page(request, db, round_, form, {field: SETTINGS_ERRORS[field]})
         return redirect(request, request.app.route_reverse("round", round_id=round_id))
 
     @post("/rounds/{round_id:str}/delete", name="round_delete", sync_to_thread=True)
     def delete(
-        self, request: Request[Any, Any, Any], round_id: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        round_id: FromPath[str],
     ) -> Template | Redirect:
-        with db_session(request) as session:
-            round_ = coordinator_round(request, session, round_id)
-            organisation_id = round_.organisation_id
-            try:
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        try:
+            with db.begin_nested():
                 round_changes.delete_round(
-                    session, round_, _actor(round_), address=client_address(request.scope)
+                    db, round_, _actor(round_), address=client_address(request.scope)
                 )
-            except Conflict:
-                deleted = False
-            else:
-                deleted = True
-        if not deleted:
-            return self._page(request, round_id, None, {"delete": CANNOT_DELETE}, status=409)
+        except Conflict:
+            return _page(request, db, round_, None, {"delete": CANNOT_DELETE}, status=409)
         return redirect(
-            request, request.app.route_reverse("dashboard", organisation_id=organisation_id)
+            request, request.app.route_reverse("dashboard", organisation_id=coordinator.id)
         )
 
     @post("/rounds/{round_id:str}/archive", name="round_archive", sync_to_thread=True)
     def archive(
-        self, request: Request[Any, Any, Any], round_id: FromPath[str], data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Session],
+        coordinator: NamedDependency[Organisation],
+        round_id: FromPath[str],
+        data: FormData,
     ) -> Template | Redirect:
-        with db_session(request) as session:
-            round_ = coordinator_round(request, session, round_id)
-            organisation_id = round_.organisation_id
-            try:
+        round_ = rounds.get_round(db, round_id, of=coordinator)
+        try:
+            with db.begin_nested():
                 round_changes.set_archived(
-                    session,
+                    db,
                     round_,
                     form_value(data, "archived") == "yes",
                     _actor(round_),
                     address=client_address(request.scope),
                 )
-            except Conflict:
-                refused = True
-            else:
-                refused = False
-        if refused:
-            return self._page(request, round_id, None, {"archive": ONLY_CLOSED}, status=409)
+        except Conflict:
+            return _page(request, db, round_, None, {"archive": ONLY_CLOSED}, status=409)
         return redirect(
-            request, request.app.route_reverse("dashboard", organisation_id=organisation_id)
+            request, request.app.route_reverse("dashboard", organisation_id=coordinator.id)
         )
 
-    def _page(
-        self,
-        request: Request[Any, Any, Any],
-        round_id: str,
-        form: dict[str, str] | None,
-        errors: dict[str, str],
-        *,
-        status: int | None = None,
-    ) -> Template:
-        lang = lang_of(request)
-        roles = vocabularies().roles
-        with db_session(request) as session:
-            round_ = coordinator_round(request, session, round_id)
-            current = schedule.schedule_of(session, round_)
-            progress = rounds.progress(session, round_)
-            deletable = not round_changes.has_answers(session, round_)
-            archived = bool(round_changes.archived_ids(session, [round_.id]))
-            organisation = round_.organisation
-        if form is None:
-            form = {"label": round_.label}
-        lines = [
-            {
-                "label": roles.label(line.role, lang)
-                if line.role != "other"
-                else gettext(request, OTHER_ROLES),
-                "submitted": line.submitted,
-                "target": line.target,
-                "reason": rules.explain(rules.FEW_IN_ROLE, lang)
-                if line.submitted is None
-                else None,
-            }
-            for line in schedule.participation(progress.by_role, current.targets)
-        ]
-        return render(
-            request,
-            "coordinator/round_settings.html",
-            status_code=status or (422 if errors else 200),
-            headers=NO_STORE,
-            organisation=organisation,
-            round=round_,
-            form=form,
-            errors={field: gettext(request, message) for field, message in errors.items()},
-            roles=roles.as_list(lang),
-            target_prefix=TARGET_PREFIX,
-            participation=lines,
-            schedule=current,
-            deletable=deletable,
-            archived=archived,
-        )
+
+def _page(
+    request: Request[Any, Any, Any],
+    db: Session,
+    round_: Round,
+    form: dict[str, str] | None,
+    errors: dict[str, str],
+    *,
+    status: int | None = None,
+) -> Template:
+    lang = lang_of(request)
+    roles = vocabularies().roles
+    current = schedule.schedule_of(db, round_)
+    progress = rounds.progress(db, round_)
+    lines = [
+        {
+            "label": roles.label(line.role, lang)
+            if line.role != "other"
+            else gettext(request, OTHER_ROLES),
+            "submitted": line.submitted,
+            "target": line.target,
+            "reason": rules.explain(rules.FEW_IN_ROLE, lang) if line.submitted is None else None,
+        }
+        for line in schedule.participation(progress.by_role, current.targets)
+    ]
+    return render(
+        request,
+        "coordinator/round_settings.html",
+        status_code=status or (422 if errors else 200),
+        headers=NO_STORE,
+        organisation=round_.organisation,
+        round=round_,
+        form=form if form is not None else {"label": round_.label},
+        errors={field: gettext(request, message) for field, message in errors.items()},
+        roles=roles.as_list(lang),
+        target_prefix=TARGET_PREFIX,
+        participation=lines,
+        schedule=current,
+        deletable=not round_changes.has_answers(db, round_),
+        archived=bool(round_changes.archived_ids(db, [round_.id])),
+    )
