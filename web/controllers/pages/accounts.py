@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body
@@ -112,7 +113,7 @@ def to_dashboard(request: Req, coordinator: Coordinator) -> Redirect:
 
 class AccountPages(PageController):
     @get("/coordinators/sign-in", name="coordinator_sign_in", sync_to_thread=False)
-    def sign_in_form(self, request: Req, settings: Settings) -> Template:
+    def sign_in_form(self, request: Req, settings: NamedDependency[Settings]) -> Template:
         notice = request.query_params.get("notice")
         return self._sign_in(request, settings, "", {}, notice=notice)
 
@@ -123,7 +124,11 @@ class AccountPages(PageController):
         opt=TOKEN_LIMIT,
     )
     def sign_in(
-        self, request: Req, db: Session, settings: Settings, data: FormData
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        data: FormData,
     ) -> Template | Redirect:
         email = form_value(data, "email").strip()
         password = form_value(data, "password")
@@ -159,11 +164,13 @@ class AccountPages(PageController):
         return redirect(request, f"{path}?notice=signed_out")
 
     @get("/account/claim", name="account_claim", sync_to_thread=True)
-    def claim_form(self, request: Req, db: Session) -> Template:
+    def claim_form(self, request: Req, db: NamedDependency[Session]) -> Template:
         return self._claim(request, _claimable(request, db), "", {})
 
     @post("/account/claim", name="account_claim_submit", sync_to_thread=True)
-    def claim(self, request: Req, db: Session, data: FormData) -> Template | Redirect:
+    def claim(
+        self, request: Req, db: NamedDependency[Session], data: FormData
+    ) -> Template | Redirect:
         email = form_value(data, "email").strip()
         password, errors = new_password(data)
         organisation = _claimable(request, db)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
@@ -45,19 +46,23 @@ class AccountPasswordPages(PageController):
         sync_to_thread=True,
         opt=TOKEN_LIMIT,
     )
-    def reset_link(self, request: Req, db: Session, token: FromPath[str]) -> Redirect:
+    def reset_link(
+        self, request: Req, db: NamedDependency[Session], token: FromPath[str]
+    ) -> Redirect:
         """The reset link: kept in the session, then a redirect without the token."""
         coordinators.pending(db, coordinators.RESET, token)
         remember(request, RESET_KEY, token)
         return redirect(request, request.app.route_reverse("password_reset"))
 
     @get("/password-reset", name="password_reset", sync_to_thread=True)
-    def reset_form(self, request: Req, db: Session) -> Template:
+    def reset_form(self, request: Req, db: NamedDependency[Session]) -> Template:
         coordinators.pending(db, coordinators.RESET, kept_token(request, RESET_KEY))
         return self._password(request, "password_reset_submit", {})
 
     @post("/password-reset", name="password_reset_submit", sync_to_thread=True)
-    def reset(self, request: Req, db: Session, data: FormData) -> Template | Redirect:
+    def reset(
+        self, request: Req, db: NamedDependency[Session], data: FormData
+    ) -> Template | Redirect:
         token = kept_token(request, RESET_KEY)
         password, errors = new_password(data)
         coordinators.pending(db, coordinators.RESET, token)
@@ -90,7 +95,11 @@ class AccountPasswordPages(PageController):
         sync_to_thread=True,
     )
     def change(
-        self, request: Req, db: Session, account: Coordinator, data: FormData
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        account: NamedDependency[Coordinator],
+        data: FormData,
     ) -> Template | Redirect:
         password, errors = new_password(data)
         if not errors:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
@@ -60,7 +61,11 @@ class TeamPages(PageController):
 
     @get(TEAM_PATH, name="coordinators", guards=[require_account], sync_to_thread=True)
     def coordinators_page(
-        self, request: Req, db: Session, account: Coordinator, organisation_id: FromPath[str]
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        account: NamedDependency[Coordinator],
+        organisation_id: FromPath[str],
     ) -> Template:
         return self._team(request, db, _own(account, organisation_id), "", {})
 
@@ -68,9 +73,9 @@ class TeamPages(PageController):
     def invite(
         self,
         request: Req,
-        db: Session,
-        settings: Settings,
-        account: Coordinator,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        account: NamedDependency[Coordinator],
         organisation_id: FromPath[str],
         data: FormData,
     ) -> Template:
@@ -97,8 +102,8 @@ class TeamPages(PageController):
     def remove(
         self,
         request: Req,
-        db: Session,
-        account: Coordinator,
+        db: NamedDependency[Session],
+        account: NamedDependency[Coordinator],
         organisation_id: FromPath[str],
         coordinator_id: FromPath[str],
     ) -> Template | Redirect:
@@ -120,20 +125,24 @@ class TeamPages(PageController):
         sync_to_thread=True,
         opt=TOKEN_LIMIT,
     )
-    def join_link(self, request: Req, db: Session, token: FromPath[str]) -> Redirect:
+    def join_link(
+        self, request: Req, db: NamedDependency[Session], token: FromPath[str]
+    ) -> Redirect:
         """The invitation link: kept in the session, then a redirect without the token."""
         coordinators.pending(db, coordinators.INVITATION, token)
         remember(request, INVITATION_KEY, token)
         return redirect(request, request.app.route_reverse("coordinator_join"))
 
     @get("/coordinators/join", name="coordinator_join", sync_to_thread=True)
-    def join_form(self, request: Req, db: Session) -> Template:
+    def join_form(self, request: Req, db: NamedDependency[Session]) -> Template:
         token = kept_token(request, INVITATION_KEY)
         row = coordinators.pending(db, coordinators.INVITATION, token)
         return self._join(request, row.email or "", {})
 
     @post("/coordinators/join", name="coordinator_join_submit", sync_to_thread=True)
-    def join(self, request: Req, db: Session, data: FormData) -> Template | Redirect:
+    def join(
+        self, request: Req, db: NamedDependency[Session], data: FormData
+    ) -> Template | Redirect:
         token = kept_token(request, INVITATION_KEY)
         password, errors = new_password(data)
         row = coordinators.pending(db, coordinators.INVITATION, token)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -48,7 +49,11 @@ class OfficePages(PageController):
 
     @post("/login", name="login_submit", sync_to_thread=True, opt=TOKEN_LIMIT)
     def login(
-        self, request: Request[Any, Any, Any], db: Session, settings: Settings, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        data: FormData,
     ) -> Template | Redirect:
         username = form_value(data, "username").strip()
         password = form_value(data, "password")
@@ -89,9 +94,9 @@ class OfficePages(PageController):
     def office(
         self,
         request: Request[Any, Any, Any],
-        db: Session,
-        library: InstrumentLibrary,
-        office_user_or_none: User | None,
+        db: NamedDependency[Session],
+        library: NamedDependency[InstrumentLibrary],
+        office_user_or_none: NamedDependency[User | None],
     ) -> Template | Redirect:
         lang = lang_of(request)
         who = office_user_or_none

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -67,7 +68,11 @@ class OfficePasswordPages(PageController):
         opt=TOKEN_LIMIT,
     )
     def change(
-        self, request: Req, db: Session, office_user: User, data: FormData
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        office_user: NamedDependency[User],
+        data: FormData,
     ) -> Template | Redirect:
         errors = _form_errors(data)
         if not errors:

@@ -13,6 +13,7 @@ import io
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body, FromPath
@@ -99,7 +100,11 @@ class OfficeSecurityPages(PageController):
 
     @post("/login/code", name="login_code_submit", sync_to_thread=True, opt=TOKEN_LIMIT)
     def code(
-        self, request: Req, db: Session, settings: Settings, data: FormData
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        data: FormData,
     ) -> Template | Redirect:
         user = users.get_user(db, recalled(request, PENDING_KEY))
         if user is None:
@@ -120,7 +125,12 @@ class OfficeSecurityPages(PageController):
         return self._code(request, {"code": message}, status_code)
 
     @get("/office/second-factor", name="office_totp", sync_to_thread=True)
-    def enrol_form(self, request: Req, db: Session, office_user_or_none: User | None) -> Template:
+    def enrol_form(
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        office_user_or_none: NamedDependency[User | None],
+    ) -> Template:
         user = _enrolling(request, db, office_user_or_none)
         secret = totp.new_secret()
         remember(request, SECRET_KEY, secret)
@@ -128,7 +138,11 @@ class OfficeSecurityPages(PageController):
 
     @post("/office/second-factor", name="office_totp_submit", sync_to_thread=True, opt=TOKEN_LIMIT)
     def enrol(
-        self, request: Req, db: Session, office_user_or_none: User | None, data: FormData
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        office_user_or_none: NamedDependency[User | None],
+        data: FormData,
     ) -> Template | Redirect:
         secret = recalled(request, SECRET_KEY)
         user = _enrolling(request, db, office_user_or_none)
@@ -158,7 +172,9 @@ class OfficeSecurityPages(PageController):
         guards=[require_office_user],
         sync_to_thread=False,
     )
-    def security_page(self, request: Req, settings: Settings, office_user: User) -> Template:
+    def security_page(
+        self, request: Req, settings: NamedDependency[Settings], office_user: NamedDependency[User]
+    ) -> Template:
         return self._security(request, settings, office_user, "", {})
 
     @post(
@@ -168,7 +184,12 @@ class OfficeSecurityPages(PageController):
         sync_to_thread=True,
     )
     def reset_coordinator(
-        self, request: Req, db: Session, settings: Settings, office_user: User, data: FormData
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        office_user: NamedDependency[User],
+        data: FormData,
     ) -> Template:
         email = form_value(data, "email").strip()
         try:
@@ -191,7 +212,9 @@ class OfficeSecurityPages(PageController):
         return self._security(request, settings, office_user, "", {}, 201, reset=reset)
 
     @get("/office/audit", name="office_audit", guards=[require_office_user], sync_to_thread=True)
-    def audit_log(self, request: Req, db: Session, office_user: User) -> Template:
+    def audit_log(
+        self, request: Req, db: NamedDependency[Session], office_user: NamedDependency[User]
+    ) -> Template:
         latest = audit.latest(db, AUDIT_PAGE_SIZE)
         return render(
             request, "office/audit.html", headers=NO_STORE, user=office_user, events=latest
@@ -204,7 +227,11 @@ class OfficeSecurityPages(PageController):
         sync_to_thread=True,
     )
     def audit_export(
-        self, request: Req, db: Session, office_user: User, fmt: FromPath[str]
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        office_user: NamedDependency[User],
+        fmt: FromPath[str],
     ) -> Response[str]:
         """The whole audit log as CSV or JSON Lines (the download is itself recorded)."""
         if fmt not in EXPORT_TYPES:

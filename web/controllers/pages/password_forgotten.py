@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
@@ -47,7 +48,7 @@ def _mail_on(settings: Settings) -> None:
 
 class PasswordForgottenPages(PageController):
     @get("/coordinators/forgot-password", name="password_forgotten", sync_to_thread=False)
-    def form(self, request: Req, settings: Settings) -> Template:
+    def form(self, request: Req, settings: NamedDependency[Settings]) -> Template:
         _mail_on(settings)
         return self._page(request, settings, "", {})
 
@@ -57,7 +58,13 @@ class PasswordForgottenPages(PageController):
         sync_to_thread=True,
         opt=TOKEN_LIMIT,
     )
-    def send(self, request: Req, db: Session, settings: Settings, data: FormData) -> Template:
+    def send(
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        data: FormData,
+    ) -> Template:
         _mail_on(settings)
         email = form_value(data, "email").strip()
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
@@ -59,7 +60,9 @@ class PublicPages(PageController):
         return render(request, "public/methodology.html")
 
     @get("/about", name="about", sync_to_thread=False)
-    def about(self, request: Request[Any, Any, Any], library: InstrumentLibrary) -> Template:
+    def about(
+        self, request: Request[Any, Any, Any], library: NamedDependency[InstrumentLibrary]
+    ) -> Template:
         lang = lang_of(request)
         instruments = [
             {
@@ -78,7 +81,9 @@ class PublicPages(PageController):
         return self._form(request, dict.fromkeys(PROFILE_FIELDS, ""), {})
 
     @post("/register", name="register_submit", sync_to_thread=True, opt=REGISTRATION_LIMIT)
-    def register(self, request: Request[Any, Any, Any], db: Session, data: FormData) -> Template:
+    def register(
+        self, request: Request[Any, Any, Any], db: NamedDependency[Session], data: FormData
+    ) -> Template:
         form: dict[str, Any] = {field: form_value(data, field).strip() for field in PROFILE_FIELDS}
         form["country"] = form["country"].upper()
         form["share_with_integrity_office"] = bool(form_value(data, "share_with_integrity_office"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -75,13 +76,21 @@ class RespondentPages(PageController):
 
     @get("/respond", name="respond", sync_to_thread=True)
     def continue_answering(
-        self, request: Req, db: Session, library: InstrumentLibrary, respondent: Response
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        library: NamedDependency[InstrumentLibrary],
+        respondent: NamedDependency[Response],
     ) -> Redirect:
         return redirect(request, continue_path(request, db, library, respondent))
 
     @get("/respond/review", name="respond_review", sync_to_thread=True)
     def review(
-        self, request: Req, db: Session, library: InstrumentLibrary, respondent: Response
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        library: NamedDependency[InstrumentLibrary],
+        respondent: NamedDependency[Response],
     ) -> Template | Redirect:
         lang = lang_of(request)
         round_ = round_of(db, respondent)
@@ -115,7 +124,9 @@ class RespondentPages(PageController):
         )
 
     @post("/respond/submit", name="respond_submit", sync_to_thread=True)
-    def submit(self, request: Req, db: Session, respondent: Response) -> Template | Redirect:
+    def submit(
+        self, request: Req, db: NamedDependency[Session], respondent: NamedDependency[Response]
+    ) -> Template | Redirect:
         try:
             with db.begin_nested():
                 responses.submit(db, respondent)
@@ -125,7 +136,11 @@ class RespondentPages(PageController):
 
     @get("/respond/thanks", name="respond_thanks", sync_to_thread=True)
     def thanks(
-        self, request: Req, db: Session, library: InstrumentLibrary, respondent: Response
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        library: NamedDependency[InstrumentLibrary],
+        respondent: NamedDependency[Response],
     ) -> Template | Redirect:
         if respondent.status != "submitted":
             return redirect(request, continue_path(request, db, library, respondent))

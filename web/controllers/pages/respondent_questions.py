@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
@@ -49,9 +50,9 @@ class RespondentQuestionPages(PageController):
     def page(
         self,
         request: Req,
-        db: Session,
-        library: InstrumentLibrary,
-        respondent: Response,
+        db: NamedDependency[Session],
+        library: NamedDependency[InstrumentLibrary],
+        respondent: NamedDependency[Response],
         page: FromPath[int],
     ) -> Template | Redirect:
         round_ = round_of(db, respondent)
@@ -70,10 +71,10 @@ class RespondentQuestionPages(PageController):
     def save(
         self,
         request: Req,
-        db: Session,
-        library: InstrumentLibrary,
-        pinned: PinnedInstruments,
-        respondent: Response,
+        db: NamedDependency[Session],
+        library: NamedDependency[InstrumentLibrary],
+        pinned: NamedDependency[PinnedInstruments],
+        respondent: NamedDependency[Response],
         page: FromPath[int],
         data: FormData,
     ) -> Template | Redirect:

@@ -4,6 +4,7 @@ role), and the personal resume link that remembers the respondent in a browser."
 from __future__ import annotations
 
 from litestar import get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
@@ -52,9 +53,9 @@ class RespondentStartPages(PageController):
     def invitation(
         self,
         request: Req,
-        db: Session,
-        library: InstrumentLibrary,
-        respondent_or_none: Response | None,
+        db: NamedDependency[Session],
+        library: NamedDependency[InstrumentLibrary],
+        respondent_or_none: NamedDependency[Response | None],
         code: FromPath[str],
     ) -> Template:
         round_ = _open_round(db, code)
@@ -70,10 +71,10 @@ class RespondentStartPages(PageController):
     def start(
         self,
         request: Req,
-        db: Session,
-        settings: WebSettings,
-        library: InstrumentLibrary,
-        respondent_or_none: Response | None,
+        db: NamedDependency[Session],
+        settings: NamedDependency[WebSettings],
+        library: NamedDependency[InstrumentLibrary],
+        respondent_or_none: NamedDependency[Response | None],
         code: FromPath[str],
         data: FormData,
     ) -> Template | Redirect:
@@ -122,9 +123,9 @@ class RespondentStartPages(PageController):
     def resume(
         self,
         request: Req,
-        db: Session,
-        settings: WebSettings,
-        library: InstrumentLibrary,
+        db: NamedDependency[Session],
+        settings: NamedDependency[WebSettings],
+        library: NamedDependency[InstrumentLibrary],
         token: FromPath[str],
     ) -> Redirect:
         """The personal resume link: remembers the respondent in this browser, then continues."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
@@ -43,13 +44,22 @@ class TokenPages(PageController):
 
     @get("/account/tokens", name="personal_tokens", sync_to_thread=True)
     def tokens(
-        self, request: Req, db: Session, settings: Settings, account: Coordinator
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        account: NamedDependency[Coordinator],
     ) -> Template:
         return self._page(request, db, settings, account)
 
     @post("/account/tokens", name="personal_token_create", sync_to_thread=True)
     def create(
-        self, request: Req, db: Session, settings: Settings, account: Coordinator, data: FormData
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        account: NamedDependency[Coordinator],
+        data: FormData,
     ) -> Template:
         label = form_value(data, "label")
         try:
@@ -72,7 +82,11 @@ class TokenPages(PageController):
         "/account/tokens/{token_id:str}/revoke", name="personal_token_revoke", sync_to_thread=True
     )
     def revoke(
-        self, request: Req, db: Session, account: Coordinator, token_id: FromPath[str]
+        self,
+        request: Req,
+        db: NamedDependency[Session],
+        account: NamedDependency[Coordinator],
+        token_id: FromPath[str],
     ) -> Redirect:
         personal_tokens.revoke(db, account, token_id, address=client_address(request.scope))
         return redirect(request, request.app.route_reverse("personal_tokens"))
@@ -83,9 +97,9 @@ class TokenPages(PageController):
     def rotate(
         self,
         request: Req,
-        db: Session,
-        settings: Settings,
-        account: Coordinator,
+        db: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        account: NamedDependency[Coordinator],
         token_id: FromPath[str],
     ) -> Template:
         issued = personal_tokens.rotate(

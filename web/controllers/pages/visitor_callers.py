@@ -18,7 +18,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
@@ -55,28 +55,34 @@ require_office_user = _guard(OFFICE, office_for, User, SIGN_IN_AS_OFFICE)
 """A signed-in integrity-office user (not an API token)."""
 
 
-async def provide_respondent_or_none(request: AnyRequest, db: Session) -> Response | None:
+async def provide_respondent_or_none(
+    request: AnyRequest, db: NamedDependency[Session]
+) -> Response | None:
     found = await request_db.caller(request, RESPONDENT, respondent_for)
     return found if isinstance(found, Response) else None
 
 
-async def provide_account_or_none(request: AnyRequest, db: Session) -> Coordinator | None:
+async def provide_account_or_none(
+    request: AnyRequest, db: NamedDependency[Session]
+) -> Coordinator | None:
     found = await request_db.caller(request, ACCOUNT, coordinator_account)
     return found if isinstance(found, Coordinator) else None
 
 
-async def provide_account(account_or_none: Coordinator | None) -> Coordinator:
+async def provide_account(account_or_none: NamedDependency[Coordinator | None]) -> Coordinator:
     """Behind `require_account`."""
     assert account_or_none is not None
     return account_or_none
 
 
-async def provide_office_user_or_none(request: AnyRequest, db: Session) -> User | None:
+async def provide_office_user_or_none(
+    request: AnyRequest, db: NamedDependency[Session]
+) -> User | None:
     found = await request_db.caller(request, OFFICE, office_for)
     return found if isinstance(found, User) else None
 
 
-async def provide_office_user(office_user_or_none: User | None) -> User:
+async def provide_office_user(office_user_or_none: NamedDependency[User | None]) -> User:
     """Behind `require_office_user`."""
     assert office_user_or_none is not None
     return office_user_or_none
