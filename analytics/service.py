@@ -296,9 +296,6 @@ class BenchmarkCache:
             return value
 
 
-CACHE = BenchmarkCache()
-
-
 # --- a round against its peers ------------------------------------------------------------
 
 
@@ -334,14 +331,13 @@ def round_benchmark(
     peer_group: str,
     *,
     library: InstrumentLibrary | None = None,
-    cache: BenchmarkCache | None = None,
+    cache: BenchmarkCache,
 ) -> RoundBenchmark:
     """The round's benchmark (see :class:`RoundBenchmark`). Conflict while open;
     InvalidInput for an unknown peer group."""
     check_peer_group(peer_group)
     if round_.is_open:
         raise Conflict("The benchmark is available once the round is closed.")
-    cache = cache or CACHE
     snapshot = cache.snapshot(session)
     organisation = session.get(Organisation, round_.organisation_id)
     assert organisation is not None
@@ -389,12 +385,11 @@ def _overall(rows: pl.DataFrame) -> tuple[bool, str | None]:
 
 
 def balance_points(
-    session: Session, round_: Round, peer_group: str, *, cache: BenchmarkCache | None = None
+    session: Session, round_: Round, peer_group: str, *, cache: BenchmarkCache
 ) -> pl.DataFrame:
     """:func:`analytics.benchmark.balance_peers` for the round (its point among its
     unnamed peers' points), from the cached balance of every closed round."""
     check_peer_group(peer_group)
-    cache = cache or CACHE
     balance = cache.balance(session, cache.snapshot(session))
     return benchmark.balance_peers(balance, round_.organisation_id, round_.id, peer_group)
 
@@ -402,19 +397,15 @@ def balance_points(
 # --- the integrity office ------------------------------------------------------------------
 
 
-def instrument_versions(
-    session: Session, *, cache: BenchmarkCache | None = None
-) -> list[tuple[str, str]]:
+def instrument_versions(session: Session, *, cache: BenchmarkCache) -> list[tuple[str, str]]:
     """Instrument versions that have stored results."""
-    cache = cache or CACHE
     return cache.versions(session, cache.snapshot(session))
 
 
 def result_years(
-    session: Session, instrument_id: str, version: str, *, cache: BenchmarkCache | None = None
+    session: Session, instrument_id: str, version: str, *, cache: BenchmarkCache
 ) -> list[int]:
     """The calendar years (UTC) in which rounds on this version closed."""
-    cache = cache or CACHE
     return cache.frames(session, cache.snapshot(session), instrument_id, version).years()
 
 
@@ -429,7 +420,7 @@ def office_statistics(
     country: str | None = None,
     year: int | None = None,
     synthetic: bool | None = None,
-    cache: BenchmarkCache | None = None,
+    cache: BenchmarkCache,
 ) -> pl.DataFrame:
     """An integrity office's groups for one instrument version.
 
@@ -444,7 +435,6 @@ def office_statistics(
     """
     if by not in OFFICE_BY:
         raise InvalidInput(f"Unknown grouping '{by}' (use {', '.join(OFFICE_BY)}).", "by")
-    cache = cache or CACHE
     frames = cache.frames(session, cache.snapshot(session), instrument_id, instrument_version)
     if by == "year":
         if size_band is not None or country is not None:
@@ -576,7 +566,7 @@ def export_scores(
     session: Session,
     *,
     versions: Sequence[tuple[str, str]] | None = None,
-    cache: BenchmarkCache | None = None,
+    cache: BenchmarkCache,
 ) -> pl.DataFrame:
     """What an integrity office may download (columns :data:`EXPORT_SCHEMA`).
 
@@ -589,7 +579,6 @@ def export_scores(
       instrument version); a score resting on fewer respondents than the anonymity
       rule allows is left out (``score_suppressed``). No other organisation appears.
     """
-    cache = cache or CACHE
     snapshot = cache.snapshot(session)
     chosen = list(versions) if versions is not None else cache.versions(session, snapshot)
     sharing = dict(

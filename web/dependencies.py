@@ -9,7 +9,8 @@ A handler names what it needs as a parameter and the app (``web.app``) provides 
   credential; looked up once per request (the guard's lookup is the one kept), and
   ``coordinator_or_none``, ``respondent_or_none``, ``office_or_none`` for pages that
   serve anyone;
-* ``settings``, ``database``, ``library``, ``pinned``: what the composition root built;
+* ``settings``, ``database``, ``library``, ``pinned``, ``benchmarks`` (the benchmark
+  frames cache): what the composition root built;
 * ``page_lang``: the language of the page (``web.i18n``).
 """
 
@@ -24,6 +25,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 from sqlalchemy.orm import Session
 
+from analytics.service import BenchmarkCache
 from instruments import InstrumentLibrary
 from survey.db import Database
 from survey.models import ApiToken, Organisation, Response, User
@@ -112,6 +114,10 @@ def provide_pinned(request: AnyRequest) -> PinnedInstruments:
     return app_state(request.app.state).pinned
 
 
+def provide_benchmarks(request: AnyRequest) -> BenchmarkCache:
+    return app_state(request.app.state).benchmarks
+
+
 def provide_page_lang(request: AnyRequest) -> str:
     return i18n.request_language(request)
 
@@ -128,5 +134,6 @@ DEPENDENCIES = {
     "database": Provide(provide_database, sync_to_thread=False),
     "library": Provide(provide_library, sync_to_thread=False),
     "pinned": Provide(provide_pinned, sync_to_thread=False),
+    "benchmarks": Provide(provide_benchmarks, sync_to_thread=False),
     "page_lang": Provide(provide_page_lang, sync_to_thread=False),
 }

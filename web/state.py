@@ -1,5 +1,5 @@
-"""What the app hands to every request: the root's settings, database, instruments and
-pinned-instrument cache, and this worker's session gate."""
+"""What the app hands to every request: the root's settings, database, instruments,
+pinned-instrument and benchmark caches, and this worker's session gate."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import anyio
 from litestar.datastructures import State
 
+from analytics.service import BenchmarkCache
 from bootstrap import Root
 from instruments import InstrumentLibrary
 from survey.db import Database
@@ -35,6 +36,7 @@ class AppState:
     database: Database
     library: InstrumentLibrary
     pinned: PinnedInstruments
+    benchmarks: BenchmarkCache
     gate: SessionGate
 
     @classmethod
@@ -44,6 +46,7 @@ class AppState:
             database=root.database,
             library=root.library,
             pinned=root.pinned,
+            benchmarks=root.benchmarks,
             gate=SessionGate(root.database.capacity),
         )
 

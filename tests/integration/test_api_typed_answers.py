@@ -119,7 +119,9 @@ def test_benchmarks_are_the_services_data_byte_for_byte(client, database, lib, t
     token, ids = two_rounds
     with database.session() as s:
         round_ = s.get(Round, ids[1])
-        found = service.round_benchmark(s, round_, "sector", library=lib)
+        found = service.round_benchmark(
+            s, round_, "sector", library=lib, cache=service.BenchmarkCache()
+        )
         office = users.create_api_token(s, "bios")
     body = _body(client, f"/api/rounds/{ids[1]}/benchmark", token, peers="sector")
     assert body == msgspec.json.encode(_round_benchmark(found))
@@ -128,7 +130,11 @@ def test_benchmarks_are_the_services_data_byte_for_byte(client, database, lib, t
     (instrument,) = lib.latest_versions()
     with database.session() as s:
         statistics = service.office_statistics(
-            s, instrument_id=instrument.id, instrument_version=instrument.version, by="sector"
+            s,
+            instrument_id=instrument.id,
+            instrument_version=instrument.version,
+            by="sector",
+            cache=service.BenchmarkCache(),
         )
     expected = {
         "instrument": instrument.id,

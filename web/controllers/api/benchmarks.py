@@ -13,6 +13,7 @@ from litestar.params import FromPath, Parameter
 from sqlalchemy.orm import Session
 
 from analytics import service
+from analytics.service import BenchmarkCache
 from instruments import InstrumentLibrary
 from survey.errors import NotFound
 from survey.models import Organisation
@@ -35,14 +36,18 @@ Filter = Annotated[str | None, Parameter(max_length=100)]
 
 
 def resolve_version(
-    db: Session, library: InstrumentLibrary, instrument_id: str, version: str | None
+    db: Session,
+    cache: BenchmarkCache,
+    library: InstrumentLibrary,
+    instrument_id: str,
+    version: str | None,
 ) -> str:
     """The version asked for, or the library's latest; 404 when neither the library
     nor the stored results know the instrument version."""
     known = library.get(instrument_id, version)
     if known is not None:
         return known.version
-    stored = [v for i, v in service.instrument_versions(db) if i == instrument_id]
+    stored = [v for i, v in service.instrument_versions(db, cache=cache) if i == instrument_id]
     if version is None and stored:
         return stored[-1]
     if version is not None and version in stored:
@@ -74,11 +79,12 @@ class RoundBenchmarkController(Controller):
         db: NamedDependency[Session],
         coordinator: NamedDependency[Organisation],
         library: NamedDependency[InstrumentLibrary],
+        benchmarks: NamedDependency[BenchmarkCache],
         round_id: FromPath[str],
         peers: Annotated[PeerGroup, Parameter(description="The peer group")] = "all",
     ) -> RoundBenchmarkOut:
         round_ = rounds.get_round(db, round_id, of=coordinator)
-        found = service.round_benchmark(db, round_, peers, library=library)
+        found = service.round_benchmark(db, round_, peers, library=library, cache=benchmarks)
         return round_benchmark_out(found)
 
 
@@ -102,6 +108,7 @@ class BenchmarkController(Controller):
         self,
         db: NamedDependency[Session],
         library: NamedDependency[InstrumentLibrary],
+        benchmarks: NamedDependency[BenchmarkCache],
         instrument: Annotated[str, Parameter(max_length=100, description="Instrument id")],
         by: Annotated[OfficeBy, Parameter(description="Grouping")] = "sector",
         version: Annotated[
@@ -115,7 +122,7 @@ class BenchmarkController(Controller):
             bool | None, Parameter(description="Only demo (true) or only real (false) groups")
         ] = None,
     ) -> StatisticsOut:
-        chosen = resolve_version(db, library, instrument, version)
+        chosen = resolve_version(db, benchmarks, library, instrument, version)
         statistics = service.office_statistics(
             db,
             instrument_id=instrument,
@@ -126,6 +133,7 @@ class BenchmarkController(Controller):
             country=country,
             year=year,
             synthetic=synthetic,
+            cache=benchmarks,
         )
         return statistics_out(
             statistics,

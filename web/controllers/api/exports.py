@@ -20,6 +20,7 @@ from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
 from analytics import export_filters, service
+from analytics.service import BenchmarkCache
 from survey.services import audit
 from web import downloads
 from web.auth import require_office
@@ -133,6 +134,7 @@ class ExportController(Controller):
     def scores(
         self,
         db: NamedDependency[Session],
+        benchmarks: NamedDependency[BenchmarkCache],
         office: OfficeCaller,
         request: Request,
         format: Annotated[ExportFormat, Parameter(description="File format")] = "csv",
@@ -149,7 +151,7 @@ class ExportController(Controller):
                 instrument, version, sector, size_band, country, year, demo
             )
         )
-        frame = export_filters.apply(service.export_scores(db), filters)
+        frame = export_filters.apply(service.export_scores(db, cache=benchmarks), filters)
         downloads.record(
             db, request, office, audit.EXPORT, target="scores", detail=detail(frame, format)
         )

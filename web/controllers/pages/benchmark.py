@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from analytics import charts, service
 from analytics.benchmark import PEER_GROUPS
+from analytics.service import BenchmarkCache
 from instruments import Instrument, InstrumentLibrary, vocabularies
 from survey.disclosure import rules
 from survey.models import Organisation, Round
@@ -245,6 +246,7 @@ class BenchmarkPages(PageController):
         db: NamedDependency[Session],
         coordinator: NamedDependency[Organisation],
         library: NamedDependency[InstrumentLibrary],
+        benchmarks: NamedDependency[BenchmarkCache],
         page_lang: NamedDependency[str],
         round_id: FromPath[str],
     ) -> Template:
@@ -263,9 +265,9 @@ class BenchmarkPages(PageController):
                 balance=None,
                 vega_url=vega_url(request),
             )
-        found = service.round_benchmark(db, round_, peers, library=library)
+        found = service.round_benchmark(db, round_, peers, library=library, cache=benchmarks)
         role_dimensions = shown_scores(db, round_).role_dimensions
-        points = service.balance_points(db, round_, peers)
+        points = service.balance_points(db, round_, peers, cache=benchmarks)
         choices = peer_group_choices(request, coordinator, peers)
         balance = None
         if not points.is_empty():

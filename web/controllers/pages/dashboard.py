@@ -22,6 +22,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
 from analytics import export_filters, item_report, service
+from analytics.service import BenchmarkCache
 from instruments import InstrumentLibrary
 from survey.models import User
 from survey.services import audit
@@ -50,12 +51,15 @@ class DashboardPages(PageController):
         db: NamedDependency[Session],
         office_user_or_none: NamedDependency[User | None],
         library: NamedDependency[InstrumentLibrary],
+        benchmarks: NamedDependency[BenchmarkCache],
         page_lang: NamedDependency[str],
     ) -> Template | Redirect:
         if office_user_or_none is None:
             return redirect(request, request.app.route_reverse("login"))
-        filters, offered, years, countries = filters_of(request.query_params, db, library)
-        shown = office_charts(db, filters, page_lang)
+        filters, offered, years, countries = filters_of(
+            request.query_params, db, benchmarks, library
+        )
+        shown = office_charts(db, benchmarks, filters, page_lang)
         answers = item_report.load_answers(db, filters.instrument, synthetic=filters.demo)
         return render(
             request,
@@ -86,6 +90,7 @@ class DashboardPages(PageController):
         db: NamedDependency[Session],
         office_user_or_none: NamedDependency[User | None],
         library: NamedDependency[InstrumentLibrary],
+        benchmarks: NamedDependency[BenchmarkCache],
     ) -> Response[bytes] | Redirect:
         """The scores export (as ``GET /api/exports/scores``) for a signed-in user, written
         once the request's transaction has ended."""
@@ -97,8 +102,10 @@ class DashboardPages(PageController):
         user = office_user_or_none
 
         def scores() -> pl.DataFrame:
-            filters, *_ = filters_of(request.query_params, db, library)
-            frame = export_filters.apply(service.export_scores(db), export_filters_of(filters))
+            filters, *_ = filters_of(request.query_params, db, benchmarks, library)
+            frame = export_filters.apply(
+                service.export_scores(db, cache=benchmarks), export_filters_of(filters)
+            )
             downloads.record(
                 db,
                 request,

@@ -9,6 +9,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from analytics import charts, service
+from analytics.service import BenchmarkCache
 from instruments import Instrument, vocabularies
 from survey.disclosure import rules
 from survey.errors import InvalidInput
@@ -22,7 +23,9 @@ DISTRIBUTION_KEY = N_(
 )
 
 
-def _statistics(db: Session, filters: Filters, by: str, **only: Any) -> pl.DataFrame | None:
+def _statistics(
+    db: Session, cache: BenchmarkCache, filters: Filters, by: str, **only: Any
+) -> pl.DataFrame | None:
     """:func:`analytics.service.office_statistics` with the filters; None for a
     combination of filters that is not a peer group."""
     values = {
@@ -39,6 +42,7 @@ def _statistics(db: Session, filters: Filters, by: str, **only: Any) -> pl.DataF
             instrument_version=filters.instrument.version,
             by=by,
             synthetic=filters.demo,
+            cache=cache,
             **values,
         )
     except InvalidInput:
@@ -119,11 +123,13 @@ def _in_dimension_order(statistics: pl.DataFrame, instrument: Instrument) -> pl.
     )
 
 
-def office_charts(db: Session, filters: Filters, lang: str) -> dict[str, Any]:
+def office_charts(
+    db: Session, cache: BenchmarkCache, filters: Filters, lang: str
+) -> dict[str, Any]:
     """The dashboard's charts (heat map, trend, distribution), each with its table, and
     the groups of the heat map; ``invalid`` when the filters are not a peer group."""
     labels = _labels(filters, lang)
-    heatmap = _statistics(db, filters, "sector")
+    heatmap = _statistics(db, cache, filters, "sector")
     blocks: dict[str, ChartBlock | None] = {"heatmap": None, "trend": None, "distribution": None}
     if heatmap is not None and heatmap.height:
         blocks["heatmap"] = chart_block(
@@ -132,7 +138,7 @@ def office_charts(db: Session, filters: Filters, lang: str) -> dict[str, Any]:
             charts.sector_heatmap_table(heatmap, lang=lang, labels=labels),
             draw=_any_shown(heatmap),
         )
-    trend = _statistics(db, filters, "year", size_band=None, country=None, year=None)
+    trend = _statistics(db, cache, filters, "year", size_band=None, country=None, year=None)
     if trend is not None:
         trend = trend.filter(pl.col("dimension_id") == filters.dimension)
         if trend.height:
@@ -142,7 +148,7 @@ def office_charts(db: Session, filters: Filters, lang: str) -> dict[str, Any]:
                 charts.sector_trend_table(trend, lang=lang, labels=labels),
                 draw=_any_shown(trend),
             )
-    overall = _statistics(db, filters, "all")
+    overall = _statistics(db, cache, filters, "all")
     if overall is not None:
         shown = _distribution_frame(overall)
         if charts.distribution_table(shown, lang=lang, labels=labels).rows:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from analytics import export_filters, service
+from analytics.service import BenchmarkCache
 from instruments import Instrument, InstrumentLibrary, vocabularies
 from web.i18n import N_, gettext
 
@@ -49,18 +50,22 @@ def _choice(value: str | None, allowed: list[str]) -> str | None:
 
 
 def filters_of(
-    params: Mapping[str, str], db: Session, library: InstrumentLibrary
+    params: Mapping[str, str], db: Session, cache: BenchmarkCache, library: InstrumentLibrary
 ) -> tuple[Filters, list[Instrument], list[int], list[str]]:
     """The filters asked for, each one checked against what exists (else ignored), with
     what the form offers: the questionnaires, years and countries that have results."""
-    stored = service.instrument_versions(db)
+    stored = service.instrument_versions(db, cache=cache)
     offered = [i for i in library.instruments if i.key in stored] or library.latest_versions()
     offered.sort(key=lambda i: (i.id != "sm-maturity", i.id, i.version))
     by_key = {f"{i.id}@{i.version}": i for i in offered}
     instrument = by_key.get(params.get("instrument") or "", offered[0])
-    years = service.result_years(db, instrument.id, instrument.version)
+    years = service.result_years(db, instrument.id, instrument.version, cache=cache)
     statistics = service.office_statistics(
-        db, instrument_id=instrument.id, instrument_version=instrument.version, by="country"
+        db,
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        by="country",
+        cache=cache,
     )
     countries = sorted(set(statistics.get_column("country").drop_nulls().to_list()))
     vocab = vocabularies()
