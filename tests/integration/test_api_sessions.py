@@ -11,6 +11,7 @@ import time
 import pytest
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.params import FromPath
 from litestar.testing import TestClient
 from litestar.utils.scope.state import ScopeState
 
@@ -25,20 +26,20 @@ class Probe(Controller):
     path = "/probe"
 
     @post("/login/{token:str}", sync_to_thread=True)
-    def login(self, request: Request, state: State, token: str) -> str:
+    def login(self, request: Request, state: State, token: FromPath[str]) -> str:
         with app_state(state).database.session() as db:
             organisation = organisations.organisation_for_token(db, token)
             auth.login_coordinator(request, organisation, token)
         return "in"
 
     @post("/login-user/{user_id:str}", sync_to_thread=True)
-    def login_user(self, request: Request, state: State, user_id: str) -> str:
+    def login_user(self, request: Request, state: State, user_id: FromPath[str]) -> str:
         with app_state(state).database.session() as db:
             auth.login_user(request, db.get(User, user_id))
         return "in"
 
     @post("/respond/{response_id:str}", sync_to_thread=True)
-    def respond(self, request: Request, state: State, response_id: str) -> str:
+    def respond(self, request: Request, state: State, response_id: FromPath[str]) -> str:
         with app_state(state).database.session() as db:
             auth.login_respondent(request, db.get(Response, response_id))
         return "in"
