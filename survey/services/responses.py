@@ -50,6 +50,8 @@ _TOUCH = (
         .scalar_subquery()
     )
 )
+# The response of a token, built once (the guard runs it on every respondent request).
+_BY_TOKEN = select(Response).where(Response.token_hash == bindparam("token_hash"))
 SAVE_ANSWERS = upsert(
     Answer, keys=("response_id", "instrument_id", "item_id"), update=("option_value", "updated_at")
 )
@@ -99,7 +101,7 @@ def response_for_token(
     `response_for_resume_token`."""
     if not token or len(token) > 200:
         return None
-    found = session.scalar(select(Response).where(Response.token_hash == hash_token(token)))
+    found = session.scalar(_BY_TOKEN, {"token_hash": hash_token(token)})
     if found is None or found.token_revoked_at is not None:
         return None
     if found.created_at + policy.lifetimes.respondent <= (now or utcnow()):
