@@ -65,6 +65,7 @@ from bench.loadgen import (
     setup_client,
     verify,
 )
+from survey.settings import Settings
 
 P99_TARGET_MS = 250.0
 RATIO_TARGET = 0.25
@@ -194,6 +195,8 @@ def run_target(target: str, options: argparse.Namespace) -> Outcome:
             settings=BENCH_SETTINGS,
         )
         label = f"{target}, {workers} worker(s)" + (", Redis" if server.redis_url else "")
+        if target == "sqlite":
+            label += f", synchronous={Settings().sqlite_synchronous}"  # as the server reads it
         with server, runner() as loop:
             outcome = loop.run(measure(server, url, options, label))
         if outcome.errors:

@@ -52,7 +52,11 @@ def build_root(
     passwords.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
     return Root(
         settings=settings,
-        database=Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms),
+        database=Database(
+            settings.database_url,
+            busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            synchronous=settings.sqlite_synchronous,
+        ),
         library=library,
         pinned=PinnedInstruments(library),
     )

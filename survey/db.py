@@ -1,4 +1,10 @@
-"""Database engine and sessions: SQLite (embedded, WAL, durable commits) or PostgreSQL."""
+"""Database engine and sessions: SQLite (embedded, WAL) or PostgreSQL.
+
+SQLite's ``synchronous`` pragma is a setting (``SQLITE_SYNCHRONOUS``): ``normal``, the
+default, syncs the write-ahead log at checkpoints only, so a commit costs no fsync and a
+killed process loses nothing it acknowledged, while a crash of the operating system or a
+power cut may lose the last commits (never corrupting the file); ``full`` syncs every
+commit and survives those too, at about one fsync (some milliseconds) per save."""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine, Executable, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,7 +28,16 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 30_000, **kwargs: Any) -> Engine:
+Synchronous = Literal["full", "normal"]
+
+
+def make_engine(
+    url: str,
+    *,
+    busy_timeout_ms: int = 30_000,
+    synchronous: Synchronous = "normal",
+    **kwargs: Any,
+) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -33,7 +48,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, **kwargs: Any) -> En
             connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
             **kwargs,
         )
-        _configure_sqlite(engine, busy_timeout_ms)
+        _configure_sqlite(engine, busy_timeout_ms, synchronous)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
@@ -41,16 +56,18 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, **kwargs: Any) -> En
     return create_engine(url, **kwargs)
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL for concurrent readers, FULL sync so an acknowledged commit survives a crash,
-    and BEGIN IMMEDIATE so writers queue instead of failing on lock upgrades."""
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: Synchronous) -> None:
+    """WAL for concurrent readers, ``synchronous`` as configured (see the module), and
+    BEGIN IMMEDIATE so writers queue instead of failing on lock upgrades."""
+    if synchronous not in ("full", "normal"):
+        raise ValueError(f"synchronous must be 'full' or 'normal', not {synchronous!r}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
@@ -63,9 +80,18 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 class Database:
     """An engine and its session factory; built once by the composition root."""
 
-    def __init__(self, url: str, *, busy_timeout_ms: int = 30_000, **engine_kwargs: Any):
+    def __init__(
+        self,
+        url: str,
+        *,
+        busy_timeout_ms: int = 30_000,
+        synchronous: Synchronous = "normal",
+        **engine_kwargs: Any,
+    ):
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url, busy_timeout_ms=busy_timeout_ms, **engine_kwargs)
+        self.engine = make_engine(
+            self.url, busy_timeout_ms=busy_timeout_ms, synchronous=synchronous, **engine_kwargs
+        )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

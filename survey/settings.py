@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -76,6 +77,12 @@ class Settings(BaseSettings):
         default=False, description="Integrity-office users must sign in with a TOTP code"
     )
     sqlite_busy_timeout_ms: int = 30_000
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        default="normal",
+        description="SQLite only: 'normal' loses no acknowledged save when the process is "
+        "killed, only possibly the last ones on an OS crash or power cut; 'full' syncs "
+        "every commit to disk (about one fsync per save)",
+    )
     smtp_url: str | None = Field(
         default=None,
         description=(

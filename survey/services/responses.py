@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Integer, Table, bindparam, func, select, update
+from sqlalchemy import Integer, Table, TextClause, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,7 +23,20 @@ from survey.tokens import hash_token, new_token
 
 MAX_ANSWERS_PER_REQUEST = 500
 _RESPONSES = cast(Table, Response.__table__)
-# The response's last save and page (kept when None), as Core: compiled once.
+_ANSWERS = cast(Table, Answer.__table__)
+_STATUSES = (
+    "SELECT responses.status, rounds.status FROM responses"
+    " JOIN rounds ON rounds.id = responses.round_id WHERE responses.id = :response"
+)
+# The response's status and its round's, the response locked and the round shared (so
+# that a close or a submit waits for the save), in one statement; SQLite needs no
+# locking clause, as every transaction there begins IMMEDIATE (survey.db).
+_LOCK: dict[str, TextClause] = {
+    "postgresql": text(_STATUSES + " FOR UPDATE OF responses FOR SHARE OF rounds"),
+    "sqlite": text(_STATUSES),
+}
+# The response's last save and page (kept when None), returning its count of answers
+# (the upsert before it in the transaction included), as Core: compiled once.
 _TOUCH = (
     update(_RESPONSES)
     .where(_RESPONSES.c.id == bindparam("response"))
@@ -31,7 +44,14 @@ _TOUCH = (
         updated_at=bindparam("now"),
         last_page=func.coalesce(bindparam("page", type_=Integer), _RESPONSES.c.last_page),
     )
+    .returning(
+        select(func.count())
+        .where(_ANSWERS.c.response_id == bindparam("response"))
+        .scalar_subquery()
+    )
 )
+# The response of a token, built once (the guard runs it on every respondent request).
+_BY_TOKEN = select(Response).where(Response.token_hash == bindparam("token_hash"))
 SAVE_ANSWERS = upsert(
     Answer, keys=("response_id", "instrument_id", "item_id"), update=("option_value", "updated_at")
 )
@@ -81,7 +101,7 @@ def response_for_token(
     `response_for_resume_token`."""
     if not token or len(token) > 200:
         return None
-    found = session.scalar(select(Response).where(Response.token_hash == hash_token(token)))
+    found = session.scalar(_BY_TOKEN, {"token_hash": hash_token(token)})
     if found is None or found.token_revoked_at is not None:
         return None
     if found.created_at + policy.lifetimes.respondent <= (now or utcnow()):
@@ -174,23 +194,29 @@ def save_answers(
     Idempotent: saving the same answers twice leaves the same state. Refused with
     Conflict when the response is submitted or the round is closed. The response row is
     locked, and the round's shared, so that a close or a submit waits for the save.
+    ``response`` is the caller's (its round and role never change); three statements:
+    the lock with both statuses, the upsert, and the touch returning the count.
     """
-    locked = _lock_response(session, response.id)
-    status = session.scalar(
-        select(Round.status).where(Round.id == locked.round_id).with_for_update(read=True)
-    )
-    if status != "open":
+    session.flush()  # Core below: nothing the ORM holds may be left unwritten
+    connection = session.connection()
+    statuses = connection.execute(_LOCK[connection.dialect.name], {"response": response.id})
+    found = statuses.first()
+    if found is None:
+        raise NotFound("No such response.")
+    response_status, round_status = found
+    if round_status != "open":
         raise Conflict("This assessment round is closed; answers can no longer be changed.")
-    if locked.status == "submitted":
+    if response_status == "submitted":
         raise Conflict("This response has been submitted; answers can no longer be changed.")
-    instruments = pinned.of(session, locked.round_id)
-    resolved = resolve_answers(answers, instruments, locked.role)
+    set_committed_value(response, "status", response_status)
+    instruments = pinned.of(session, response.round_id)
+    resolved = resolve_answers(answers, instruments, response.role)
     now = utcnow()
     SAVE_ANSWERS.execute(
         session,
         [
             {
-                "response_id": locked.id,
+                "response_id": response.id,
                 "instrument_id": instrument_id,
                 "item_id": item_id,
                 "option_value": value,
@@ -200,14 +226,13 @@ def save_answers(
         ],
     )
     page = page if page is not None and page >= 0 else None
-    session.connection().execute(_TOUCH, {"response": locked.id, "now": now, "page": page})
-    set_committed_value(locked, "updated_at", now)
+    answered = connection.execute(
+        _TOUCH, {"response": response.id, "now": now, "page": page}
+    ).scalar_one()
+    set_committed_value(response, "updated_at", now)
     if page is not None:
-        set_committed_value(locked, "last_page", page)
-    return SaveResult(
-        answered=answered_count(session, locked),
-        total=asked_count(instruments, locked.role),
-    )
+        set_committed_value(response, "last_page", page)
+    return SaveResult(answered=int(answered), total=asked_count(instruments, response.role))
 
 
 def asked_count(instruments: list[Instrument], role: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 
 from survey.errors import Conflict, InvalidInput, NotFound
 from survey.models import Answer, DimensionResult, Organisation, Response, Round
@@ -198,3 +198,32 @@ def test_concurrent_saves_lose_nothing_acknowledged(database, opened, lib):
         last["a"]["culture.mistakes"],
         last["b"]["culture.mistakes"],
     }
+
+
+def test_a_save_runs_three_statements_and_counts_exactly(database, opened, lib):
+    """Lock with both statuses, upsert, touch returning the count: the count is the
+    response's answers after the upsert, a replaced answer counted once."""
+    _, opened_round = opened
+    rid, _ = factories.respond(database, opened_round.invite_code, lib, {}, submit=False)
+    pinned = PinnedInstruments(lib)
+    executed: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        executed.append(statement.split(None, 1)[0].upper())
+
+    saves = [{"rules.guideline": "some"}, {"rules.guideline": "most", "rules.monitoring": "none"}]
+    results = []
+    for answers in saves:
+        with database.session() as s:
+            response = s.get(Response, rid)
+            pinned.of(s, response.round_id)  # the worker's cache, filled once per round
+            event.listen(database.engine, "before_cursor_execute", record)
+            try:
+                results.append(responses.save_answers(s, response, answers, pinned, page=2))
+            finally:
+                event.remove(database.engine, "before_cursor_execute", record)
+            assert (response.last_page, response.status) == (2, "draft")
+    assert [r.answered for r in results] == [1, 2]
+    assert executed == ["SELECT", "INSERT", "UPDATE"] * 2
+    with database.session() as s:
+        assert s.scalar(select(func.count()).where(Answer.response_id == rid)) == 2
