@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import time
-import warnings
 
 import pyotp
 import pytest
@@ -204,12 +203,3 @@ def test_the_security_pages_need_an_office_session(client, api):
         assert client.get(path, headers=org.auth).status_code == 401
     assert client.get("/login/code").status_code == 401
     assert client.get("/office/second-factor").status_code == 401
-
-
-def test_the_pages_declare_their_path_parameters(make_app):
-    """Litestar 2.25 deprecates path parameters it has to infer from the signature."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        make_app()
-    inferred = [str(w.message) for w in caught if "inferred style" in str(w.message)]
-    assert inferred == []
