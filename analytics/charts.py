@@ -629,22 +629,10 @@ def sector_heatmap_table(
 ) -> Table:
     """Sectors as rows, dimensions as columns; a suppressed cell reads "not shown"."""
     _require(statistics, HEATMAP_COLUMNS, "statistics")
-    t = Translator(lang)
     frame = _with_dimension(statistics, labels)
     dimensions = list(dict.fromkeys(frame.get_column("dimension").to_list()))
-    rows = []
-    for (sector,), group in frame.group_by("sector", maintain_order=True):
-        cells = {
-            row["dimension"]: t("not shown")
-            if row["suppressed"]
-            else _band(row["median_low"], row["median_high"], lang)
-            for row in group.iter_rows(named=True)
-        }
-        rows.append((_name(labels, str(sector)), *(cells.get(d, "–") for d in dimensions)))
-    return Table(
-        caption=t("Sector medians per dimension"),
-        headers=(t("Sector"), *dimensions),
-        rows=tuple(rows),
+    return _sector_table(
+        frame, "dimension", dimensions, N_("Sector medians per dimension"), lang, labels
     )
 
 
@@ -703,19 +691,30 @@ def sector_trend_table(
 ) -> Table:
     """Sectors as rows, years as columns; a suppressed year reads "not shown"."""
     _require(trend, TREND_COLUMNS, "trend")
-    t = Translator(lang)
     years = sorted(set(trend.get_column("year").to_list()))
+    return _sector_table(trend, "year", years, N_("Sector medians per year"), lang, labels)
+
+
+def _sector_table(
+    frame: pl.DataFrame,
+    column: str,
+    keys: Sequence[Any],
+    caption: str,
+    lang: str,
+    labels: Mapping[str, str] | None,
+) -> Table:
+    """Sectors as rows and the values of ``column`` (``keys``, in order) as columns,
+    each cell the sector's median band; a suppressed cell reads "not shown"."""
+    t = Translator(lang)
     rows = []
-    for (sector,), group in trend.group_by("sector", maintain_order=True):
+    for (sector,), group in frame.group_by("sector", maintain_order=True):
         cells = {
-            row["year"]: t("not shown")
+            row[column]: t("not shown")
             if row["suppressed"]
             else _band(row["median_low"], row["median_high"], lang)
             for row in group.iter_rows(named=True)
         }
-        rows.append((_name(labels, str(sector)), *(cells.get(y, "–") for y in years)))
+        rows.append((_name(labels, str(sector)), *(cells.get(key, "–") for key in keys)))
     return Table(
-        caption=t("Sector medians per year"),
-        headers=(t("Sector"), *(str(y) for y in years)),
-        rows=tuple(rows),
+        caption=t(caption), headers=(t("Sector"), *(str(key) for key in keys)), rows=tuple(rows)
     )
