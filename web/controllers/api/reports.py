@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from anyio.to_thread import run_sync
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter
 from sqlalchemy.orm import Session
 
 from analytics.report.formats import MEDIA_TYPES, ROUND_FORMATS, SECTOR_FORMATS
-from analytics.report.service import (
-    PendingReport,
-    Report,
-    finish_report,
-    prepare_report,
-    prepare_sector_report,
-)
 from instruments import InstrumentLibrary
 from survey.db import Database
 from survey.models import Organisation
-from survey.services import audit, rounds
 from survey.settings import Settings
-from web import downloads, request_db
+from web import report_downloads
 from web.auth import require_coordinator, require_office
 from web.controllers.api.openapi import GUARDED, documented_as, errors
 from web.controllers.api.schemas import BEARER, Lang
@@ -33,26 +24,6 @@ from web.security import TOKEN_LIMIT
 RoundFormat = Literal["html", "pdf", "xlsx", "csv"]
 SectorFormat = Literal["html", "pdf"]
 PeerGroup = Literal["all", "sector", "size_band", "country", "sector,size_band", "sector,country"]
-
-
-def attachment(report: Report) -> Response[bytes]:
-    content, media_type, filename = report
-    media_type = media_type.split(";")[0]  # Litestar adds the charset of text types itself
-    disposition = "inline" if media_type.startswith("text/html") else "attachment"
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
-    )
-
-
-async def _rendered(
-    request: Request, database: Database, prepared: Report | PendingReport
-) -> Response[bytes]:
-    """The report, rendered after the request's transaction ends (no SQLite writer waits
-    for the rendering)."""
-    await request_db.commit(request)
-    return attachment(await run_sync(finish_report, database, prepared))
 
 
 class RoundReportController(Controller):
@@ -86,22 +57,18 @@ class RoundReportController(Controller):
         peers: Annotated[PeerGroup, Parameter(description="Peer group")] = "sector",
     ) -> Response[bytes]:
 
-        def prepare() -> Report | PendingReport:
-            round_ = rounds.get_round(db, round_id, of=coordinator)
-            prepared = prepare_report(
-                db, round_, library, format=format, lang=lang, settings=settings, peer_group=peers
-            )
-            downloads.record(
-                db,
-                request,
-                coordinator,
-                audit.REPORT_DOWNLOAD,
-                target=f"round:{round_.id}",
-                detail=f"round report as {format}, {lang}, peers {peers}",
-            )
-            return prepared
-
-        return await _rendered(request, database, await run_sync(prepare))
+        return await report_downloads.round_report(
+            request,
+            db,
+            database,
+            coordinator,
+            round_id,
+            library,
+            settings,
+            format=format,
+            lang=lang,
+            peers=peers,
+        )
 
 
 class SectorReportController(Controller):
@@ -131,18 +98,6 @@ class SectorReportController(Controller):
         lang: Annotated[Lang, Parameter(description="Language of the report")] = "en",
     ) -> Response[bytes]:
 
-        def prepare() -> Report | PendingReport:
-            prepared = prepare_sector_report(
-                db, library, instrument_id=instrument, format=format, lang=lang
-            )
-            downloads.record(
-                db,
-                request,
-                office,
-                audit.REPORT_DOWNLOAD,
-                target=f"instrument:{instrument}",
-                detail=f"sector report as {format}, {lang}",
-            )
-            return prepared
-
-        return await _rendered(request, database, await run_sync(prepare))
+        return await report_downloads.sector_report(
+            request, db, database, office, library, instrument=instrument, format=format, lang=lang
+        )
