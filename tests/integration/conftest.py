@@ -8,6 +8,8 @@ asks otherwise) and the small test instrument library.
 from __future__ import annotations
 
 import os
+import time
+import types
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from litestar.testing import TestClient
 from bootstrap import build_root
 from instruments import InstrumentLibrary
 from tests import factories
+from web import stores
 from web.app import create_app
 from web.settings import WebSettings
 from web.stores import build_stores
@@ -209,3 +212,26 @@ def store_backend(request) -> dict[str, Any]:
             pytest.skip("TEST_REDIS_URL is not set")
         return {"redis_url": REDIS_URL}
     return {"redis_url": None}
+
+
+class Clock:
+    """The rate-limit windows' clock (``web.stores.time``), standing still but for the
+    test's moves: the windows are aligned to the minute, and a real minute turning
+    between a test's guesses on a slow machine would start a new window under it."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+        self.offset = 0.0
+
+    def time(self) -> float:
+        return self.now + self.offset
+
+    def next_window(self, seconds: int = 61) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(stores, "time", types.SimpleNamespace(time=fake.time))
+    return fake

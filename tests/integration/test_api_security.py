@@ -163,7 +163,7 @@ def test_a_whole_organisation_behind_one_address_is_not_throttled(make_client):
         assert response.status_code == 200
 
 
-def test_failed_guesses_count_towards_the_limit(make_client):
+def test_failed_guesses_count_towards_the_limit(make_client, clock):
     client = make_client(rate_limit_per_minute=3)
     for _ in range(3):
         assert client.get("/api/rounds/nope", headers=bearer("guess")).status_code == 401

@@ -24,8 +24,6 @@ import contextlib
 import dataclasses
 import re
 import secrets
-import time
-import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,7 +40,6 @@ from survey.models import AccountToken, Action, Answer, Coordinator, Response, R
 from survey.passwords import hash_password
 from survey.services import personal_tokens, users
 from tests.integration.conftest import ANSWERS_FULL, Api, bearer
-from web import stores
 
 ANSWERS_NONE = dict.fromkeys(ANSWERS_FULL, "none")
 ANSWERS_SOME = dict.fromkeys(ANSWERS_FULL, "some")
@@ -627,26 +624,6 @@ def test_exports_and_sector_views_name_only_organisations_that_share(
 
 
 # --- guessing past the rate limit -------------------------------------------------------------
-
-
-class Clock:
-    """The rate-limit windows' clock, moved forward by the test (``web.stores.time``)."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def time(self) -> float:
-        return time.time() + self.offset
-
-    def next_window(self, seconds: int = 61) -> None:
-        self.offset += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(stores, "time", types.SimpleNamespace(time=fake.time))
-    return fake
 
 
 LIMIT = 5

@@ -109,7 +109,7 @@ def test_unknown_page_is_a_404_page_in_the_language(client, lang):
     assert title in page.text and message in page.text
 
 
-def test_registration_is_rate_limited_with_a_page_in_the_language(make_client):
+def test_registration_is_rate_limited_with_a_page_in_the_language(make_client, clock):
     client = make_client(registration_limit_per_hour=2)
     browser = Browser(client)
     browser.get("/register?lang=nl", lang="nl")
@@ -121,7 +121,7 @@ def test_registration_is_rate_limited_with_a_page_in_the_language(make_client):
     assert browser.last.headers["retry-after"]
 
 
-def test_links_with_tokens_are_rate_limited(make_client):
+def test_links_with_tokens_are_rate_limited(make_client, clock):
     client = make_client(rate_limit_per_minute=3)
     for _ in range(3):
         assert client.get("/i/guess").status_code == 404
