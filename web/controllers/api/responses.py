@@ -21,7 +21,13 @@ from survey.models import Response, Round
 from survey.services import responses
 from survey.services.pinned import PinnedInstruments
 from web import request_db
-from web.auth import current_respondent, require_respondent_bearer
+from web.auth import (
+    RESPONDENT,
+    bearer_token,
+    current_respondent,
+    require_respondent_bearer,
+    unauthorized,
+)
 from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import BEARER, AnswersIn, ResponseOut, SavedOut, response_out
 from web.security import TOKEN_LIMIT
@@ -95,8 +101,13 @@ class ResponseController(Controller):
         data: JSONBody[AnswersIn],
     ) -> SavedOut:
         def save(db: Session) -> SavedOut:
-            response = responses.get_response(db, response_id, of=current_respondent(request, db))
-            saved = responses.save_answers(db, response, data.answers, pinned, page=data.page)
+            found = responses.locked_response_for_token(db, bearer_token(request))
+            if found is None:
+                raise unauthorized(RESPONDENT)
+            response = responses.get_response(db, response_id, of=found[0])
+            saved = responses.save_answers(
+                db, response, data.answers, pinned, page=data.page, round_status=found[1]
+            )
             return SavedOut(answered=saved.answered, total=saved.total)
 
         return await request_db.run_and_commit(request, save)
