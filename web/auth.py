@@ -232,7 +232,6 @@ COORDINATOR = "coordinator"
 RESPONDENT = "respondent"
 OFFICE = "integrity-office"
 require_coordinator = _guard(coordinator_for, COORDINATOR)
-require_respondent = _guard(respondent_for, RESPONDENT)
 require_respondent_bearer = _bearer_guard(RESPONDENT)
 require_office = _guard(office_for, OFFICE)
 
