@@ -28,6 +28,7 @@ from web.logs import mask_tokens_in_logs
 from web.request_db import RequestSessionMiddleware
 from web.security import (
     RateLimitMiddleware,
+    RecentCounts,
     SessionBoundCSRFMiddleware,
     cookie_name,
     csrf_config,
@@ -108,7 +109,10 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
         middleware=[
             DefineMiddleware(InputGuardMiddleware, max_bytes=settings.max_request_bytes),
             DefineMiddleware(
-                RateLimitMiddleware, counter=stores.counter, limits=rate_limits(settings)
+                RateLimitMiddleware,
+                counter=stores.counter,
+                limits=rate_limits(settings),
+                recent=RecentCounts(),
             ),
             session_config(settings).middleware,
             DefineMiddleware(

@@ -189,7 +189,7 @@ def current_coordinator(connection: ASGIConnection, db: Session) -> Organisation
 def current_respondent(connection: ASGIConnection, db: Session) -> Response:
     """The caller's response in the handler's own transaction; 401 if there is none."""
     if (found := respondent_for(connection, db)) is None:
-        raise unauthorized("respondent")
+        raise unauthorized(RESPONDENT)
     return found
 
 
@@ -215,11 +215,24 @@ def _guard(find: Callable[[ASGIConnection, Session], object | None], what: str) 
     return guard
 
 
+def _bearer_guard(what: str) -> Guard:
+    """A guard for API handlers that look their caller up themselves, in the same trip
+    to the database as their work (``request_db.run_and_commit``): 401 already here
+    without a well-formed ``Authorization: Bearer`` header, as the full guard gives."""
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if not bearer_token(connection):
+            raise unauthorized(what)
+
+    guard.__name__ = f"require_{what.replace('-', '_')}_bearer"
+    return guard
+
+
 COORDINATOR = "coordinator"
 RESPONDENT = "respondent"
 OFFICE = "integrity-office"
 require_coordinator = _guard(coordinator_for, COORDINATOR)
-require_respondent = _guard(respondent_for, RESPONDENT)
+require_respondent_bearer = _bearer_guard(RESPONDENT)
 require_office = _guard(office_for, OFFICE)
 
 

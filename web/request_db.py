@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import anyio
 from anyio.to_thread import run_sync
@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from web.state import app_state
 
 _OPENED = "smb.request_db"
+T = TypeVar("T")
 
 
 @dataclass
@@ -43,6 +44,12 @@ class _Opened:
         if self.session is not None and self.session.in_transaction():
             await run_sync(self.session.commit)
         self._let_in()
+
+    async def run_and_commit(self, work: Callable[[Session], T], session: Session) -> T:
+        try:
+            return await run_sync(_committed, work, session)
+        finally:
+            self._let_in()
 
     def _let_in(self) -> None:
         if self.gate is not None:
@@ -58,6 +65,16 @@ class _Opened:
                     self.session.close()
         finally:
             self._let_in()
+
+
+def _committed(work: Callable[[Session], T], session: Session) -> T:
+    try:
+        result = work(session)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return result
 
 
 class RequestSessionMiddleware:
@@ -114,3 +131,11 @@ async def commit(connection: ASGIConnection) -> None:
     """Commit the request's transaction now, before slow work that needs no database
     (rendering a report), and give its gate slot to the next request."""
     await _opened(connection).commit()
+
+
+async def run_and_commit(connection: ASGIConnection, work: Callable[[Session], T]) -> T:
+    """``work`` on the request's session and then the commit (or the rollback, if it
+    raises) in one trip to a worker thread, for a handler that looks its caller up
+    itself (the save path, docs/architecture.md); the gate slot is given back after."""
+    session = await request_session(connection)
+    return await _opened(connection).run_and_commit(work, session)

@@ -13,7 +13,8 @@
 * Route handlers opt in to a rate limit with ``opt=TOKEN_LIMIT`` (endpoints that take a
   token or an invitation code) or ``opt=REGISTRATION_LIMIT``. Counts are per client
   address, in the store all workers share; over the limit the answer is 429 with
-  ``Retry-After``.
+  ``Retry-After``. A worker trusts a failure count it saw lately while it is under half
+  the limit (``RecentCounts``), so valid token requests do not read the store each time.
 * Bodies larger than ``settings.max_request_bytes`` are refused with 413: by
   Litestar's ``request_max_body_size`` (declared or streamed), and first by
   :mod:`web.input_guard` for the JSON and form bodies it reads.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from secrets import compare_digest
@@ -40,7 +42,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from web.settings import WebSettings
-from web.stores import Counter, Hit
+from web.stores import Counter, Hit, current_window
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -227,16 +229,60 @@ def client_address(scope: Scope) -> str:
     return client[0] if client else "unknown"
 
 
+class RecentCounts:
+    """The failure counts one worker read from the shared store or added to it lately.
+
+    A count under half its limit is trusted for ``ttl`` seconds within its window, so
+    that valid token requests from one address (a whole organisation behind one NAT)
+    read the shared store about once per ``ttl``, not once each. From half the limit
+    up, every request reads the store. Failures that other workers count meanwhile are
+    seen only when this worker reads the store again or counts a failure of its own,
+    which returns the shared count: past the limit, a worker lets at most one more
+    failed lookup through than the shared count allows, and a right credential for at
+    most ``ttl`` seconds.
+    """
+
+    def __init__(self, ttl: float = 1.0, size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._seen: dict[str, tuple[int, int, float]] = {}
+
+    def get(self, key: str, limit: Limit) -> Hit | None:
+        """The count of ``key`` as this worker saw it lately, if it may be trusted."""
+        seen = self._seen.get(key)
+        if seen is None:
+            return None
+        count, start, at = seen
+        now_start, reset_in = current_window(limit.window)
+        if start != now_start or time.monotonic() - at >= self.ttl or 2 * count >= limit.allowed:
+            return None
+        return Hit(count, reset_in)
+
+    def put(self, key: str, limit: Limit, hit: Hit) -> None:
+        if len(self._seen) >= self.size:
+            self._seen.clear()
+        self._seen[key] = (hit.count, current_window(limit.window)[0], time.monotonic())
+
+
 class RateLimitMiddleware:
     """Count requests per client and limit for handlers that opt in with ``opt``.
 
-    Runs around the guards, so failed credential guesses count as well.
+    Runs around the guards, so failed credential guesses count as well. ``recent`` is
+    the worker's one ``RecentCounts`` (Litestar makes a middleware per route).
     """
 
-    def __init__(self, app: ASGIApp, *, counter: Counter, limits: dict[str, Limit]):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        counter: Counter,
+        limits: dict[str, Limit],
+        recent: RecentCounts,
+    ):
         self.app = app
         self.counter = counter
         self.limits = limits
+        self.recent = recent
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = scope.get("route_handler")
@@ -247,7 +293,7 @@ class RateLimitMiddleware:
         limit = self.limits[name]
         key = f"{name}:{client_address(scope)}"
         if limit.failures_only:
-            hit = await self.counter.peek(key, limit.window)
+            hit = self.recent.get(key, limit) or await self._read(key, limit)
             over = hit.count >= limit.allowed
         else:
             hit = await self.counter.hit(key, limit.window)
@@ -263,12 +309,18 @@ class RateLimitMiddleware:
                 counted = hit
                 if limit.failures_only and message["status"] in FAILED:
                     counted = await self.counter.hit(key, limit.window)
+                    self.recent.put(key, limit, counted)
                 mutable = MutableScopeHeaders.from_message(message)
                 for header, value in _headers(limit, counted).items():
                     mutable[header] = value
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    async def _read(self, key: str, limit: Limit) -> Hit:
+        hit = await self.counter.peek(key, limit.window)
+        self.recent.put(key, limit, hit)
+        return hit
 
 
 def _headers(limit: Limit, hit: Hit) -> dict[str, str]:

@@ -61,7 +61,8 @@ class Counter(Protocol):
         ...
 
 
-def _window(window: int) -> tuple[int, int]:
+def current_window(window: int) -> tuple[int, int]:
+    """The start of the current fixed window of ``window`` seconds, and the seconds left in it."""
     now = time.time()
     start = int(now // window) * window
     return start, max(1, int(start + window - now))
@@ -75,7 +76,7 @@ class RedisCounter:
         self._namespace = namespace
 
     async def hit(self, key: str, window: int) -> Hit:
-        start, reset_in = _window(window)
+        start, reset_in = current_window(window)
         name = f"{self._namespace}:{key}:{window}:{start}"
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(name)
@@ -84,7 +85,7 @@ class RedisCounter:
         return Hit(int(count), reset_in)
 
     async def peek(self, key: str, window: int) -> Hit:
-        start, reset_in = _window(window)
+        start, reset_in = current_window(window)
         count = await self._redis.get(f"{self._namespace}:{key}:{window}:{start}")
         return Hit(int(count or 0), reset_in)
 
@@ -117,7 +118,7 @@ class FileCounter:
         return 0
 
     def _hit(self, key: str, window: int) -> Hit:
-        start, reset_in = _window(window)
+        start, reset_in = current_window(window)
         self.path.mkdir(parents=True, exist_ok=True)
         fd = os.open(self._file(key, window), os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -131,7 +132,7 @@ class FileCounter:
         return Hit(count, reset_in)
 
     def _peek(self, key: str, window: int) -> Hit:
-        start, reset_in = _window(window)
+        start, reset_in = current_window(window)
         try:
             fd = os.open(self._file(key, window), os.O_RDONLY)
         except FileNotFoundError:

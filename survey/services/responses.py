@@ -52,6 +52,14 @@ _TOUCH = (
 )
 # The response of a token, built once (the guard runs it on every respondent request).
 _BY_TOKEN = select(Response).where(Response.token_hash == bindparam("token_hash"))
+# The response of a token with its round's status, locked as _LOCK locks them: the
+# save's lookup and lock in one statement.
+_BY_TOKEN_LOCKED = (
+    select(Response, Round.status)
+    .join(Round, Round.id == Response.round_id)
+    .where(Response.token_hash == bindparam("token_hash"))
+    .suffix_with("FOR UPDATE OF responses FOR SHARE OF rounds", dialect="postgresql")
+)
 SAVE_ANSWERS = upsert(
     Answer, keys=("response_id", "instrument_id", "item_id"), update=("option_value", "updated_at")
 )
@@ -102,11 +110,32 @@ def response_for_token(
     if not token or len(token) > 200:
         return None
     found = session.scalar(_BY_TOKEN, {"token_hash": hash_token(token)})
-    if found is None or found.token_revoked_at is not None:
+    return found if _live(found, now, policy) else None
+
+
+def locked_response_for_token(
+    session: Session,
+    token: str | None,
+    *,
+    now: datetime | None = None,
+    policy: CredentialPolicy = DEFAULT_POLICY,
+) -> tuple[Response, str] | None:
+    """`response_for_token` and its round's status, the response locked and the round
+    shared for the rest of the transaction (for `save_answers`'s ``round_status``)."""
+    if not token or len(token) > 200:
         return None
-    if found.created_at + policy.lifetimes.respondent <= (now or utcnow()):
+    row = session.execute(_BY_TOKEN_LOCKED, {"token_hash": hash_token(token)}).first()
+    if row is None or not _live(row[0], now, policy):
         return None
-    return found
+    return row[0], row[1]
+
+
+def _live(found: Response | None, now: datetime | None, policy: CredentialPolicy) -> bool:
+    return (
+        found is not None
+        and found.token_revoked_at is None
+        and found.created_at + policy.lifetimes.respondent > (now or utcnow())
+    )
 
 
 def response_for_resume_token(
@@ -188,6 +217,7 @@ def save_answers(
     pinned: PinnedInstruments,
     *,
     page: int | None = None,
+    round_status: str | None = None,
 ) -> SaveResult:
     """Validate all answers, then upsert them (latest wins) in the session's transaction.
 
@@ -195,15 +225,20 @@ def save_answers(
     Conflict when the response is submitted or the round is closed. The response row is
     locked, and the round's shared, so that a close or a submit waits for the save.
     ``response`` is the caller's (its round and role never change); three statements:
-    the lock with both statuses, the upsert, and the touch returning the count.
+    the lock with both statuses, the upsert, and the touch returning the count. With
+    ``round_status``, ``response`` comes from `locked_response_for_token`, which has
+    locked both rows and read both statuses already: two statements.
     """
     session.flush()  # Core below: nothing the ORM holds may be left unwritten
     connection = session.connection()
-    statuses = connection.execute(_LOCK[connection.dialect.name], {"response": response.id})
-    found = statuses.first()
-    if found is None:
-        raise NotFound("No such response.")
-    response_status, round_status = found
+    if round_status is None:
+        statuses = connection.execute(_LOCK[connection.dialect.name], {"response": response.id})
+        found = statuses.first()
+        if found is None:
+            raise NotFound("No such response.")
+        response_status, round_status = found
+    else:
+        response_status = response.status
     if round_status != "open":
         raise Conflict("This assessment round is closed; answers can no longer be changed.")
     if response_status == "submitted":

@@ -12,6 +12,7 @@ from web.security import (
     SECURITY_HEADERS,
     Limit,
     RateLimitMiddleware,
+    RecentCounts,
     csrf_config,
     derived_secret,
     rate_limits,
@@ -30,12 +31,14 @@ class FakeHandler:
 class MemoryCounter:
     def __init__(self):
         self.counts: dict[str, int] = {}
+        self.peeks = 0
 
     async def hit(self, key: str, window: int) -> Hit:
         self.counts[key] = self.counts.get(key, 0) + 1
         return Hit(self.counts[key], 30)
 
     async def peek(self, key: str, window: int) -> Hit:
+        self.peeks += 1
         return Hit(self.counts.get(key, 0), 30)
 
     async def prune(self) -> None:
@@ -78,7 +81,9 @@ def _call(middleware, scope):
 
 def test_rate_limit_counts_per_client_and_limit():
     counter = MemoryCounter()
-    middleware = RateLimitMiddleware(_app, counter=counter, limits={"token": Limit(2, 60)})
+    middleware = RateLimitMiddleware(
+        _app, counter=counter, limits={"token": Limit(2, 60)}, recent=RecentCounts()
+    )
     opt = {"rate_limit": "token"}
     for _ in range(2):
         sent = _call(middleware, _scope(opt=opt))
@@ -99,14 +104,17 @@ def test_a_failures_only_limit_counts_refusals_and_then_refuses_everything():
     counter = MemoryCounter()
     limits = {"token": Limit(2, 60, failures_only=True)}
     opt = {"rate_limit": "token"}
-    valid = RateLimitMiddleware(_app, counter=counter, limits=limits)
+    recent = RecentCounts()
+    valid = RateLimitMiddleware(_app, counter=counter, limits=limits, recent=recent)
     for _ in range(10):
         sent = _call(valid, _scope(opt=opt))
         assert sent[0]["status"] == 200
         assert dict(sent[0]["headers"])[b"ratelimit-remaining"] == b"2"
     assert counter.counts == {}
     for status in (401, 404):
-        refused = RateLimitMiddleware(_answering(status), counter=counter, limits=limits)
+        refused = RateLimitMiddleware(
+            _answering(status), counter=counter, limits=limits, recent=recent
+        )
         sent = _call(refused, _scope(opt=opt))
         assert sent[0]["status"] == status
     assert dict(sent[0]["headers"])[b"ratelimit-remaining"] == b"0"
@@ -114,6 +122,37 @@ def test_a_failures_only_limit_counts_refusals_and_then_refuses_everything():
         _call(valid, _scope(opt=opt))
     assert _call(valid, _scope(client="10.0.0.2", opt=opt))[0]["status"] == 200
     assert counter.counts == {"token:10.0.0.1": 2}
+
+
+def test_a_worker_reads_the_shared_count_again_only_from_half_the_limit_up():
+    counter = MemoryCounter()
+    limits = {"token": Limit(4, 60, failures_only=True)}
+    opt = {"rate_limit": "token"}
+    recent = RecentCounts(ttl=60)
+    valid = RateLimitMiddleware(_app, counter=counter, limits=limits, recent=recent)
+    refused = RateLimitMiddleware(_answering(401), counter=counter, limits=limits, recent=recent)
+    for _ in range(10):  # an organisation behind one address: one read of the store
+        assert _call(valid, _scope(opt=opt))[0]["status"] == 200
+    assert counter.peeks == 1
+    _call(refused, _scope(opt=opt))  # a failure here is counted and seen at once
+    assert _call(valid, _scope(opt=opt))[0]["status"] == 200
+    assert counter.peeks == 1
+    _call(refused, _scope(opt=opt))  # half the limit: from now on every request reads
+    for _ in range(3):
+        assert _call(valid, _scope(opt=opt))[0]["status"] == 200
+    assert counter.peeks == 4
+    counter.counts["token:10.0.0.1"] = 4  # another worker counted the rest
+    with pytest.raises(TooManyRequestsException):
+        _call(valid, _scope(opt=opt))
+
+
+def test_a_remembered_count_expires():
+    counter = MemoryCounter()
+    limits = {"token": Limit(4, 60, failures_only=True)}
+    valid = RateLimitMiddleware(_app, counter=counter, limits=limits, recent=RecentCounts(ttl=0))
+    for _ in range(3):
+        _call(valid, _scope(opt={"rate_limit": "token"}))
+    assert counter.peeks == 3
 
 
 def test_rate_limits_come_from_settings():

@@ -1,8 +1,16 @@
-"""A respondent's own response: reading it, saving answers, submitting."""
+"""A respondent's own response: reading it, saving answers, submitting.
+
+Each handler looks the respondent's token up itself, in the same trip to a worker
+thread as its work and the commit (``request_db.run_and_commit``); the controller's
+guard only refuses a request without a well-formed bearer header. An unknown token
+gets the same 401 as from the full guard, and the rate limit counts it.
+"""
 
 from __future__ import annotations
 
-from litestar import Controller, get, post, put
+from typing import Any
+
+from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
@@ -12,7 +20,14 @@ from instruments import Instrument
 from survey.models import Response, Round
 from survey.services import responses
 from survey.services.pinned import PinnedInstruments
-from web.auth import require_respondent
+from web import request_db
+from web.auth import (
+    RESPONDENT,
+    bearer_token,
+    current_respondent,
+    require_respondent_bearer,
+    unauthorized,
+)
 from web.controllers.api.openapi import GUARDED, errors
 from web.controllers.api.schemas import BEARER, AnswersIn, ResponseOut, SavedOut, response_out
 from web.security import TOKEN_LIMIT
@@ -49,7 +64,7 @@ def _response_out(db: Session, pinned: PinnedInstruments, response: Response) ->
 class ResponseController(Controller):
     path = "/api/responses"
     tags = ["responses"]
-    guards = [require_respondent]
+    guards = [require_respondent_bearer]
     opt = TOKEN_LIMIT
     security = BEARER
 
@@ -57,17 +72,18 @@ class ResponseController(Controller):
         "/{response_id:str}",
         summary="The respondent's own response with its answers and progress",
         responses=errors(*GUARDED),
-        sync_to_thread=True,
     )
-    def get_response(
+    async def get_response(
         self,
-        db: NamedDependency[Session],
+        request: Request[Any, Any, Any],
         pinned: NamedDependency[PinnedInstruments],
-        respondent: NamedDependency[Response],
         response_id: FromPath[str],
     ) -> ResponseOut:
-        response = responses.get_response(db, response_id, of=respondent)
-        return _response_out(db, pinned, response)
+        def read(db: Session) -> ResponseOut:
+            response = responses.get_response(db, response_id, of=current_respondent(request, db))
+            return _response_out(db, pinned, response)
+
+        return await request_db.run_and_commit(request, read)
 
     @put(
         "/{response_id:str}/answers",
@@ -76,33 +92,40 @@ class ResponseController(Controller):
         "in several of the round's instruments); values are option values. All answers "
         "are checked before any is saved. 409 once submitted or when the round is closed.",
         responses=errors(*GUARDED, 409, 422),
-        sync_to_thread=True,
     )
-    def save_answers(
+    async def save_answers(
         self,
-        db: NamedDependency[Session],
+        request: Request[Any, Any, Any],
         pinned: NamedDependency[PinnedInstruments],
-        respondent: NamedDependency[Response],
         response_id: FromPath[str],
         data: JSONBody[AnswersIn],
     ) -> SavedOut:
-        response = responses.get_response(db, response_id, of=respondent)
-        saved = responses.save_answers(db, response, data.answers, pinned, page=data.page)
-        return SavedOut(answered=saved.answered, total=saved.total)
+        def save(db: Session) -> SavedOut:
+            found = responses.locked_response_for_token(db, bearer_token(request))
+            if found is None:
+                raise unauthorized(RESPONDENT)
+            response = responses.get_response(db, response_id, of=found[0])
+            saved = responses.save_answers(
+                db, response, data.answers, pinned, page=data.page, round_status=found[1]
+            )
+            return SavedOut(answered=saved.answered, total=saved.total)
+
+        return await request_db.run_and_commit(request, save)
 
     @post(
         "/{response_id:str}/submit",
         summary="Submit the response (idempotent)",
         status_code=HTTP_200_OK,
         responses=errors(*GUARDED, 409, 422),
-        sync_to_thread=True,
     )
-    def submit(
+    async def submit(
         self,
-        db: NamedDependency[Session],
+        request: Request[Any, Any, Any],
         pinned: NamedDependency[PinnedInstruments],
-        respondent: NamedDependency[Response],
         response_id: FromPath[str],
     ) -> ResponseOut:
-        response = responses.get_response(db, response_id, of=respondent)
-        return _response_out(db, pinned, responses.submit(db, response))
+        def submit(db: Session) -> ResponseOut:
+            response = responses.get_response(db, response_id, of=current_respondent(request, db))
+            return _response_out(db, pinned, responses.submit(db, response))
+
+        return await request_db.run_and_commit(request, submit)
