@@ -660,11 +660,7 @@ def check_answers(
             _no_nulls(frame, path, [column])
         elif found[str(n)] and message is not None:
             _require(frame, path, column, condition, message)
-    instruments = pl.Enum(items.get_column("instrument_id").unique().sort())
-    instrument = pl.col("item_id").replace_strict(
-        items.get_column("item_id"), items.get_column("instrument_id"), return_dtype=instruments
-    )
-    answers = frame.with_columns(instrument.alias("instrument_id"))
+    answers = frame.with_columns(_instrument(frame, items).alias("instrument_id"))
     _check_scores(answers, items, path)
     if found["respondent_ids"] < found["respondents"]:
         answers = answers.with_columns(
@@ -677,6 +673,25 @@ def check_answers(
         has_kind,
         organisations=found["organisations"],
         respondents=found["respondents"],
+    )
+
+
+def _instrument(frame: pl.DataFrame, items: pl.DataFrame) -> pl.Expr:
+    """Each checked answer's instrument, from its item (item ids are unique in the items
+    file): an enum of item ids by its codes, one instrument per member, another column
+    by value (hashing every row's text)."""
+    instruments = pl.Enum(items.get_column("instrument_id").unique().sort())
+    dtype = frame.schema["item_id"]
+    if isinstance(dtype, pl.Enum):
+        per_member = (
+            pl.DataFrame({"item_id": dtype.categories})
+            .join(items, on="item_id", how="left", maintain_order="left")
+            .get_column("instrument_id")
+            .cast(instruments)
+        )
+        return pl.lit(per_member).gather(pl.col("item_id").to_physical())
+    return pl.col("item_id").replace_strict(
+        items.get_column("item_id"), items.get_column("instrument_id"), return_dtype=instruments
     )
 
 
