@@ -627,7 +627,7 @@ def _counts(frame: pl.DataFrame) -> dict[str, int]:
             pl.col("respondent").n_unique().alias("respondents"),
             pl.col("respondent_id").n_unique().alias("respondent_ids"),
         )
-        .collect()
+        .collect(engine="streaming")
         .row(0, named=True)
     )
 
@@ -652,7 +652,7 @@ def check_answers(
     found = (
         frame.lazy()
         .select(*(condition.any().alias(str(n)) for n, (_c, condition, _m) in enumerate(checks)))
-        .collect()
+        .collect(engine="streaming")
         .row(0, named=True)
     ) | _counts(frame)
     for n, (column, condition, message) in enumerate(checks):
