@@ -50,19 +50,29 @@ def half_rule(frame: pl.LazyFrame) -> pl.LazyFrame:
 
 def role_plan(respondent_scores: pl.LazyFrame, group: Sequence[str]) -> pl.LazyFrame:
     """Rule 3: mean of the defined respondent scores per role group."""
-    return respondent_scores.group_by(ORG, "role", *group).agg(
+    return respondent_scores.group_by(ORG, "role", *group).agg(*role_figures())
+
+
+def role_figures() -> list[pl.Expr]:
+    """Rule 3's figures of one role group, from its respondents' scores."""
+    return [
         exact_mean(pl.col("score")).alias("score"),
         pl.col("score").count().alias("respondents"),
-    )
+    ]
 
 
 def organisation_plan(role_scores: pl.LazyFrame, group: Sequence[str]) -> pl.LazyFrame:
     """Rule 4: mean of the role groups' defined scores, each group counted once."""
-    return role_scores.group_by(ORG, *group).agg(
+    return role_scores.group_by(ORG, *group).agg(*organisation_figures())
+
+
+def organisation_figures() -> list[pl.Expr]:
+    """Rule 4's figures of one organisation, from its role groups' scores."""
+    return [
         exact_mean(pl.col("score")).alias("score"),
         pl.col("respondents").sum().alias("respondents"),
         pl.col("score").count().alias("role_groups"),
-    )
+    ]
 
 
 def organisation_dimensions_plan(role_scores: pl.LazyFrame) -> pl.LazyFrame:
