@@ -179,24 +179,10 @@ def unauthorized(what: str) -> NotAuthorizedException:
     )
 
 
-def current_coordinator(connection: ASGIConnection, db: Session) -> Organisation:
-    """The caller's organisation in the handler's own transaction; 401 if there is none."""
-    if (found := coordinator_for(connection, db)) is None:
-        raise unauthorized("coordinator")
-    return found
-
-
 def current_respondent(connection: ASGIConnection, db: Session) -> Response:
     """The caller's response in the handler's own transaction; 401 if there is none."""
     if (found := respondent_for(connection, db)) is None:
         raise unauthorized(RESPONDENT)
-    return found
-
-
-def current_office(connection: ASGIConnection, db: Session) -> User | ApiToken:
-    """The integrity-office caller in the handler's own transaction; 401 if there is none."""
-    if (found := office_for(connection, db)) is None:
-        raise unauthorized("integrity-office")
     return found
 
 
