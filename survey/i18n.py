@@ -26,7 +26,6 @@ from typing import TypeVar
 
 from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
-from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -152,11 +151,6 @@ def load_all() -> None:
     """Compile every catalogue now, so that a broken one stops the app at start-up."""
     for lang in LANGUAGES:
         translations(lang)
-
-
-def read_catalogue(lang: str) -> Catalog:
-    with CATALOGUES[require_language(lang)].open("rb") as fh:
-        return read_po(fh, locale=lang, domain=DOMAIN)
 
 
 def N_(message: str) -> str:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, Response
@@ -12,7 +11,6 @@ from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
-from sqlalchemy.orm import Session
 
 from survey.errors import Conflict, DomainError, InvalidInput, NotFound
 from web import i18n
@@ -26,13 +24,6 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def state_of(request: Request[Any, Any, Any]) -> AppState:
     return app_state(request.app.state)
-
-
-@contextmanager
-def db_session(request: Request[Any, Any, Any]) -> Iterator[Session]:
-    """A database session whose transaction commits when the block ends without error."""
-    with state_of(request).database.session() as session:
-        yield session
 
 
 def absolute_url(request: Request[Any, Any, Any], path: str) -> str:
