@@ -52,12 +52,20 @@ _TOUCH = (
 )
 # The response of a token, built once (the guard runs it on every respondent request).
 _BY_TOKEN = select(Response).where(Response.token_hash == bindparam("token_hash"))
-# The response of a token with its round's status, locked as _LOCK locks them: the
-# save's lookup and lock in one statement.
+# A token's response as the save needs it, with its round's status, locked as _LOCK
+# locks them: the save's lookup and lock in one Core statement (columns, no ORM object).
 _BY_TOKEN_LOCKED = (
-    select(Response, Round.status)
-    .join(Round, Round.id == Response.round_id)
-    .where(Response.token_hash == bindparam("token_hash"))
+    select(
+        _RESPONSES.c.id,
+        _RESPONSES.c.round_id,
+        _RESPONSES.c.role,
+        _RESPONSES.c.status,
+        _RESPONSES.c.created_at,
+        _RESPONSES.c.token_revoked_at,
+        Round.__table__.c.status.label("round_status"),
+    )
+    .join(Round.__table__, Round.__table__.c.id == _RESPONSES.c.round_id)
+    .where(_RESPONSES.c.token_hash == bindparam("token_hash"))
     .suffix_with("FOR UPDATE OF responses FOR SHARE OF rounds", dialect="postgresql")
 )
 SAVE_ANSWERS = upsert(
@@ -69,6 +77,18 @@ SAVE_ANSWERS = upsert(
 class StartedResponse:
     response: Response
     token: str
+
+
+@dataclass(frozen=True)
+class LockedRespondent:
+    """A respondent token's response (its row locked, its round's shared) as the save
+    needs it: plain values read with Core, no ORM object."""
+
+    id: str
+    round_id: str
+    role: str
+    status: str
+    round_status: str
 
 
 @dataclass(frozen=True)
@@ -113,21 +133,25 @@ def response_for_token(
     return found if _live(found, now, policy) else None
 
 
-def locked_response_for_token(
+def locked_respondent_for_token(
     session: Session,
     token: str | None,
     *,
     now: datetime | None = None,
     policy: CredentialPolicy = DEFAULT_POLICY,
-) -> tuple[Response, str] | None:
+) -> LockedRespondent | None:
     """`response_for_token` and its round's status, the response locked and the round
-    shared for the rest of the transaction (for `save_answers`'s ``round_status``)."""
+    shared for the rest of the transaction (for `save_respondent_answers`)."""
     if not token or len(token) > 200:
         return None
-    row = session.execute(_BY_TOKEN_LOCKED, {"token_hash": hash_token(token)}).first()
-    if row is None or not _live(row[0], now, policy):
+    row = session.connection().execute(_BY_TOKEN_LOCKED, {"token_hash": hash_token(token)}).first()
+    if (
+        row is None
+        or row.token_revoked_at is not None
+        or row.created_at + policy.lifetimes.respondent <= (now or utcnow())
+    ):
         return None
-    return row[0], row[1]
+    return LockedRespondent(row.id, row.round_id, row.role, row.status, row.round_status)
 
 
 def _live(found: Response | None, now: datetime | None, policy: CredentialPolicy) -> bool:
@@ -217,7 +241,6 @@ def save_answers(
     pinned: PinnedInstruments,
     *,
     page: int | None = None,
-    round_status: str | None = None,
 ) -> SaveResult:
     """Validate all answers, then upsert them (latest wins) in the session's transaction.
 
@@ -225,33 +248,64 @@ def save_answers(
     Conflict when the response is submitted or the round is closed. The response row is
     locked, and the round's shared, so that a close or a submit waits for the save.
     ``response`` is the caller's (its round and role never change); three statements:
-    the lock with both statuses, the upsert, and the touch returning the count. With
-    ``round_status``, ``response`` comes from `locked_response_for_token`, which has
-    locked both rows and read both statuses already: two statements.
+    the lock with both statuses, the upsert, and the touch returning the count.
     """
     session.flush()  # Core below: nothing the ORM holds may be left unwritten
     connection = session.connection()
-    if round_status is None:
-        statuses = connection.execute(_LOCK[connection.dialect.name], {"response": response.id})
-        found = statuses.first()
-        if found is None:
-            raise NotFound("No such response.")
-        response_status, round_status = found
-    else:
-        response_status = response.status
-    if round_status != "open":
-        raise Conflict("This assessment round is closed; answers can no longer be changed.")
-    if response_status == "submitted":
-        raise Conflict("This response has been submitted; answers can no longer be changed.")
+    found = connection.execute(_LOCK[connection.dialect.name], {"response": response.id}).first()
+    if found is None:
+        raise NotFound("No such response.")
+    response_status, round_status = found
     set_committed_value(response, "status", response_status)
-    instruments = pinned.of(session, response.round_id)
-    resolved = resolve_answers(answers, instruments, response.role)
-    now = utcnow()
+    locked = LockedRespondent(
+        response.id, response.round_id, response.role, response_status, round_status
+    )
+    now, page = utcnow(), _page(page)
+    saved = _write(session, locked, answers, pinned, page=page, now=now)
+    set_committed_value(response, "updated_at", now)
+    if page is not None:
+        set_committed_value(response, "last_page", page)
+    return saved
+
+
+def save_respondent_answers(
+    session: Session,
+    respondent: LockedRespondent,
+    answers: Mapping[str, object],
+    pinned: PinnedInstruments,
+    *,
+    page: int | None = None,
+) -> SaveResult:
+    """`save_answers` for the response of `locked_respondent_for_token`, which has locked
+    both rows and read both statuses already: two statements, Core only (the save
+    path, docs/architecture.md)."""
+    return _write(session, respondent, answers, pinned, page=_page(page), now=utcnow())
+
+
+def _page(page: int | None) -> int | None:
+    return page if page is not None and page >= 0 else None
+
+
+def _write(
+    session: Session,
+    respondent: LockedRespondent,
+    answers: Mapping[str, object],
+    pinned: PinnedInstruments,
+    *,
+    page: int | None,
+    now: datetime,
+) -> SaveResult:
+    if respondent.round_status != "open":
+        raise Conflict("This assessment round is closed; answers can no longer be changed.")
+    if respondent.status == "submitted":
+        raise Conflict("This response has been submitted; answers can no longer be changed.")
+    instruments = pinned.of(session, respondent.round_id)
+    resolved = resolve_answers(answers, instruments, respondent.role)
     SAVE_ANSWERS.execute(
         session,
         [
             {
-                "response_id": response.id,
+                "response_id": respondent.id,
                 "instrument_id": instrument_id,
                 "item_id": item_id,
                 "option_value": value,
@@ -260,14 +314,12 @@ def save_answers(
             for instrument_id, item_id, value in resolved
         ],
     )
-    page = page if page is not None and page >= 0 else None
-    answered = connection.execute(
-        _TOUCH, {"response": response.id, "now": now, "page": page}
-    ).scalar_one()
-    set_committed_value(response, "updated_at", now)
-    if page is not None:
-        set_committed_value(response, "last_page", page)
-    return SaveResult(answered=int(answered), total=asked_count(instruments, response.role))
+    answered = (
+        session.connection()
+        .execute(_TOUCH, {"response": respondent.id, "now": now, "page": page})
+        .scalar_one()
+    )
+    return SaveResult(answered=int(answered), total=asked_count(instruments, respondent.role))
 
 
 def asked_count(instruments: list[Instrument], role: str) -> int:

@@ -85,23 +85,23 @@ def test_resume_tokens_end_when_the_round_closes(database, library):
         assert responses.response_for_resume_token(s, token).id == response_id
         later = utcnow() + timedelta(days=181)
         assert responses.response_for_token(s, token, now=later) is None
-        assert responses.locked_response_for_token(s, token, now=later) is None
-        found, round_status = responses.locked_response_for_token(s, token)
-        assert (found.id, round_status) == (response_id, "open")
+        assert responses.locked_respondent_for_token(s, token, now=later) is None
+        found = responses.locked_respondent_for_token(s, token)
+        assert (found.id, found.round_status) == (response_id, "open")
     with database.session() as s:
         rounds.close_round(s, s.merge(opened.round), library)
     with database.session() as s:
         assert responses.response_for_resume_token(s, token) is None
         # The token still identifies the response for reading, and the clear "closed" answer.
         assert responses.response_for_token(s, token).id == response_id
-        found, round_status = responses.locked_response_for_token(s, token)
-        assert (found.id, round_status) == (response_id, "closed")
+        found = responses.locked_respondent_for_token(s, token)
+        assert (found.id, found.round_status) == (response_id, "closed")
         [info] = credentials.list_credentials(s, ("respondent",))
         assert (info.ref, info.state) == (f"respondent:{response_id}", "round closed")
         credentials.revoke(s, info.ref, ADMIN)
     with database.session() as s:
         assert responses.response_for_token(s, token) is None
-        assert responses.locked_response_for_token(s, token) is None
+        assert responses.locked_respondent_for_token(s, token) is None
         assert s.get(Response, response_id).token_revoked_at is not None
 
 

@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.orm import Session
 
 from instruments import Instrument
+from survey.errors import NotFound
 from survey.models import Response, Round
 from survey.services import responses
 from survey.services.pinned import PinnedInstruments
@@ -101,12 +102,13 @@ class ResponseController(Controller):
         data: JSONBody[AnswersIn],
     ) -> SavedOut:
         def save(db: Session) -> SavedOut:
-            found = responses.locked_response_for_token(db, bearer_token(request))
+            found = responses.locked_respondent_for_token(db, bearer_token(request))
             if found is None:
                 raise unauthorized(RESPONDENT)
-            response = responses.get_response(db, response_id, of=found[0])
-            saved = responses.save_answers(
-                db, response, data.answers, pinned, page=data.page, round_status=found[1]
+            if response_id != found.id:
+                raise NotFound("No such response.")
+            saved = responses.save_respondent_answers(
+                db, found, data.answers, pinned, page=data.page
             )
             return SavedOut(answered=saved.answered, total=saved.total)
 
