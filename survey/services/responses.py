@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Protocol, cast
 
 from sqlalchemy import Integer, Table, TextClause, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
@@ -145,16 +145,22 @@ def locked_respondent_for_token(
     if not token or len(token) > 200:
         return None
     row = session.connection().execute(_BY_TOKEN_LOCKED, {"token_hash": hash_token(token)}).first()
-    if (
-        row is None
-        or row.token_revoked_at is not None
-        or row.created_at + policy.lifetimes.respondent <= (now or utcnow())
-    ):
+    if row is None or not _live(row, now, policy):
         return None
     return LockedRespondent(row.id, row.round_id, row.role, row.status, row.round_status)
 
 
-def _live(found: Response | None, now: datetime | None, policy: CredentialPolicy) -> bool:
+class _TokenDates(Protocol):
+    """A response's row or object: when its token was made and whether it was revoked."""
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def token_revoked_at(self) -> datetime | None: ...
+
+
+def _live(found: _TokenDates | None, now: datetime | None, policy: CredentialPolicy) -> bool:
     return (
         found is not None
         and found.token_revoked_at is None
