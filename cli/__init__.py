@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+import survey  # noqa: F401  (first: it sets the allocators before Polars or Arrow loads)
 from cli.lazy import LazyGroup
 
 
