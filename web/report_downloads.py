@@ -8,6 +8,7 @@ rendered outside any transaction. Neither a browser nor a proxy keeps the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from anyio.to_thread import run_sync
@@ -63,20 +64,19 @@ async def round_report(
 
     def prepare() -> Report | PendingReport:
         round_ = rounds.get_round(db, round_id, of=coordinator)
-        prepared = prepare_report(
+        return prepare_report(
             db, round_, library, format=format, lang=lang, settings=settings, peer_group=peers
         )
-        downloads.record(
-            db,
-            request,
-            coordinator,
-            audit.REPORT_DOWNLOAD,
-            target=f"round:{round_.id}",
-            detail=f"round report as {format}, {lang}, peers {peers}",
-        )
-        return prepared
 
-    return await _rendered(request, database, await run_sync(prepare))
+    return await _downloaded(
+        request,
+        db,
+        database,
+        coordinator,
+        prepare,
+        target=f"round:{round_id}",
+        detail=f"round report as {format}, {lang}, peers {peers}",
+    )
 
 
 async def sector_report(
@@ -93,24 +93,39 @@ async def sector_report(
     """The sector report of ``instrument`` for the integrity office."""
 
     def prepare() -> Report | PendingReport:
-        prepared = prepare_sector_report(
+        return prepare_sector_report(
             db, library, instrument_id=instrument, format=format, lang=lang
         )
-        downloads.record(
-            db,
-            request,
-            caller,
-            audit.REPORT_DOWNLOAD,
-            target=f"instrument:{instrument}",
-            detail=f"sector report as {format}, {lang}",
-        )
+
+    return await _downloaded(
+        request,
+        db,
+        database,
+        caller,
+        prepare,
+        target=f"instrument:{instrument}",
+        detail=f"sector report as {format}, {lang}",
+    )
+
+
+async def _downloaded(
+    request: AnyRequest,
+    db: Session,
+    database: Database,
+    caller: downloads.Caller,
+    prepare: Callable[[], Report | PendingReport],
+    *,
+    target: str,
+    detail: str,
+) -> Response[bytes]:
+    """``prepare`` and the audit record in the request's transaction, the commit, then
+    the rendering outside it."""
+
+    def prepared_and_recorded() -> Report | PendingReport:
+        prepared = prepare()
+        downloads.record(db, request, caller, audit.REPORT_DOWNLOAD, target=target, detail=detail)
         return prepared
 
-    return await _rendered(request, database, await run_sync(prepare))
-
-
-async def _rendered(
-    request: AnyRequest, database: Database, prepared: Report | PendingReport
-) -> Response[bytes]:
+    prepared = await run_sync(prepared_and_recorded)
     await request_db.commit(request)
     return attachment(await run_sync(finish_report, database, prepared))
