@@ -143,7 +143,7 @@ def list_credentials(
             pairs = pairs.where(Round.organisation_id == organisation_id)
         found += [
             _respondent_info(response, round_, policy, now)
-            for response, round_ in session.execute(pairs).tuples()
+            for response, round_ in session.execute(pairs)
         ]
     return sorted(found, key=lambda c: (c.issued_at, c.ref))
 
