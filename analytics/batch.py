@@ -199,8 +199,10 @@ def _csv_frame(path: Path) -> pl.DataFrame:
 
 def _looks_like(path: Path, frame: pl.DataFrame) -> str:
     """A hint when a file is a survey tool's export or a wide file, not a long one."""
+    from instruments import default_library
+
     found = layouts.detect(Table(path, frame.columns, [], [], "line 1"))
-    items = {i.id for inst in _library().instruments for i in inst.items}
+    items = {i.id for inst in default_library().instruments for i in inst.items}
     wide = any(c in items or re.fullmatch(r"Q\d+", c) for c in frame.columns)
     if found == "long" or (found == "wide" and not wide):
         return ""
@@ -343,7 +345,7 @@ def check_items(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
 def _check_installed_items(frame: pl.DataFrame, path: Path) -> None:
     """Items of an installed instrument (its latest version) must be its items, with its
     weights: a file cannot re-weight an instrument whose scores are compared."""
-    library = _library()
+    library = _library(frame)
     for index, row in enumerate(frame.iter_rows(named=True)):
         instrument = library.get(row["instrument_id"])
         if instrument is None:
@@ -368,7 +370,7 @@ def _check_installed_items(frame: pl.DataFrame, path: Path) -> None:
 def _option_scores(items: pl.DataFrame) -> pl.DataFrame:
     """(instrument_id, item_id, score) of every scored option of the installed
     instruments in ``items``."""
-    library = _library()
+    library = _library(items)
     rows = [
         (instrument.id, item.id, option.score)
         for instrument_id in items.get_column("instrument_id").unique()
@@ -792,20 +794,20 @@ def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
         frame.lazy().sink_parquet(temporary)
 
 
-def _library() -> InstrumentLibrary:
-    """The installed instruments. The ``instruments`` package is imported here rather
-    than with this module: importing it (the models of its schema) takes longer than
-    parsing the files, and :func:`_scored` does both on a thread while the answers are
-    read."""
-    from instruments import default_library
+def _library(items: pl.DataFrame) -> InstrumentLibrary:
+    """The installed instruments that ``items`` names (only their files are parsed). The
+    ``instruments`` package is imported here rather than with this module: importing it
+    (the models of its schema) takes longer than parsing the files, and :func:`_scored`
+    does both on a thread while the answers are read."""
+    from instruments import installed
 
-    return default_library()
+    return installed(frozenset(items.get_column("instrument_id").drop_nulls()))
 
 
-def _load_references() -> None:
-    """Import and parse the installed instruments and the vocabularies (each once per
-    process)."""
-    _library()
+def _load_references(items: pl.DataFrame) -> None:
+    """Import and parse the installed instruments that ``items`` names and the
+    vocabularies (each once per process)."""
+    _library(items)
     resolvers()
 
 
@@ -845,9 +847,9 @@ def _scored(
         step("reading")
         raw_items = read_items(items_path)
         raw_organisations = read_organisations(organisations_path)
-        # the installed instruments and vocabularies, which the checks need, are parsed
-        # while the answers are scanned (the scan releases the interpreter)
-        loading = threading.Thread(target=_load_references, daemon=True)
+        # the installed instruments the items name and the vocabularies, which the checks
+        # need, are parsed while the answers are scanned (the scan releases the interpreter)
+        loading = threading.Thread(target=_load_references, args=(raw_items,), daemon=True)
         loading.start()
         lean = read_lean_answers(answers_path, raw_items, raw_organisations)
         loading.join()

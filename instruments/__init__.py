@@ -3,7 +3,7 @@
 Nothing outside this package knows the file format.
 """
 
-from instruments.library import InstrumentLibrary, default_library, load_library
+from instruments.library import InstrumentLibrary, default_library, installed, load_library
 from instruments.loader import InstrumentError, InstrumentProblem, instrument_paths, load_file
 from instruments.schema import (
     DONT_KNOW,
@@ -43,6 +43,7 @@ __all__ = [
     "Vocabulary",
     "VocabularyEntry",
     "default_library",
+    "installed",
     "instrument_paths",
     "load_file",
     "load_library",

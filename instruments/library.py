@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from instruments.loader import DATA_DIR, instrument_paths, load_files
+from instruments.loader import DATA_DIR, file_id, instrument_paths, load_files
 from instruments.schema import Instrument
 
 
@@ -53,3 +53,10 @@ def load_library(paths: Iterable[Path] | None = None) -> InstrumentLibrary:
 def default_library() -> InstrumentLibrary:
     """The shipped instruments, loaded once per process."""
     return load_library()
+
+
+@cache
+def installed(instrument_ids: frozenset[str]) -> InstrumentLibrary:
+    """The shipped instruments with these ids (every version of each), the other files
+    left unparsed: what checking a file that names these instruments needs of them."""
+    return load_library(p for p in instrument_paths(DATA_DIR) if file_id(p) in instrument_ids)

@@ -97,6 +97,28 @@ def instrument_paths(directory: Path = DATA_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.name not in NON_INSTRUMENT_FILES)
 
 
+def file_id(path: Path) -> str | None:
+    """The top-level ``id`` of an instrument file, read from the parser's first events
+    (it comes near the top) without loading or checking the file; None when it has none
+    or cannot be read. Loading the file, :func:`load_file`, checks it."""
+    depth, key_next, key = 0, True, None
+    try:
+        for event in yaml.parse(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                key_next = key_next or depth == 1
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent) and depth == 1:
+                if not key_next and key == "id" and isinstance(event, yaml.ScalarEvent):
+                    return event.value
+                key = event.value if key_next and isinstance(event, yaml.ScalarEvent) else None
+                key_next = not key_next
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return None
+
+
 def load_file(path: Path) -> Instrument:
     """Parse and check one file; raise `InstrumentError` listing every problem."""
     name = str(path)

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from cli import main
 from instruments import DONT_KNOW, NOT_APPLICABLE, InstrumentError, OptionKind, load_file
-from instruments.library import load_library
-from instruments.loader import instrument_paths
+from instruments.library import default_library, installed, load_library
+from instruments.loader import file_id, instrument_paths
 
 SEED = "000_f1f3bb7e15731050.txt"
 
@@ -70,6 +70,23 @@ def test_valid_file_loads_and_gains_the_reserved_options(tmp_path):
     assert [o.value for o in item.options] == ["no", "yes", DONT_KNOW, NOT_APPLICABLE]
     assert item.option(DONT_KNOW).kind is OptionKind.DONT_KNOW
     assert item.option(DONT_KNOW).score is None
+
+
+def test_file_id_is_the_loaded_id_without_loading(tmp_path):
+    for path in instrument_paths():
+        assert file_id(path) == load_file(path).id
+    nested_first = "title: {id: not-this}\nitems:\n  - id: nor-this\nid: this\nversion: '1'\n"
+    assert file_id(write(tmp_path, nested_first)) == "this"
+    assert file_id(write(tmp_path, "items: []\n", "none.yaml")) is None
+
+
+def test_installed_loads_every_version_of_the_named_instruments_only():
+    library = installed(frozenset({"ctg-access", "not-installed"}))
+    assert {i.key for i in library.instruments} == {
+        i.key for i in default_library().instruments if i.id == "ctg-access"
+    }
+    assert library.get("ctg-access") == default_library().get("ctg-access")
+    assert installed(frozenset({"not-installed"})).instruments == ()
 
 
 def test_not_applicable_can_be_withheld_with_a_reason(tmp_path):
