@@ -23,7 +23,7 @@ RESERVED_VALUES = frozenset({DONT_KNOW, NOT_APPLICABLE})
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(BaseModel):
@@ -31,7 +31,7 @@ class Text(BaseModel):
     (one key per language code, such as ``fr``); a language without its own text here
     shows the English one."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
     en: NonEmpty
     nl: NonEmpty
