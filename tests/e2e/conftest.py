@@ -40,9 +40,7 @@ CHROMIUM_ARGS = [
 ]
 # One evaluation loads axe-core once per document, however many checks ask at once.
 AXE_SCRIPT = (
-    "if (typeof window.axe === 'undefined') {\n"
-    + AXE_FILE_PATH.read_text(encoding="utf-8")
-    + "\n}"
+    "if (typeof window.axe === 'undefined') {\n" + AXE_FILE_PATH.read_text(encoding="utf-8") + "\n}"
 )
 # Right after a click the URL is already the new page's while its body may still be
 # empty, and "every chart of none" would hold at once: so the document must be complete.
