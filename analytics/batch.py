@@ -57,19 +57,18 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from pyarrow import ArrowException
 
 from analytics import benchmark
 from analytics.parquet_codes import read_coded
-from instruments import default_library
-from instruments.schema import HALF_STEPS
 from interop import engine
 from interop.ingest import layouts
 from interop.ingest.problems import IngestError
@@ -77,6 +76,9 @@ from interop.ingest.table import Table, sniff_delimiter
 from interop.ingest.table import read_table as read_any_table
 from interop.vocab import resolvers
 from survey import scoring
+
+if TYPE_CHECKING:
+    from instruments import InstrumentLibrary
 
 BATCH_VERSION = "batch"
 BATCH_ROUND = "batch"
@@ -198,7 +200,7 @@ def _csv_frame(path: Path) -> pl.DataFrame:
 def _looks_like(path: Path, frame: pl.DataFrame) -> str:
     """A hint when a file is a survey tool's export or a wide file, not a long one."""
     found = layouts.detect(Table(path, frame.columns, [], [], "line 1"))
-    items = {i.id for inst in default_library().instruments for i in inst.items}
+    items = {i.id for inst in _library().instruments for i in inst.items}
     wide = any(c in items or re.fullmatch(r"Q\d+", c) for c in frame.columns)
     if found == "long" or (found == "wide" and not wide):
         return ""
@@ -307,6 +309,8 @@ def read_items(path: Path) -> pl.DataFrame:
 
 
 def check_items(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    from instruments.schema import HALF_STEPS
+
     _no_nulls(frame, path, ["item_id", "instrument_id", "dimension_id"])
     _require(
         frame,
@@ -339,7 +343,7 @@ def check_items(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
 def _check_installed_items(frame: pl.DataFrame, path: Path) -> None:
     """Items of an installed instrument (its latest version) must be its items, with its
     weights: a file cannot re-weight an instrument whose scores are compared."""
-    library = default_library()
+    library = _library()
     for index, row in enumerate(frame.iter_rows(named=True)):
         instrument = library.get(row["instrument_id"])
         if instrument is None:
@@ -364,7 +368,7 @@ def _check_installed_items(frame: pl.DataFrame, path: Path) -> None:
 def _option_scores(items: pl.DataFrame) -> pl.DataFrame:
     """(instrument_id, item_id, score) of every scored option of the installed
     instruments in ``items``."""
-    library = default_library()
+    library = _library()
     rows = [
         (instrument.id, item.id, option.score)
         for instrument_id in items.get_column("instrument_id").unique()
@@ -747,12 +751,18 @@ def write_benchmark(
 ) -> int:
     """Write ``benchmark.parquet`` atomically, the peer groups in
     :data:`analytics.benchmark.PEER_GROUPS` order, each group's rows in the
-    representatives' order; the number of rows. The groups are computed one by one and
-    streamed into the file by Polars, LZ4-compressed, without a joined copy (about 23 MB
-    of rows a group at 5,000 organisations): Arrow's writer, appending a group at a
-    time, took half as much CPU again."""
+    representatives' order; the number of rows. The groups are computed on one thread
+    per processor (each is small, 150,000 rows at 5,000 organisations, and Polars alone
+    keeps a second processor only partly busy with one) and streamed into the file by
+    Polars, LZ4-compressed, without a joined copy (about 23 MB of rows a group): Arrow's
+    writer, appending a group at a time, took half as much CPU again."""
     representatives = engine.representatives(results)
-    groups = [engine.benchmark_group(representatives, group) for group in engine.PEER_GROUPS]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        groups = list(
+            pool.map(
+                lambda group: engine.benchmark_group(representatives, group), engine.PEER_GROUPS
+            )
+        )
     step("writing")
     table = pl.concat(groups, rechunk=False).lazy()
     with _atomic(path) as temporary:
@@ -782,9 +792,20 @@ def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
         frame.lazy().sink_parquet(temporary)
 
 
+def _library() -> InstrumentLibrary:
+    """The installed instruments. The ``instruments`` package is imported here rather
+    than with this module: importing it (the models of its schema) takes longer than
+    parsing the files, and :func:`_scored` does both on a thread while the answers are
+    read."""
+    from instruments import default_library
+
+    return default_library()
+
+
 def _load_references() -> None:
-    """Parse the installed instruments and the vocabularies (each once per process)."""
-    default_library()
+    """Import and parse the installed instruments and the vocabularies (each once per
+    process)."""
+    _library()
     resolvers()
 
 

@@ -20,18 +20,20 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from analytics import benchmark
-from instruments import Instrument
 from survey import scoring
 from survey.disclosure import roles
 from survey.disclosure.roles import MIN_ROLE_GROUP
 from survey.frames import items_frame as _items_frame
 from survey.frames import items_frame_v2
 from survey.scoring.engine import Engine
+
+if TYPE_CHECKING:
+    from instruments import Instrument
 
 Scores = scoring.Scores
 MATURITY_INSTRUMENT = "sm-maturity"

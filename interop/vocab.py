@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
-from instruments import vocabularies
-from instruments.vocabularies import Vocabulary
+if TYPE_CHECKING:
+    from instruments.vocabularies import Vocabulary
 
 
 def normal(text: str) -> str:
@@ -51,6 +52,10 @@ class Resolver:
 
 @cache
 def resolvers() -> dict[str, Resolver]:
+    """The resolvers of the vocabularies (imported here: ``survey analyse`` loads them on a
+    thread while it reads the answers)."""
+    from instruments import vocabularies
+
     v = vocabularies()
     return {
         "sector": Resolver("sector", v.sectors),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from instruments import Instrument
+if TYPE_CHECKING:
+    from instruments import Instrument
+
 
 ITEM_SCHEMA = {
     "item_id": pl.String,

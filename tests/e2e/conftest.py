@@ -38,7 +38,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-AXE_SCRIPT = AXE_FILE_PATH.read_text(encoding="utf-8")
+# One evaluation loads axe-core once per document, however many checks ask at once.
+AXE_SCRIPT = (
+    "if (typeof window.axe === 'undefined') {\n"
+    + AXE_FILE_PATH.read_text(encoding="utf-8")
+    + "\n}"
+)
 # Right after a click the URL is already the new page's while its body may still be
 # empty, and "every chart of none" would hold at once: so the document must be complete.
 CHARTS_SETTLED = (
@@ -48,7 +53,6 @@ CHARTS_SETTLED = (
 )
 # A page's load handler and the test itself may both ask for a check of one document;
 # axe refuses a second run while one is going, so every check of a document shares one.
-AXE_LOADED = "() => typeof window.axe !== 'undefined'"
 AXE_RUN = (
     "async () => { window.__axeRun ??= axe.run(document, {resultTypes: ['violations']});"
     " return {url: location.href, violations: (await window.__axeRun).violations}; }"
@@ -133,8 +137,7 @@ class Accessibility:
         """Wait for the page's charts, then run axe-core over the whole document; a test
         that asks for the check of the page it is on fails if the check cannot run."""
         page.wait_for_function(CHARTS_SETTLED, timeout=30_000)
-        if not page.evaluate(AXE_LOADED):
-            page.evaluate(AXE_SCRIPT)
+        page.evaluate(AXE_SCRIPT)
         self._record(page.evaluate(AXE_RUN))
 
     def check_loaded(self, page: Page) -> None:
