@@ -57,6 +57,7 @@ ROLES = ("management", "hr", "communications", "it", "legal", "integrity", "staf
 REQUEST_TIMEOUT = 30.0
 RETRY_PAUSE = 0.25
 RETRYABLE_STATUS = {502, 503, 504}
+STARTUP_COMPLETE = "Application startup complete."  # uvicorn's line, once per worker
 
 
 # --- the server ------------------------------------------------------------------------
@@ -131,14 +132,21 @@ class Server:
         return self
 
     def wait_ready(self, timeout: float, log_path: Path) -> None:
+        """Until ``GET /health`` answers 200 and every worker has finished starting (the
+        first to start answers while the others still start, on the same CPUs)."""
         deadline = time.monotonic() + timeout
+        started = log_path.read_text(errors="replace").count(STARTUP_COMPLETE)
         with httpx.Client(timeout=2.0) as client:
             while time.monotonic() < deadline:
                 if self.process is None or self.process.poll() is not None:
                     tail = log_path.read_text(errors="replace")[-3000:]
                     raise RuntimeError(f"the server exited while starting:\n{tail}")
                 with contextlib.suppress(httpx.HTTPError):
-                    if client.get(self.base_url + "/health").status_code == 200:
+                    log = log_path.read_text(errors="replace")
+                    if (
+                        log.count(STARTUP_COMPLETE) - started >= self.workers
+                        and client.get(self.base_url + "/health").status_code == 200
+                    ):
                         return
                 time.sleep(0.1)
         self.stop()

@@ -56,6 +56,7 @@ def build_root(
             settings.database_url,
             busy_timeout_ms=settings.sqlite_busy_timeout_ms,
             synchronous=settings.sqlite_synchronous,
+            pool_size=settings.database_pool_size,
         ),
         library=library,
         pinned=PinnedInstruments(library),

@@ -31,11 +31,15 @@ def normalise_url(url: str) -> str:
 Synchronous = Literal["full", "normal"]
 
 
+DEFAULT_POOL_SIZE = 4
+
+
 def make_engine(
     url: str,
     *,
     busy_timeout_ms: int = 30_000,
     synchronous: Synchronous = "normal",
+    pool_size: int = DEFAULT_POOL_SIZE,
     **kwargs: Any,
 ) -> Engine:
     url = normalise_url(url)
@@ -50,7 +54,7 @@ def make_engine(
         )
         _configure_sqlite(engine, busy_timeout_ms, synchronous)
         return engine
-    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("pool_size", pool_size)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -86,11 +90,16 @@ class Database:
         *,
         busy_timeout_ms: int = 30_000,
         synchronous: Synchronous = "normal",
+        pool_size: int = DEFAULT_POOL_SIZE,
         **engine_kwargs: Any,
     ):
         self.url = normalise_url(url)
         self.engine = make_engine(
-            self.url, busy_timeout_ms=busy_timeout_ms, synchronous=synchronous, **engine_kwargs
+            self.url,
+            busy_timeout_ms=busy_timeout_ms,
+            synchronous=synchronous,
+            pool_size=pool_size,
+            **engine_kwargs,
         )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -102,8 +111,8 @@ class Database:
     def capacity(self) -> int:
         """How many request sessions may hold a connection at once: one on SQLite (one
         writer at a time, every transaction begins ``IMMEDIATE``), else the pool's
-        size, which leaves its overflow to sessions opened outside a request's gate
-        (``web.request_db``)."""
+        size (``DATABASE_POOL_SIZE``), which leaves its overflow to sessions opened
+        outside a request's gate (``web.request_db``)."""
         if self.is_sqlite:
             return 1
         pool: Any = self.engine.pool

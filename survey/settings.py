@@ -77,6 +77,14 @@ class Settings(BaseSettings):
         default=False, description="Integrity-office users must sign in with a TOTP code"
     )
     sqlite_busy_timeout_ms: int = 30_000
+    database_pool_size: int = Field(
+        default=4,
+        gt=0,
+        description="PostgreSQL only: connections each worker keeps, and so the request "
+        "sessions it runs at once (the others queue in the worker); a worker is one "
+        "Python process, so a few in flight keep it busy while others wait for the "
+        "database, and more only queue for the interpreter (docs/scaling.md)",
+    )
     sqlite_synchronous: Literal["full", "normal"] = Field(
         default="normal",
         description="SQLite only: 'normal' loses no acknowledged save when the process is "

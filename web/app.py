@@ -14,6 +14,7 @@ from analytics.report.service import warm_up as warm_up_reports
 from bootstrap import Root, build_root
 from survey.mail.task import MailWorkerTask
 from web.auth import SESSION_COOKIE, session_config
+from web.collector import freeze_start_up_objects, unfreeze_start_up_objects
 from web.controllers.api import API_CONTROLLERS
 from web.controllers.api.benchmarks import BenchmarkController, RoundBenchmarkController
 from web.controllers.api.exports import ExportController
@@ -134,7 +135,8 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
             warm_up,
             mail_worker.start,
             prerenderer.start,
+            freeze_start_up_objects,
         ],
-        on_shutdown=[shut_down],
+        on_shutdown=[shut_down, unfreeze_start_up_objects],
         debug=settings.debug,
     )
