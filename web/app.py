@@ -26,6 +26,7 @@ from web.dependencies import DEPENDENCIES
 from web.errors import exception_handlers
 from web.input_guard import InputGuardMiddleware
 from web.logs import mask_tokens_in_logs
+from web.query_check import QueryCheck
 from web.request_db import RequestSessionMiddleware
 from web.security import (
     RateLimitMiddleware,
@@ -82,6 +83,7 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
     state = AppState.build(root)
     mail_worker = MailWorkerTask(database, settings, root.library)
     prerenderer = Prerenderer(database, root.library, settings, enabled=settings.report_prerender)
+    query_check = QueryCheck()
 
     async def warm_up() -> None:
         """Start the chart and PDF engines (fonts, templates) before the first report."""
@@ -124,6 +126,7 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
             RequestSessionMiddleware,
         ],
         dependencies=DEPENDENCIES,
+        before_request=query_check,
         before_send=security_hooks(settings),
         exception_handlers=exception_handlers(),
         request_max_body_size=settings.max_request_bytes,
@@ -135,6 +138,7 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
             warm_up,
             mail_worker.start,
             prerenderer.start,
+            query_check.learn,
             freeze_start_up_objects,
         ],
         on_shutdown=[shut_down, unfreeze_start_up_objects],

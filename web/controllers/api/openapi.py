@@ -23,8 +23,9 @@ class ErrorOut(msgspec.Struct, omit_defaults=True):
 
 
 ERRORS = {
-    400: "Malformed request: invalid UTF-8, JSON nested too deep, a NUL character, or a "
-    "value of the wrong type (`field` names it).",
+    400: "Malformed request: invalid UTF-8, JSON nested too deep, a NUL character, a "
+    "value of the wrong type or a query parameter the operation does not take (`field` "
+    "names it).",
     401: "No valid credential: send `Authorization: Bearer <token>`.",
     404: "No such object, or not one the credential may see.",
     409: "The object's state does not allow this (a round still open or already closed, "
