@@ -57,6 +57,8 @@ AXE_RUN = (
 )
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
+# app.css gives every text-like field (text, e-mail, password, date, select) this height.
+TOUCH_TARGET = 44
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, TOUCH_TARGET
 from tests.e2e.test_browser_journey import register
 
 pytestmark = pytest.mark.e2e
@@ -46,6 +46,8 @@ def test_lose_the_link_still_get_in_and_add_and_remove_a_coordinator(live_server
     lost.goto(origin + "/")
     lost.get_by_role("navigation", name="Main").get_by_role("link", name="Coordinators").click()
     lost.get_by_label("E-mail address").fill(ANNA[0])
+    for field in ("E-mail address", "Password"):
+        assert lost.get_by_label(field).bounding_box()["height"] >= TOUCH_TARGET
     lost.get_by_label("Password").fill("a wrong pass phrase")
     lost.get_by_role("button", name="Sign in").click()
     expect(lost.locator("#field-password-error")).to_contain_text("not right")

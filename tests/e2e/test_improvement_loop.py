@@ -18,7 +18,7 @@ from survey.db import Database
 from survey.models import Round
 from survey.services import organisations, responses, results, rounds
 from survey.services.pinned import PinnedInstruments
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, TOUCH_TARGET
 
 pytestmark = pytest.mark.e2e
 
@@ -105,6 +105,7 @@ def test_actions_agreed_in_a_dialogue_come_back_with_their_change(
 
     page.goto(live_server.url(f"/rounds/{first}/actions"))
     expect(page.get_by_role("heading", name=agreed)).to_be_visible()
+    assert page.locator("#field-due").bounding_box()["height"] >= TOUCH_TARGET
     accessibility.check(page)  # before the test moves on
     page.goto(live_server.url(f"/rounds/{first}/dialogue?lang=nl"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dialoogsessie: “Round 1”")
