@@ -83,7 +83,6 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
     state = AppState.build(root)
     mail_worker = MailWorkerTask(database, settings, root.library)
     prerenderer = Prerenderer(database, root.library, settings, enabled=settings.report_prerender)
-    query_check = QueryCheck()
 
     async def warm_up() -> None:
         """Start the chart and PDF engines (fonts, templates) before the first report."""
@@ -126,7 +125,7 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
             RequestSessionMiddleware,
         ],
         dependencies=DEPENDENCIES,
-        before_request=query_check,
+        before_request=QueryCheck(),
         before_send=security_hooks(settings),
         exception_handlers=exception_handlers(),
         request_max_body_size=settings.max_request_bytes,
@@ -138,7 +137,6 @@ def create_app(root: Root | None = None, *, stores: SharedStores | None = None) 
             warm_up,
             mail_worker.start,
             prerenderer.start,
-            query_check.learn,
             freeze_start_up_objects,
         ],
         on_shutdown=[shut_down, unfreeze_start_up_objects],

@@ -2,8 +2,10 @@
 
 A misspelt parameter (``?langauge=nl``) would otherwise be ignored, and the caller would
 get an answer to a question it did not ask. The served OpenAPI schema is the one list of
-what each operation takes, so the names are read from it once, at start-up, keyed by
-the route's path template (the form both Litestar's router and the schema use).
+what each operation takes, so the names are read from it once per process, by the first
+API request with a query string (building the schema takes about 0.1 s, which start-up
+need not pay), keyed by the route's path template (the form both Litestar's router and
+the schema use).
 """
 
 from __future__ import annotations
@@ -36,17 +38,16 @@ def declared_query_names(app: Litestar) -> QueryNames:
 
 
 class QueryCheck:
-    """A ``before_request`` hook; :meth:`learn` reads the schema (an ``on_startup`` hook)."""
+    """A ``before_request`` hook."""
 
     def __init__(self) -> None:
-        self._names: QueryNames = {}
-
-    def learn(self, app: Litestar) -> None:
-        self._names = declared_query_names(app)
+        self._names: QueryNames | None = None
 
     async def __call__(self, request: Request[Any, Any, Any]) -> Response[Any] | None:
         if not request.scope["path"].startswith(API_PREFIX) or not request.scope["query_string"]:
             return None
+        if self._names is None:
+            self._names = declared_query_names(request.app)
         key = (request.scope.get("path_template", ""), request.method)
         declared = self._names.get(key)
         if declared is None:
