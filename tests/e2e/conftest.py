@@ -61,6 +61,19 @@ DESKTOP = {"width": 1280, "height": 900}
 TOUCH_TARGET = 44
 
 
+def save_and_continue(page: Page) -> None:
+    """Press "Save and continue" and wait until the browser shows the next page.
+
+    Right after the click the old document is still there, or none is: counting its
+    questions then says nothing about the page the server answers with. Each question
+    page has its own address (``/respond/<n>``, then ``/respond/review``), so the next
+    page is there once the address has changed and that document has loaded.
+    """
+    before = page.url
+    page.locator("button[name=action][value=next]").click()
+    page.wait_for_url(lambda url: url != before)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

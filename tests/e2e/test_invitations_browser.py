@@ -20,7 +20,7 @@ from sqlalchemy import update
 from survey.db import Database
 from survey.models import Round, RoundSchedule, utcnow
 from survey.services import coordinators
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, save_and_continue
 from tests.e2e.test_browser_journey import register
 from tests.smtp_server import SmtpServer
 
@@ -82,7 +82,7 @@ def _answer_every_page(page: Page, *, measure: bool = False) -> int:
             total += page.evaluate("document.documentElement.scrollHeight")
         for index in range(questions.count()):
             questions.nth(index).locator("input[type=radio]").nth(1).check()
-        page.locator("button[name=action][value=next]").click()
+        save_and_continue(page)
     return total
 
 

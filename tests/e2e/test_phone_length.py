@@ -17,6 +17,7 @@ from instruments import default_library, vocabularies
 from survey.db import Database
 from survey.services import burden
 from tests import factories
+from tests.e2e.conftest import save_and_continue
 
 pytestmark = pytest.mark.e2e
 
@@ -40,8 +41,7 @@ def _walk(page: Page) -> tuple[int, int]:
         assert width <= PHONE_390["width"], f"{page.url} scrolls sideways ({width} px)"
         assert page.evaluate(SMALLEST_OPTION) >= MIN_TAP_TARGET_PX, page.url
         total += page.evaluate("document.documentElement.scrollHeight")
-        page.locator("button[name=action][value=next]").click()
-        page.wait_for_load_state()
+        save_and_continue(page)
     expect(page).to_have_url(page.url.split("/respond")[0] + "/respond/review")
     return pages, total
 
