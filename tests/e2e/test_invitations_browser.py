@@ -83,6 +83,7 @@ def _answer_every_page(page: Page, *, measure: bool = False) -> int:
         for index in range(questions.count()):
             questions.nth(index).locator("input[type=radio]").nth(1).check()
         save_and_continue(page)
+    expect(page).to_have_url(re.compile(r"/respond/review$"))
     return total
 
 
@@ -134,6 +135,7 @@ def test_invite_remind_answer_on_a_phone_and_close_at_the_deadline(
     expect(phone).to_have_url(origin + "/welcome")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Welkom")
     phone.get_by_role("link", name="Begin met de vragen").click()
+    expect(phone.get_by_text(re.compile(r"^Pagina 1 van \d+$"))).to_be_visible()
     phone.screenshot(path="/tmp/invitations-phone-nl-page1.png", full_page=True)
     questions = phone.locator("fieldset.question")
     for index in range(questions.count()):
@@ -152,6 +154,7 @@ def test_invite_remind_answer_on_a_phone_and_close_at_the_deadline(
     ben = new_context(PHONE_390).new_page()
     ben.goto(_link(smtp, "ben@example.org"))
     ben.get_by_role("link", name="Begin with the questions").click()
+    expect(ben.get_by_text(re.compile(r"^Page 1 of \d+$"))).to_be_visible()
     ben.screenshot(path="/tmp/invitations-phone-en-page1.png", full_page=True)
     length = _answer_every_page(ben, measure=True)
     assert length < LONGEST_QUESTIONNAIRE_PX, length
