@@ -110,6 +110,7 @@ def test_invite_remind_answer_on_a_phone_and_close_at_the_deadline(
     for box in coordinator.locator("input[name=instruments]").all():
         box.check()
     coordinator.get_by_role("button", name="Open the round").click()
+    expect(coordinator.get_by_role("heading", level=1)).to_have_text("Voorjaar 2026")
     round_url = coordinator.url
     round_id = round_url.rsplit("/", 1)[1]
 
