@@ -33,9 +33,11 @@ fewer than 8 with a probability of about 1 in 100,000 (binomial, n=40, p=1/2).""
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    with fresh_sqlite(tmp_path / "db") as url:
-        with Server(url, data_dir=tmp_path / "data", workers=WORKERS) as running:
-            yield running
+    with (
+        fresh_sqlite(tmp_path / "db") as url,
+        Server(url, data_dir=tmp_path / "data", workers=WORKERS) as running,
+    ):
+        yield running
 
 
 def children(pid: int) -> list[int]:
@@ -155,9 +157,9 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path):
         port = taken.getsockname()[1]
         with fresh_sqlite(tmp_path / "db") as url:
             env = Server(url, data_dir=tmp_path / "data").environment()
+            command = ["serve", "--host", LOOPBACK, "--port", str(port), "--workers", "2"]
             done = subprocess.run(
-                [sys.executable, "-m", "cli", "serve", "--host", LOOPBACK, "--port", str(port)]
-                + ["--workers", str(WORKERS)],
+                [sys.executable, "-m", "cli", *command],
                 cwd=PROJECT_ROOT,
                 env={**env, "LANG": "C.UTF-8"},
                 capture_output=True,
