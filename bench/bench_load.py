@@ -67,6 +67,7 @@ from bench.loadgen import (
     setup_client,
     verify,
 )
+from bench.workers import connections_per_worker
 from survey.settings import Settings
 
 P99_TARGET_MS = 250.0
@@ -226,7 +227,9 @@ async def measure(server: Server, url: str, options: argparse.Namespace, label: 
     await health_load(base, min(options.respondents, 20), 1.0)  # warm up
     health = await health_load(base, options.respondents, options.health_duration)
     saturated = None
+    spread = None
     if options.saturation_duration > 0:
+        spread = asyncio.create_task(connections_spread(server, options.saturation_duration / 2))
         saturated = await Load(
             base,
             scenario,
@@ -253,6 +256,8 @@ async def measure(server: Server, url: str, options: argparse.Namespace, label: 
         f"{min(counts.values())}-{max(counts.values())} items per journey (routed by role), "
         f"{options.respondents} concurrent respondents"
     ]
+    if spread is not None:
+        notes.append(await spread)
     killer = asyncio.create_task(kill_and_restart(server, options)) if options.kill else None
     paced = await load.run()
     if killer is not None:
@@ -268,6 +273,16 @@ async def measure(server: Server, url: str, options: argparse.Namespace, label: 
     if options.kill:
         outcome.verdict = verify(url, load.journeys, item_counts=scenario.item_counts())
     return outcome
+
+
+async def connections_spread(server: Server, after: float) -> str:
+    """How the respondents' keep-alive connections sit on the workers, ``after`` seconds
+    into the saturation phase (from /proc, see :mod:`bench.workers`)."""
+    await asyncio.sleep(after)
+    assert server.process is not None
+    held = connections_per_worker(server.process.pid, server.port)
+    counts = "/".join(str(count) for count in sorted(held.values(), reverse=True))
+    return f"connections per worker at saturation: {counts or 'one process'}"
 
 
 async def kill_and_restart(server: Server, options: argparse.Namespace) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from bench.loadgen import LOOPBACK, PROJECT_ROOT, Server, fresh_sqlite
+from bench.workers import connections_per_worker, worker_pids
 
 pytestmark = [pytest.mark.timeout(240), pytest.mark.xdist_group("serve-workers")]
 
@@ -40,52 +41,14 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield running
 
 
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def workers_of(server: Server) -> list[int]:
-    """The server's worker processes (uvicorn's spawn also starts a resource tracker,
-    which holds no socket)."""
     assert server.process is not None
-    return [pid for pid in children(server.process.pid) if _sockets_of(pid)]
+    return worker_pids(server.process.pid)
 
 
-def _sockets_of(pid: int) -> set[int]:
-    inodes = set()
-    try:
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            link = os.readlink(fd)
-            if link.startswith("socket:["):
-                inodes.add(int(link[8:-1]))
-    except OSError:
-        pass
-    return inodes
-
-
-def holders(server_port: int, client_ports: list[int], pids: list[int]) -> Counter[int]:
-    """How many of the clients' connections each process holds, from /proc/net/tcp."""
-    owner = {inode: pid for pid in pids for inode in _sockets_of(pid)}
-    wanted = set(client_ports)
-    held: Counter[int] = Counter()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local_port = int(fields[1].split(":")[1], 16)
-        remote_port = int(fields[2].split(":")[1], 16)
-        inode = int(fields[9])
-        if local_port == server_port and remote_port in wanted and inode in owner:
-            held[owner[inode]] += 1
-    return held
+def held_by(server: Server) -> Counter[int]:
+    assert server.process is not None
+    return connections_per_worker(server.process.pid, server.port)
 
 
 def keep_alive_connections(port: int, count: int) -> list[socket.socket]:
@@ -104,7 +67,7 @@ def test_the_workers_share_the_connections(server: Server):
     assert len(pids) == WORKERS
     connections = keep_alive_connections(server.port, CONNECTIONS)
     try:
-        held = holders(server.port, [c.getsockname()[1] for c in connections], pids)
+        held = held_by(server)
     finally:
         for conn in connections:
             conn.close()
@@ -127,7 +90,7 @@ def test_a_killed_worker_is_replaced_on_its_socket(server: Server):
     # every one of them is answered, and the replacement takes its share.
     connections = keep_alive_connections(server.port, CONNECTIONS)
     try:
-        held = holders(server.port, [c.getsockname()[1] for c in connections], pids)
+        held = held_by(server)
     finally:
         for conn in connections:
             conn.close()
@@ -140,14 +103,7 @@ def test_sigterm_stops_every_process(server: Server):
     server.process.send_signal(signal.SIGTERM)
     assert server.process.wait(30) == 0
     for pid in pids:
-        assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid), pid
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "gone"
+        assert not Path(f"/proc/{pid}").exists(), pid
 
 
 def test_a_port_in_use_is_a_clear_error(tmp_path: Path):
