@@ -31,7 +31,7 @@ class Inbox:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
 
-    def wait_for(self, count: int, timeout: float = 20.0) -> list[EmailMessage]:
+    def wait_for(self, count: int, timeout: float = 60.0) -> list[EmailMessage]:
         deadline = time.monotonic() + timeout
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -51,7 +51,7 @@ def server_overrides(smtp: SmtpServer) -> dict[str, object]:
     }
 
 
-def _reload_until_sent(page: Page, count: int, timeout: float = 15.0) -> None:
+def _reload_until_sent(page: Page, count: int, timeout: float = 60.0) -> None:
     """The worker records a mail as sent after the SMTP server has taken it, so the inbox
     may hold the mail a moment before the page says so: reload until it does."""
     sent = page.locator("tbody").get_by_text("sent")
