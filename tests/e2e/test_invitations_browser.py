@@ -20,7 +20,7 @@ from sqlalchemy import update
 from survey.db import Database
 from survey.models import Round, RoundSchedule, utcnow
 from survey.services import coordinators
-from tests.e2e.conftest import DESKTOP, save_and_continue
+from tests.e2e.conftest import DESKTOP, TOUCH_TARGET, save_and_continue
 from tests.e2e.test_browser_journey import register
 from tests.smtp_server import SmtpServer
 
@@ -116,6 +116,7 @@ def test_invite_remind_answer_on_a_phone_and_close_at_the_deadline(
 
     # --- personal invitations: a pasted list; each person gets one mail in their language
     coordinator.get_by_role("link", name="Personal invitations").click()
+    assert coordinator.locator("#field-file").bounding_box()["height"] >= TOUCH_TARGET
     coordinator.get_by_label("E-mail address and role, one person per line").fill(
         "\n".join(f"{email}, {role}, {lang}" for email, (role, lang) in PEOPLE.items())
     )
