@@ -11,8 +11,9 @@ The supervisor is uvicorn's in miniature, built from its worker processes: it st
 one worker per socket, replaces a worker that dies or stops answering its health
 check on the same socket (connections the kernel queued there wait for the
 replacement), stops for good when a worker fails before it started serving (a broken
-app would fail the same way again), and stops every worker on SIGINT, SIGTERM, SIGQUIT
-or SIGHUP. The parent keeps the sockets open for its whole life.
+app would fail the same way again), and stops every worker on SIGINT or SIGTERM (other
+signals keep the disposition they came with: ``nohup`` still works). The parent keeps
+the sockets open for its whole life.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from uvicorn.supervisors.multiprocess import Process
 
 logger = logging.getLogger("uvicorn.error")
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 CHECK_EVERY = 0.5
 """Seconds between two rounds of health checks, as in uvicorn."""
 
