@@ -311,7 +311,7 @@ def read_items(path: Path) -> pl.DataFrame:
 
 
 def check_items(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
-    from instruments.schema import HALF_STEPS
+    from instruments.files import HALF_STEPS
 
     _no_nulls(frame, path, ["item_id", "instrument_id", "dimension_id"])
     _require(
@@ -346,6 +346,8 @@ def _check_installed_items(frame: pl.DataFrame, path: Path) -> None:
     """Items of an installed instrument (its latest version) must be its items, with its
     weights: a file cannot re-weight an instrument whose scores are compared."""
     library = _library(frame)
+    if library is None:
+        return
     for index, row in enumerate(frame.iter_rows(named=True)):
         instrument = library.get(row["instrument_id"])
         if instrument is None:
@@ -371,10 +373,12 @@ def _option_scores(items: pl.DataFrame) -> pl.DataFrame:
     """(instrument_id, item_id, score) of every scored option of the installed
     instruments in ``items``."""
     library = _library(items)
+    named = items.get_column("instrument_id").unique()
+    found = () if library is None else (library.get(instrument_id) for instrument_id in named)
     rows = [
         (instrument.id, item.id, option.score)
-        for instrument_id in items.get_column("instrument_id").unique()
-        if (instrument := library.get(instrument_id)) is not None
+        for instrument in found
+        if instrument is not None
         for item in instrument.items
         for option in item.scored_options
     ]
@@ -794,14 +798,20 @@ def write_atomically(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
         frame.lazy().sink_parquet(temporary)
 
 
-def _library(items: pl.DataFrame) -> InstrumentLibrary:
-    """The installed instruments that ``items`` names (only their files are parsed). The
-    ``instruments`` package is imported here rather than with this module: importing it
-    (the models of its schema) takes longer than parsing the files, and :func:`_scored`
-    does both on a thread while the answers are read."""
+def _library(items: pl.DataFrame) -> InstrumentLibrary | None:
+    """The installed instruments that ``items`` names (only their files are parsed); None
+    when it names none, found by the files' ids without importing the instruments' models.
+    Those are imported here rather than with this module: importing them (pydantic) takes
+    longer than parsing the files, and :func:`_scored` does both on a thread while the
+    answers are read."""
+    from instruments.files import files_of
+
+    named = frozenset(items.get_column("instrument_id").drop_nulls())
+    if not files_of(named):
+        return None
     from instruments import installed
 
-    return installed(frozenset(items.get_column("instrument_id").drop_nulls()))
+    return installed(named)
 
 
 def _load_references(items: pl.DataFrame) -> None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from instruments.loader import DATA_DIR, file_id, instrument_paths, load_files
+from instruments.files import DATA_DIR, files_of, instrument_paths
+from instruments.loader import load_files
 from instruments.schema import Instrument
 
 
@@ -59,4 +60,4 @@ def default_library() -> InstrumentLibrary:
 def installed(instrument_ids: frozenset[str]) -> InstrumentLibrary:
     """The shipped instruments with these ids (every version of each), the other files
     left unparsed: what checking a file that names these instruments needs of them."""
-    return load_library(p for p in instrument_paths(DATA_DIR) if file_id(p) in instrument_ids)
+    return load_library(files_of(instrument_ids))

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from instruments.files import DATA_DIR
 from instruments.schema import (
     DONT_KNOW,
     LADDER_SCORES,
@@ -32,9 +33,6 @@ from instruments.schema import (
     OptionKind,
     Text,
 )
-
-DATA_DIR = Path(__file__).parent / "data"
-NON_INSTRUMENT_FILES = frozenset({"sources.yaml", "vocabularies.yaml", "standard-options.yaml"})
 
 DONT_KNOW_LABEL = Text(en="Don't know", nl="Weet ik niet")
 NOT_APPLICABLE_LABEL = Text(en="Not applicable", nl="Niet van toepassing")
@@ -91,32 +89,6 @@ class _UniqueKeyLoader(yaml.CSafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
-
-
-def instrument_paths(directory: Path = DATA_DIR) -> list[Path]:
-    return sorted(p for p in directory.glob("*.yaml") if p.name not in NON_INSTRUMENT_FILES)
-
-
-def file_id(path: Path) -> str | None:
-    """The top-level ``id`` of an instrument file, read from the parser's first events
-    (it comes near the top) without loading or checking the file; None when it has none
-    or cannot be read. Loading the file, :func:`load_file`, checks it."""
-    depth, key_next, key = 0, True, None
-    try:
-        for event in yaml.parse(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                key_next = key_next or depth == 1
-                depth += 1
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent) and depth == 1:
-                if not key_next and key == "id" and isinstance(event, yaml.ScalarEvent):
-                    return event.value
-                key = event.value if key_next and isinstance(event, yaml.ScalarEvent) else None
-                key_next = not key_next
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-    return None
 
 
 def load_file(path: Path) -> Instrument:

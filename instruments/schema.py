@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from instruments.files import HALF_STEPS
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -182,9 +184,6 @@ class Recommendations(Strict):
 
     basic: Text
     advanced: Text
-
-
-HALF_STEPS = (0.5, 1.0, 1.5, 2.0)
 
 
 class ItemFileV2(Strict):

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pycountry
 import yaml
 from babel import Locale
 
-from instruments.loader import DATA_DIR
-from instruments.schema import Text
+from instruments.files import DATA_DIR
+
+if TYPE_CHECKING:
+    from instruments.schema import Text
+
+EntryTexts = tuple[str, str, str]
+"""A vocabulary entry's id and its English and Dutch labels."""
 
 
 @dataclass(frozen=True)
@@ -53,31 +59,44 @@ class Vocabularies:
         }
 
 
-def _entries(raw: list[dict[str, str]]) -> Vocabulary:
-    return Vocabulary(
-        tuple(VocabularyEntry(str(e["id"]), Text(en=e["en"], nl=e["nl"])) for e in raw)
-    )
-
-
-def _countries() -> Vocabulary:
+def _countries() -> tuple[EntryTexts, ...]:
     en, nl = Locale("en").territories, Locale("nl").territories
     entries = [
-        VocabularyEntry(
-            c.alpha_2,
-            Text(en=en.get(c.alpha_2, c.name), nl=nl.get(c.alpha_2, c.name)),
-        )
+        (c.alpha_2, en.get(c.alpha_2, c.name), nl.get(c.alpha_2, c.name))
         for c in pycountry.countries
     ]
-    return Vocabulary(tuple(sorted(entries, key=lambda e: e.label.en)))
+    return tuple(sorted(entries, key=lambda e: e[1]))
+
+
+@cache
+def vocabulary_texts() -> dict[str, tuple[EntryTexts, ...]]:
+    """Each vocabulary's entries as plain texts, without the schema's models (what
+    matching a value against them needs; :func:`vocabularies` wraps them)."""
+    with (DATA_DIR / "vocabularies.yaml").open(encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    return {
+        **{
+            name: tuple((str(e["id"]), e["en"], e["nl"]) for e in raw[name])
+            for name in ("sectors", "size_bands", "roles")
+        },
+        "countries": _countries(),
+    }
 
 
 @cache
 def vocabularies() -> Vocabularies:
-    with (DATA_DIR / "vocabularies.yaml").open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    from instruments.schema import Text
+
+    def vocabulary(name: str) -> Vocabulary:
+        return Vocabulary(
+            tuple(
+                VocabularyEntry(id_, Text(en=en, nl=nl)) for id_, en, nl in vocabulary_texts()[name]
+            )
+        )
+
     return Vocabularies(
-        sectors=_entries(raw["sectors"]),
-        size_bands=_entries(raw["size_bands"]),
-        roles=_entries(raw["roles"]),
-        countries=_countries(),
+        sectors=vocabulary("sectors"),
+        size_bands=vocabulary("size_bands"),
+        roles=vocabulary("roles"),
+        countries=vocabulary("countries"),
     )

@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from instruments.vocabularies import Vocabulary
+    from instruments.vocabularies import EntryTexts
 
 
 def normal(text: str) -> str:
@@ -25,14 +25,15 @@ def normal(text: str) -> str:
 @dataclass(frozen=True)
 class Resolver:
     name: str
-    vocabulary: Vocabulary
+    entries: tuple[EntryTexts, ...]
+    """Each entry's id and its English and Dutch labels."""
     _known: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         known: dict[str, str] = {}
-        for entry in self.vocabulary.entries:
-            for text in (entry.id, entry.label.en, entry.label.nl):
-                known.setdefault(normal(text), entry.id)
+        for entry in self.entries:
+            for text in entry:
+                known.setdefault(normal(text), entry[0])
         object.__setattr__(self, "_known", known)
 
     def resolve(self, raw: str) -> str | None:
@@ -40,11 +41,9 @@ class Resolver:
 
     def nearest(self, raw: str) -> str:
         """The valid value closest to ``raw`` (as written in the vocabulary)."""
-        written = {
-            normal(t): t for e in self.vocabulary.entries for t in (e.id, e.label.en, e.label.nl)
-        }
+        written = {normal(t): t for entry in self.entries for t in entry}
         match = difflib.get_close_matches(normal(raw), list(written), n=1, cutoff=0.0)
-        return written[match[0]] if match else self.vocabulary.entries[0].id
+        return written[match[0]] if match else self.entries[0][0]
 
     def problem(self, raw: str) -> str:
         return f"unknown {self.name} '{raw}' (nearest valid value: '{self.nearest(raw)}')"
@@ -53,13 +52,13 @@ class Resolver:
 @cache
 def resolvers() -> dict[str, Resolver]:
     """The resolvers of the vocabularies (imported here: ``survey analyse`` loads them on a
-    thread while it reads the answers)."""
-    from instruments import vocabularies
+    thread while it reads the answers; from their texts, without the schema's models)."""
+    from instruments.vocabularies import vocabulary_texts
 
-    v = vocabularies()
+    texts = vocabulary_texts()
     return {
-        "sector": Resolver("sector", v.sectors),
-        "size_band": Resolver("size band", v.size_bands),
-        "country": Resolver("country", v.countries),
-        "role": Resolver("role", v.roles),
+        "sector": Resolver("sector", texts["sectors"]),
+        "size_band": Resolver("size band", texts["size_bands"]),
+        "country": Resolver("country", texts["countries"]),
+        "role": Resolver("role", texts["roles"]),
     }

@@ -56,7 +56,50 @@ def answer_codes(typed: pl.DataFrame) -> AnswerCodes:
         raise ValueError("answers: too many respondents and items to score at once")
     key = pl.UInt32 if space < 2**32 else pl.UInt64  # half the memory, a faster sort
     item_key = instrument.cast(key) * items_per_instrument + item.cast(key)
-    answer_key = respondent.cast(key) * (size(instrument) * items_per_instrument) + item_key
+    keys = size(instrument) * items_per_instrument
+    first = respondent_blocks(typed, respondent, item_key)
+    if first is None:
+        first = _checked_firsts(typed, respondent, item_key, keys)
+    return AnswerCodes(respondent, item_key, first, item_key.arg_unique())
+
+
+def respondent_blocks(
+    typed: pl.DataFrame, respondent: pl.Series, item_key: pl.Series
+) -> pl.Series | None:
+    """The row of each respondent's first answer, when the answers come as files mostly
+    hold them: each respondent's answers in one run of rows, its items in increasing
+    order, one organisation and one role throughout. Such answers have no second answer
+    to an item and no respondent in two organisations or roles, which one pass over
+    them shows (without sorting every answer's key). None when they come otherwise."""
+    same = pl.col("respondent").eq_missing(pl.col("respondent").shift())
+
+    def changes(column: str, changed: pl.Expr) -> pl.Expr:
+        return (same & changed).any().alias(column)
+
+    columns = [respondent.alias("respondent"), item_key.alias("item_key")]
+    found = (
+        pl.DataFrame([*columns, typed.get_column(ORG), typed.get_column("role")])
+        .lazy()
+        .select(
+            changes("item_key", pl.col("item_key") <= pl.col("item_key").shift()),
+            *(changes(c, pl.col(c) != pl.col(c).shift()) for c in (ORG, "role")),
+            (~same).arg_true().implode().alias("first"),
+        )
+        .collect()
+    )
+    if any(found.get_column(c)[0] for c in ("item_key", ORG, "role")):
+        return None
+    first: pl.Series = found.get_column("first")[0]
+    return first if respondent.gather(first).n_unique() == len(first) else None
+
+
+def _checked_firsts(
+    typed: pl.DataFrame, respondent: pl.Series, item_key: pl.Series, keys: int
+) -> pl.Series:
+    """The row of each respondent's first answer, for answers in any order;
+    ValueError for a second answer to one item or a respondent in two organisations
+    or roles."""
+    answer_key = respondent.cast(item_key.dtype) * keys + item_key
     ordered = answer_key.sort()  # a sorted copy finds repeats without an 11-million-key hash set
     del answer_key
     if (ordered.slice(1) == ordered.slice(0, max(len(ordered) - 1, 0))).any():
@@ -69,7 +112,7 @@ def answer_codes(typed: pl.DataFrame) -> AnswerCodes:
         per_respondent = lookup(respondent.gather(first), values.gather(first), length)
         if (values != per_respondent.gather(respondent)).any():
             raise ValueError(f"answers: a respondent_id has more than one {column}")
-    return AnswerCodes(respondent, item_key, first, item_key.arg_unique())
+    return first
 
 
 def composite(parts: Sequence[tuple[str, int]]) -> pl.Expr:

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from cli import main
 from instruments import DONT_KNOW, NOT_APPLICABLE, InstrumentError, OptionKind, load_file
+from instruments.files import file_id, instrument_paths
 from instruments.library import default_library, installed, load_library
-from instruments.loader import file_id, instrument_paths
 
 SEED = "000_f1f3bb7e15731050.txt"
 

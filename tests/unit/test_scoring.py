@@ -8,6 +8,7 @@ from polars.testing import assert_frame_equal
 
 from survey import scoring
 from survey.scoring import level_of, maturity_level
+from survey.scoring.coding import answer_codes, codes, respondent_blocks
 
 M = "sm-maturity"
 DK = "dk"
@@ -155,6 +156,39 @@ def test_a_respondent_belongs_to_one_organisation_and_role(column):
     )
     with pytest.raises(ValueError, match=f"more than one {column}"):
         scoring.validate_answers(bad)
+
+
+def test_a_second_answer_found_away_from_the_first_is_an_error():
+    answers = answers_frame(
+        ("o", "r", "hr", M, "a", 50), ("o", "r", "hr", M, "b", 50), ("o", "r", "hr", M, "a", 60)
+    )
+    with pytest.raises(ValueError, match="more than one row per"):
+        scoring.validate_answers(answers)
+
+
+def test_a_respondent_whose_answers_come_apart_keeps_one_role():
+    answers = answers_frame(
+        ("o", "r", "hr", M, "a", 50), ("o", "s", "hr", M, "a", 50), ("o", "r", "it", M, "b", 60)
+    )
+    with pytest.raises(ValueError, match="more than one role"):
+        scoring.validate_answers(answers)
+
+
+def test_answers_in_respondent_blocks_are_coded_without_sorting():
+    answers = answers_frame(
+        *respondent("o", "r", "hr", {"a": 50, "b": 25}),
+        *respondent("o", "s", "it", {"a": 75, "e": DK}),
+    )
+    typed = scoring.validate_answers(answers)
+    respondents = codes(typed.get_column("respondent_id"))
+    item_key = codes(typed.get_column("item_id")).cast(pl.UInt32)
+    first = respondent_blocks(typed, respondents, item_key)
+    assert first is not None and first.to_list() == [0, 2]
+    assert answer_codes(typed).first_of_respondent.to_list() == [0, 2]
+    order = [0, 2, 1, 3]
+    apart = typed.select(pl.all().gather(order))
+    assert respondent_blocks(apart, respondents.gather(order), item_key.gather(order)) is None
+    assert answer_codes(apart).first_of_respondent.to_list() == [0, 1]
 
 
 def test_a_column_of_the_wrong_type_is_an_error_naming_it():
