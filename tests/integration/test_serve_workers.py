@@ -51,6 +51,16 @@ def held_by(server: Server) -> Counter[int]:
     return connections_per_worker(server.process.pid, server.port)
 
 
+def spread(server: Server) -> Counter[int]:
+    """Open 40 keep-alive connections, each answered once: how many each worker holds."""
+    connections = keep_alive_connections(server.port, CONNECTIONS)
+    try:
+        return held_by(server)
+    finally:
+        for conn in connections:
+            conn.close()
+
+
 def keep_alive_connections(port: int, count: int) -> list[socket.socket]:
     """``count`` connections, each having been answered once (so a worker accepted it)."""
     connections = []
@@ -65,12 +75,7 @@ def keep_alive_connections(port: int, count: int) -> list[socket.socket]:
 def test_the_workers_share_the_connections(server: Server):
     pids = workers_of(server)
     assert len(pids) == WORKERS
-    connections = keep_alive_connections(server.port, CONNECTIONS)
-    try:
-        held = held_by(server)
-    finally:
-        for conn in connections:
-            conn.close()
+    held = spread(server)
     assert sum(held.values()) == CONNECTIONS
     assert min(held[pid] for pid in pids) >= FEWEST, held
 
@@ -88,12 +93,7 @@ def test_a_killed_worker_is_replaced_on_its_socket(server: Server):
     [replacement] = set(pids) - {survivor}
     # A new connection hashed to the dead worker's socket waits for its replacement, so
     # every one of them is answered, and the replacement takes its share.
-    connections = keep_alive_connections(server.port, CONNECTIONS)
-    try:
-        held = held_by(server)
-    finally:
-        for conn in connections:
-            conn.close()
+    held = spread(server)
     assert held[replacement] >= FEWEST, held
 
 
