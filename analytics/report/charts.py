@@ -23,20 +23,23 @@ from analytics.report.model import ImprovementReport, ReportInput
 from analytics.report.sector import SectorReport
 from instruments import vocabularies
 
-LABEL_LIMIT = 320  # px: long dimension titles stay whole instead of ending in "…"
+# Axis labels have no length limit (Vega's 0), so that long dimension titles stay whole
+# instead of ending in "…". With a limit, Vega measures every label again to see whether
+# it must be cut: twice the time of the whole chart when the font is a named one.
+LABEL_LIMIT = 0
 FONT = "DejaVu Sans"  # the report's font: Vega measures the labels with the font drawn
 
 
 Specs = dict[str, dict[str, Any]]
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+def report_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The report's specification of ``chart``, not validated again (the chart
     builders' tests validate theirs). Vega's per-mark ARIA attributes are left out: the
     templates give each figure its own label (``role="img"``) and the same figures
     as text next to it, and the markup stays small for the PDF engine. Axis labels
-    may be longer than Vega's default, so that dimension titles are not cut, and use
-    the report's font, so that the layout Vega measured is the one the PDF draws."""
+    are never cut (:data:`LABEL_LIMIT`), and use the report's font, so that the
+    layout Vega measured is the one the PDF draws."""
     configured = (
         chart.configure(aria=False, font=FONT)
         .configure_axis(labelLimit=LABEL_LIMIT)
@@ -61,7 +64,7 @@ def warm_up() -> None:
         .mark_text()
         .encode(x="x:Q", text="label:N")
     )
-    draw({"sample": _spec(sample)})
+    draw({"sample": report_spec(sample)})
 
 
 def improvement_charts(data: ReportInput, model: ImprovementReport) -> dict[str, Markup]:
@@ -107,7 +110,7 @@ def improvement_specs(data: ReportInput, model: ImprovementReport) -> Specs:
     )
     if rows.is_empty():
         return {}
-    return {"peers": _spec(charts.distribution_chart(rows, lang=data.lang, labels=labels))}
+    return {"peers": report_spec(charts.distribution_chart(rows, lang=data.lang, labels=labels))}
 
 
 def sector_specs(model: SectorReport) -> Specs:
@@ -124,4 +127,6 @@ def sector_specs(model: SectorReport) -> Specs:
     labels = {d.id: d.title for d in model.dimensions} | {
         sector: sectors.label(sector, model.lang) for sector in sectors.ids()
     }
-    return {"heatmap": _spec(charts.sector_heatmap(statistics, lang=model.lang, labels=labels))}
+    return {
+        "heatmap": report_spec(charts.sector_heatmap(statistics, lang=model.lang, labels=labels))
+    }
