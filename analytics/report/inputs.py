@@ -117,6 +117,7 @@ def improvement_input(
         peer_group,
     )
     agreed, carried = followup.gather(session, round_, library, lang)
+    shown = shown_scores(session, round_)
     return ReportInput(
         organisation=OrganisationProfile(
             name=organisation.name,
@@ -125,8 +126,8 @@ def improvement_input(
             country=organisation.country,
             synthetic=synthetic,
         ),
-        results=round_scores(session, round_, library, lang),
-        items=shown_scores(session, round_).items,
+        results=round_scores(session, round_, library, lang, shown=shown),
+        items=shown.items,
         benchmark=peers,
         instrument_benchmark=instrument_peers,
         peer_group=peer_group,

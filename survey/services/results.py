@@ -112,10 +112,17 @@ def shown_scores(session: Session, round_: Round) -> scoring.Scores:
 
 
 def round_scores(
-    session: Session, round_: Round, library: InstrumentLibrary, lang: str = "en"
+    session: Session,
+    round_: Round,
+    library: InstrumentLibrary,
+    lang: str = "en",
+    *,
+    shown: scoring.Scores | None = None,
 ) -> dict[str, Any]:
-    """The public shape of `GET /api/rounds/{id}/scores`, anonymised."""
-    shown = shown_scores(session, round_)
+    """The public shape of `GET /api/rounds/{id}/scores`, anonymised; ``shown`` is the
+    round's :func:`shown_scores` when the caller has read them already."""
+    if shown is None:
+        shown = shown_scores(session, round_)
     instruments = round_instruments(round_, library)
     counts = role_counts(round_, session)
     present = {role for role, n in counts.items() if n > 0}
@@ -217,6 +224,7 @@ def previous_comparison(
     actions agreed after the previous round that target the dimension; otherwise ``comparable`` false with the reason, ``other_version`` (scores
     of different versions are never compared) or ``first_round`` (no earlier round)."""
     found = []
+    shown_before: dict[str, scoring.Scores] = {}  # by round: instruments share one
     for inst in instruments:
         earlier = _previous_round(session, round_, inst.id)
         entry: dict[str, Any] = {
@@ -245,7 +253,9 @@ def previous_comparison(
         if entry["comparable"] and earlier is not None:
             before = {
                 r["dimension_id"]: r["score"]
-                for r in shown_scores(session, earlier).dimensions.iter_rows(named=True)
+                for r in _shown_once(shown_before, session, earlier).dimensions.iter_rows(
+                    named=True
+                )
                 if r["instrument_id"] == inst.id
             }
             errors_then = turnover_errors(session, earlier, inst.id)
@@ -277,6 +287,15 @@ def previous_comparison(
                 )
         found.append(entry)
     return found
+
+
+def _shown_once(
+    shown: dict[str, scoring.Scores], session: Session, round_: Round
+) -> scoring.Scores:
+    """The round's :func:`shown_scores`, read once into ``shown``."""
+    if round_.id not in shown:
+        shown[round_.id] = shown_scores(session, round_)
+    return shown[round_.id]
 
 
 ORIENTATION_FIELDS = (
