@@ -34,7 +34,7 @@ db: install ## Create or upgrade the database named by DATABASE_URL
 	$(BIN)/survey db upgrade
 
 .PHONY: run
-run: db ## Install, create or upgrade the SQLite database and serve the app on HOST:PORT
+run: db pdf-fonts ## Install, create or upgrade the SQLite database and serve the app on HOST:PORT
 	$(BIN)/survey serve --host $(HOST) --port $(PORT)
 
 .PHONY: demo
@@ -45,12 +45,17 @@ demo: db ## Fill the database with 40 synthetic demo organisations (marked as de
 i18n: install ## Update every catalogue (survey/locales) from the code and templates of all packages
 	$(BIN)/python -m survey.catalogue
 
+.PHONY: pdf-fonts
+pdf-fonts: ## Install Debian's HarfBuzz font subsetter for the PDF reports (0.15-0.3 s less each; if missing)
+	@ldconfig -p | grep -q 'libharfbuzz-subset\.so\.0 ' || { apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0; } \
+		|| echo "note: libharfbuzz-subset0 is not installed: PDF reports subset their fonts with fontTools, about 0.15-0.3 s slower each" >&2
+
 .PHONY: browser
 browser: ## Install Debian's chromium for the end-to-end tests (if missing)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium poppler-utils; }
 
 .PHONY: test
-test: install browser ## Install and run the whole test suite (PostgreSQL tests when TEST_POSTGRES_URL is set)
+test: install pdf-fonts browser ## Install and run the whole test suite (PostgreSQL tests when TEST_POSTGRES_URL is set)
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: lint
@@ -60,7 +65,7 @@ lint: install ## Ruff and mypy
 	$(BIN)/mypy
 
 .PHONY: bench
-bench: install ## Run the speed and load benchmarks under bench/ (the load part takes 5-6 minutes)
+bench: install pdf-fonts ## Run the speed and load benchmarks under bench/ (the load part takes 5-6 minutes)
 	BENCH_REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/15} $(BIN)/python -m bench
 
 .PHONY: clean
