@@ -179,7 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     pages = len(PdfReader(io.BytesIO(content)).pages)
     median = statistics.median(cached)
     width = 52
-    subsetter = "HarfBuzz" if harfbuzz_subset else "fontTools (slower: install libharfbuzz-subset0)"
+    subsetter = (
+        "HarfBuzz" if harfbuzz_subset else "fontTools (slower: make pdf-fonts installs HarfBuzz)"
+    )
     print(
         f"  report: {pages} pages, {len(content) / 1024:.0f} KiB, all five instruments; "
         f"fonts subset by {subsetter}"
