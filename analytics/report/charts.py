@@ -21,6 +21,7 @@ from analytics import charts
 from analytics.render import spec, spec_to_svg
 from analytics.report.model import ImprovementReport, ReportInput
 from analytics.report.sector import SectorReport
+from analytics.report.svg_fixes import gradients_in_user_space
 from instruments import vocabularies
 
 # Axis labels have no length limit (Vega's 0), so that long dimension titles stay whole
@@ -51,9 +52,13 @@ def report_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 
 def draw(specs: Mapping[str, dict[str, Any]]) -> dict[str, Markup]:
-    """Each specification as inline SVG, under the same name."""
+    """Each specification as inline SVG, under the same name, with its gradients in a
+    form the PDF engine draws (:mod:`analytics.report.svg_fixes`)."""
     # SVG made by vl-convert from our data
-    return {name: Markup(spec_to_svg(s)) for name, s in specs.items()}  # noqa: S704
+    return {
+        name: Markup(gradients_in_user_space(spec_to_svg(s)))  # noqa: S704
+        for name, s in specs.items()
+    }
 
 
 def warm_up() -> None:
