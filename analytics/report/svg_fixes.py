@@ -4,7 +4,7 @@ WeasyPrint (version 70) draws a linear gradient in bounding-box units (SVG's def
 which Vega writes for a colour legend) as a few stray dots; in user-space units it
 draws it right. :func:`gradients_in_user_space` rewrites each such gradient into the
 user space of the rectangle that Vega fills with it. ``tests/unit/test_report_charts.py``
-draws a legend through WeasyPrint and reads its colours back from the PDF.
+draws a legend through WeasyPrint and reads the gradient's coordinates back from the PDF.
 """
 
 from __future__ import annotations

@@ -251,11 +251,11 @@ def previous_comparison(
                 "reason": None if version == inst.version else "other_version",
             }
         if entry["comparable"] and earlier is not None:
+            if earlier.id not in shown_before:
+                shown_before[earlier.id] = shown_scores(session, earlier)
             before = {
                 r["dimension_id"]: r["score"]
-                for r in _shown_once(shown_before, session, earlier).dimensions.iter_rows(
-                    named=True
-                )
+                for r in shown_before[earlier.id].dimensions.iter_rows(named=True)
                 if r["instrument_id"] == inst.id
             }
             errors_then = turnover_errors(session, earlier, inst.id)
@@ -287,15 +287,6 @@ def previous_comparison(
                 )
         found.append(entry)
     return found
-
-
-def _shown_once(
-    shown: dict[str, scoring.Scores], session: Session, round_: Round
-) -> scoring.Scores:
-    """The round's :func:`shown_scores`, read once into ``shown``."""
-    if round_.id not in shown:
-        shown[round_.id] = shown_scores(session, round_)
-    return shown[round_.id]
 
 
 ORIENTATION_FIELDS = (
